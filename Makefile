@@ -1,0 +1,149 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# umlnet: one non-recursive Makefile.
+#   make            build every program into build/
+#   make check      install what is missing, build, run every test
+#   make demo       two stock UML guests ping through uml_switch
+#   make bench      our switch side by side with uml_switch and vde_switch
+#   make fuzz       run each fuzzer for FUZZ_SECONDS
+#   make asan       build with ASan+UBSan into build/asan and run unit tests
+#   make lint       cppcheck
+#   make install    install into $(DESTDIR)$(PREFIX)
+
+CC		?= gcc
+PREFIX		?= /usr/local
+BUILD		?= build
+FUZZ_SECONDS	?= 20
+PKG_CONFIG	?= pkg-config
+
+WARN		:= -Wall -Wextra -Wshadow -Wstrict-prototypes \
+		   -Wmissing-prototypes -Wformat=2
+CFLAGS		?= -O2 -g
+CFLAGS		+= -std=gnu11 -D_GNU_SOURCE $(WARN) -fstack-protector-strong \
+		   -D_FORTIFY_SOURCE=2 -fPIE -MMD -MP -Inet $(EXTRA_CFLAGS)
+ifeq ($(WERROR),1)
+CFLAGS		+= -Werror
+endif
+LDFLAGS		+= -pie -Wl,-z,relro,-z,now $(EXTRA_LDFLAGS)
+
+NL_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags libnl-route-3.0 2>/dev/null)
+NL_LIBS		:= $(shell $(PKG_CONFIG) --libs libnl-route-3.0 2>/dev/null)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+LIB_SRC		:= $(wildcard net/*.c net/transports/*.c)
+SWITCH_SRC	:= $(filter-out uml_switch/main.c,$(wildcard uml_switch/*.c))
+TUNCTL_SRC	:= $(wildcard tunctl/*.c)
+UMLNET_SRC	:= $(wildcard uml_net/*.c)
+UNIT_SRC	:= $(wildcard tests/unit/*.c)
+BENCH_SRC	:= $(wildcard tests/bench/*.c)
+FUZZ_SRC	:= $(wildcard tests/fuzz/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+LIB		:= $(BUILD)/libumlnet.a
+SWLIB		:= $(BUILD)/libswitch.a
+PROGS		:= $(BUILD)/uml_switch
+ifneq ($(TUNCTL_SRC),)
+PROGS		+= $(BUILD)/tunctl
+endif
+ifneq ($(UMLNET_SRC),)
+PROGS		+= $(BUILD)/uml_net
+endif
+UNITS		:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+BENCHES		:= $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+FUZZERS		:= $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+
+.PHONY: all check demo bench fuzz asan lint install kernel clean units
+all: $(PROGS) $(UNITS) $(BENCHES)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) $(NL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(call obj,$(LIB_SRC))
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(SWLIB): $(call obj,$(SWITCH_SRC))
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/uml_switch: $(call obj,uml_switch/main.c) $(SWLIB) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/tunctl: $(call obj,$(TUNCTL_SRC)) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/uml_net: $(call obj,$(UMLNET_SRC)) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NL_LIBS) -lcap
+
+$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(SWLIB) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/bench/%: $(call obj,tests/bench/%.c) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lm
+
+# Fuzzers: clang + libFuzzer over the library and switch sources.
+FUZZ_CFLAGS	:= -g -O1 -std=gnu11 -D_GNU_SOURCE -Inet \
+		   -fsanitize=fuzzer,address,undefined
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(SWITCH_SRC)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^
+
+units: $(UNITS)
+
+fuzz: $(FUZZERS)
+	$(Q)for f in $(FUZZERS); do \
+		mkdir -p $(BUILD)/corpus/$$(basename $$f); \
+		echo "  RUN     $$f ($(FUZZ_SECONDS)s)"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		    $(BUILD)/corpus/$$(basename $$f) >$(BUILD)/$$(basename $$f).log 2>&1 \
+		    || { tail -40 $(BUILD)/$$(basename $$f).log; exit 1; }; \
+	done
+
+asan:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan WERROR=1 \
+		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -U_FORTIFY_SOURCE -O1" \
+		EXTRA_LDFLAGS="-fsanitize=address,undefined" units
+	$(Q)UBSAN_OPTIONS=halt_on_error=1 tests/run-units $(BUILD)/asan/tests
+
+check:
+	$(Q)scripts/install-deps
+	$(Q)$(MAKE) --no-print-directory WERROR=1 all
+	$(Q)tests/run
+
+demo:
+	$(Q)scripts/install-deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/demo
+
+bench:
+	$(Q)scripts/install-deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/bench/run
+
+lint:
+	$(Q)cppcheck --quiet --enable=warning,performance,portability \
+		--error-exitcode=1 -Inet net uml_switch tunctl uml_net
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin
+	install -m 0755 $(BUILD)/uml_switch $(DESTDIR)$(PREFIX)/bin/
+	$(if $(filter $(BUILD)/tunctl,$(PROGS)),install -m 0755 $(BUILD)/tunctl $(DESTDIR)$(PREFIX)/sbin/)
+	$(if $(filter $(BUILD)/uml_net,$(PROGS)),install -m 4755 -o root $(BUILD)/uml_net $(DESTDIR)$(PREFIX)/bin/)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

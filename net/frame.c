@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* frame.c: Ethernet header and MAC address helpers. */
+#include <errno.h>
+#include <stdio.h>
+
+#include "frame.h"
+
+int frame_ethertype(const uint8_t *f, size_t len, int *vlan)
+{
+	size_t off = 2 * ETH_ALEN_;
+	int type;
+
+	if (vlan)
+		*vlan = -1;
+	if (len < ETH_HLEN_)
+		return -1;
+	type = f[off] << 8 | f[off + 1];
+	/* 802.1Q (0x8100) and 802.1ad (0x88a8) tags: 2 bytes type + 2 TCI. */
+	while (type == 0x8100 || type == 0x88a8) {
+		if (len < off + 6)
+			return -1;
+		if (vlan && *vlan < 0)
+			*vlan = (f[off + 2] << 8 | f[off + 3]) & 0x0fff;
+		off += 4;
+		type = f[off] << 8 | f[off + 1];
+	}
+	return type;
+}
+
+char *mac_format(const uint8_t *mac, char *buf)
+{
+	snprintf(buf, MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return buf;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int mac_parse(const char *s, uint8_t *mac)
+{
+	int i, hi, lo;
+
+	for (i = 0; i < ETH_ALEN_; i++) {
+		hi = hexval(s[0]);
+		if (hi < 0)
+			return -EINVAL;
+		lo = hexval(s[1]);
+		if (lo < 0) {	/* one-digit octet: "a:b:..." */
+			mac[i] = hi;
+			s += 1;
+		} else {
+			mac[i] = hi << 4 | lo;
+			s += 2;
+		}
+		if (i < ETH_ALEN_ - 1) {
+			if (*s != ':')
+				return -EINVAL;
+			s++;
+		}
+	}
+	return *s ? -EINVAL : 0;
+}

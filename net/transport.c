@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* transport.c: the transport registry and the one spec parser they share. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "transport.h"
+
+static const struct tp_ops *const tp_table[] = {
+	&tp_daemon_ops,
+};
+
+const struct tp_ops *tp_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(tp_table) / sizeof(tp_table[0]); i++)
+		if (!strcmp(tp_table[i]->name, name))
+			return tp_table[i];
+	return NULL;
+}
+
+static int key_known(const struct tp_ops *ops, const char *key)
+{
+	const char *const *k;
+
+	for (k = ops->keys; k && *k; k++)
+		if (!strcmp(*k, key))
+			return 1;
+	return 0;
+}
+
+static int spec_add(struct tp_spec *s, const struct tp_ops *ops,
+		    const char *key, const char *val, char *err, size_t errlen)
+{
+	unsigned int i;
+
+	if (!key_known(ops, key)) {
+		snprintf(err, errlen, "%s: unknown option '%s'", s->name, key);
+		return -EINVAL;
+	}
+	for (i = 0; i < s->n; i++) {
+		if (!strcmp(s->kv[i].key, key)) {
+			snprintf(err, errlen, "%s: option '%s' given twice",
+				 s->name, key);
+			return -EINVAL;
+		}
+	}
+	if (s->n >= TP_MAX_KV) {
+		snprintf(err, errlen, "%s: too many options", s->name);
+		return -EINVAL;
+	}
+	s->kv[s->n].key = key;
+	s->kv[s->n].val = val;
+	s->n++;
+	return 0;
+}
+
+/* NAME,v1,v2,...: bind values to ops->keys in order; empty keeps default. */
+static int parse_legacy(struct tp_spec *s, const struct tp_ops *ops,
+			char *rest, char *err, size_t errlen)
+{
+	const char *const *k = ops->keys;
+	char *field;
+	int ret, pos = 1;
+
+	while (rest) {
+		field = strsep(&rest, ",");
+		if (!k || !*k) {
+			snprintf(err, errlen,
+				 "%s: unexpected field %d '%s' (takes at most %d)",
+				 s->name, pos, field, pos - 1);
+			return -EINVAL;
+		}
+		if (*field) {
+			ret = spec_add(s, ops, *k, field, err, errlen);
+			if (ret)
+				return ret;
+		}
+		k++;
+		pos++;
+	}
+	return 0;
+}
+
+/* NAME:k=v,k=v */
+static int parse_keyed(struct tp_spec *s, const struct tp_ops *ops,
+		       char *rest, char *err, size_t errlen)
+{
+	char *field, *eq;
+	int ret;
+
+	while (rest) {
+		field = strsep(&rest, ",");
+		eq = strchr(field, '=');
+		if (!eq || eq == field) {
+			snprintf(err, errlen, "%s: expected KEY=VALUE, got '%s'",
+				 s->name, field);
+			return -EINVAL;
+		}
+		*eq = '\0';
+		ret = spec_add(s, ops, field, eq + 1, err, errlen);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int tp_spec_parse(const char *str, struct tp_spec *s, char *err,
+		  size_t errlen)
+{
+	const struct tp_ops *ops;
+	size_t nlen, len = strnlen(str, TP_SPEC_MAX);
+	char *rest;
+
+	memset(s, 0, sizeof(*s));
+	if (len >= TP_SPEC_MAX) {
+		snprintf(err, errlen, "spec longer than %d bytes",
+			 TP_SPEC_MAX - 1);
+		return -ENAMETOOLONG;
+	}
+	memcpy(s->store, str, len + 1);
+	nlen = strcspn(s->store, ",:");
+	if (nlen == 0 || nlen >= TP_NAME_MAX) {
+		snprintf(err, errlen, "bad transport name in '%s'", str);
+		return -EINVAL;
+	}
+	memcpy(s->name, s->store, nlen);
+	ops = tp_lookup(s->name);
+	if (!ops) {
+		snprintf(err, errlen, "unknown transport '%s'", s->name);
+		return -EINVAL;
+	}
+	if (!s->store[nlen])
+		return 0;
+	rest = s->store + nlen + 1;
+	if (s->store[nlen] == ':')
+		return parse_keyed(s, ops, rest, err, errlen);
+	return parse_legacy(s, ops, rest, err, errlen);
+}
+
+const char *tp_spec_get(const struct tp_spec *s, const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->kv[i].key, key))
+			return *s->kv[i].val ? s->kv[i].val : NULL;
+	return NULL;
+}
+
+int tp_open(struct tp **tpp, const char *spec, char *err, size_t errlen)
+{
+	const struct tp_ops *ops;
+	struct tp_spec s;
+	struct tp *tp;
+	int ret;
+
+	*tpp = NULL;
+	ret = tp_spec_parse(spec, &s, err, errlen);
+	if (ret)
+		return ret;
+	ops = tp_lookup(s.name);
+	tp = calloc(1, ops->size);
+	if (!tp) {
+		snprintf(err, errlen, "%s: out of memory", s.name);
+		return -ENOMEM;
+	}
+	tp->ops = ops;
+	tp->fd = -1;
+	ret = ops->open(tp, &s, err, errlen);
+	if (ret) {
+		free(tp);
+		return ret;
+	}
+	*tpp = tp;
+	return 0;
+}
+
+int tp_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
+{
+	return tp->ops->recv(tp, f, n);
+}
+
+int tp_send(struct tp *tp, const struct tp_frame *f, unsigned int n)
+{
+	return tp->ops->send(tp, f, n);
+}
+
+void tp_close(struct tp *tp)
+{
+	if (!tp)
+		return;
+	tp->ops->close(tp);
+	free(tp);
+}

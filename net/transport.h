@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * transport.h: libumlnet's transport interface.  A transport is chosen by
+ * name from a static table and opened from a spec string; it exposes one fd
+ * to poll and moves batches of frames.  The library never prints, exits or
+ * owns the loop.
+ *
+ * Spec grammar (one parser for every transport):
+ *   legacy:  NAME[,VALUE[,VALUE...]]   values bound positionally to the
+ *                                      transport's keys; empty = default
+ *   keyed:   NAME:KEY=VALUE[,KEY=VALUE...]
+ * Unknown or repeated keys and surplus fields are errors naming the culprit.
+ */
+#ifndef UMLNET_TRANSPORT_H
+#define UMLNET_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TP_NAME_MAX	16
+#define TP_MAX_KV	16
+#define TP_SPEC_MAX	512
+#define TP_ERR_MAX	256
+
+struct tp_kv {
+	const char *key;
+	const char *val;	/* never NULL once parsed; may be "" */
+};
+
+struct tp_spec {
+	char name[TP_NAME_MAX];
+	unsigned int n;
+	struct tp_kv kv[TP_MAX_KV];
+	char store[TP_SPEC_MAX];	/* the strings kv[] points into */
+};
+
+/* One frame: buf/cap are the caller's buffer; len is set by recv. */
+struct tp_frame {
+	uint8_t *buf;
+	size_t len;
+	size_t cap;
+};
+
+struct tp;
+
+struct tp_ops {
+	const char *name;			/* "daemon", "tuntap", ... */
+	const char *const *keys;		/* NULL-terminated, in legacy order */
+	size_t size;				/* sizeof the transport's struct */
+	int (*open)(struct tp *tp, const struct tp_spec *s, char *err,
+		    size_t errlen);		/* 0 / -errno */
+	int (*recv)(struct tp *tp, struct tp_frame *f, unsigned int n);
+	int (*send)(struct tp *tp, const struct tp_frame *f, unsigned int n);
+	void (*close)(struct tp *tp);
+};
+
+/* Common head of every transport's private struct. */
+struct tp {
+	const struct tp_ops *ops;
+	int fd;		/* poll this for input; -1 when closed */
+};
+
+/**
+ * tp_spec_parse() - parse a spec string into @s.
+ * @str:	the spec
+ * @s:		result
+ * @err:	message naming the offending part on failure
+ * @errlen:	size of @err
+ *
+ * Return: 0, or -EINVAL (unknown transport, key, repeated key, surplus
+ * field), -ENAMETOOLONG (spec too long).
+ */
+int tp_spec_parse(const char *str, struct tp_spec *s, char *err,
+		  size_t errlen);
+
+/**
+ * tp_spec_get() - value of @key in @s, or NULL when absent or empty.
+ */
+const char *tp_spec_get(const struct tp_spec *s, const char *key);
+
+/**
+ * tp_lookup() - the transport called exactly @name, or NULL.
+ */
+const struct tp_ops *tp_lookup(const char *name);
+
+/**
+ * tp_open() - parse @spec and open that transport.
+ * @tpp:	set to the new transport (free with tp_close())
+ * Return: 0 or -errno, with @err filled in.
+ */
+int tp_open(struct tp **tpp, const char *spec, char *err, size_t errlen);
+
+/**
+ * tp_recv() - receive up to @n frames.
+ * Return: frames received, 0 if none is ready, or -errno.
+ */
+int tp_recv(struct tp *tp, struct tp_frame *f, unsigned int n);
+
+/**
+ * tp_send() - send up to @n frames.
+ * Return: frames sent (possibly fewer than @n), 0 if would block, or -errno.
+ */
+int tp_send(struct tp *tp, const struct tp_frame *f, unsigned int n);
+
+/**
+ * tp_close() - close and free a transport (NULL is fine).
+ */
+void tp_close(struct tp *tp);
+
+/* The registry: every transport's ops, defined in its own file. */
+extern const struct tp_ops tp_daemon_ops;
+
+#endif /* UMLNET_TRANSPORT_H */
