@@ -1,0 +1,408 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tests/net/lib.sh: the end-to-end test harness, sourced by every
+# tests/net/NN-name.sh (bash).  It owns a per-test temp dir, background
+# processes (killed by pid at exit), namespaces/links (deleted at exit), the
+# shared busybox guest root and stock-UML guest boot/wait helpers.
+#
+# API (names are fixed; other tests rely on them):
+#   ROOT BUILD T UML_SWITCH GUEST_KERNEL    paths (see below); T is per test
+#   log MSG...              progress line on stderr ("[test] MSG")
+#   fail MSG...             "FAIL: MSG" on stderr, exit 1 (cleanup runs)
+#   busywait SECS CMD...    poll CMD every 0.05 s until it succeeds; 1 on timeout
+#   bg NAME CMD...          start CMD (own process group) with stdout+stderr in
+#                           $T/NAME.log; sets BG_PID; cleanup kills it by pid
+#   bg_pid NAME             print the pid recorded for NAME
+#   stop NAME [SIG]         send SIG (default TERM, KILL after 5 s) to NAME,
+#                           reap it and return its exit status
+#   alive NAME              true while NAME's process is running
+#   switch_start NAME ARGS...  bg NAME $UML_SWITCH ARGS, wait for the control
+#                           socket (-unix/--unix PATH, PATH/ctl if a directory);
+#                           sets SWITCH_CTL
+#   switch_stats NAME       SIGUSR1 the switch, wait, print the new stats lines
+#   wait_log FILE SECS ERE  busywait until FILE has a line matching ERE
+#   guestroot_build         build $BUILD/guestroot once (locked, atomic)
+#   guest_start NAME [KERNEL_ARGS...]
+#                           boot $GUEST_KERNEL with the guest script $T/NAME.sh
+#                           (write it first, e.g. with guest_script); console in
+#                           $T/NAME.console, script output $T/NAME.out, status
+#                           $T/NAME.rc.  Extra args e.g. eth0=daemon,,unix,CTL
+#   guest_script NAME <<'EOF' ... EOF   write $T/NAME.sh from stdin
+#   guest_wait NAME [SECS]  wait (default 60 s) for the guest to power off;
+#                           return the script's status; fail with console/out
+#                           tails on timeout
+#   guest_kill NAME [SIG]   kill a guest's whole process group (default KILL)
+#   netns_add NAME          ip netns add NAME (lo up); deleted at exit
+#   nsx NAME CMD...         ip netns exec NAME CMD...
+#   link_track NAME [NS]    remember a link to delete at exit
+#   tap_add NAME [NS]       ip tuntap add NAME mode tap (in NS if given), up
+#   veth_add A B [NSA [NSB]]  veth pair, ends moved to namespaces, both up
+#   need CMD...             fail loudly unless every CMD is installed
+#   build_tool NAME         build tests/tools/NAME.c into $BUILD/tools/NAME
+#                           (unless the Makefile already did); prints its path
+#
+# Guest side: /init (in $BUILD/guestroot) mounts proc, sys, tmpfs /tmp and
+# the host dir $T at /t (hostfs), brings lo up, runs /t/NAME.sh with output
+# to /t/NAME.out, writes the status to /t/NAME.rc and powers off.  Inside a
+# guest script, poll host-created files with e.g.
+#   until [ -e /t/go ]; do sleep 0.1; done
+# and use `gw FILE` (a helper in the guest's PATH) to wait up to 30 s.
+
+set -u
+set -o pipefail
+
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BUILD=${BUILD:-$ROOT/build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+UML_SWITCH=${UML_SWITCH:-$BUILD/uml_switch}
+GUEST_KERNEL=${GUEST_KERNEL:-/usr/bin/linux.uml}
+TEST_NAME=${TEST_NAME:-$(basename "$0" .sh)}
+
+T=$(mktemp -d /tmp/umlnet.XXXXXX) || { echo "FAIL: mktemp" >&2; exit 1; }
+chmod 755 "$T"
+
+declare -A BG_PIDS=()		# name -> pid
+declare -a BG_ORDER=()
+declare -a NETNS_LIST=()
+declare -a LINK_LIST=()		# "name ns" pairs
+BG_PID=
+
+log() { echo "[$TEST_NAME] $*" >&2; }
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+busywait() {
+	local secs=$1; shift
+	local end=$(( $(date +%s%N) + secs * 1000000000 ))
+	while :; do
+		"$@" && return 0
+		[ "$(date +%s%N)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
+
+need() {
+	local c
+	for c; do
+		command -v "$c" >/dev/null 2>&1 || fail "required program '$c' is not installed (run scripts/install-deps)"
+	done
+}
+
+_pid_alive() {
+	# a zombie counts as gone
+	local st
+	kill -0 "$1" 2>/dev/null || return 1
+	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ "$st" != Z ]
+}
+
+_group_alive() {
+	# any process still in process group $1?
+	pgrep -g "$1" >/dev/null 2>&1
+}
+
+bg() {
+	local name=$1; shift
+	[ -n "${BG_PIDS[$name]:-}" ] && _pid_alive "${BG_PIDS[$name]}" &&
+		fail "bg: a process named '$name' is already running"
+	setsid "$@" </dev/null >"$T/$name.log" 2>&1 &
+	BG_PID=$!
+	BG_PIDS[$name]=$BG_PID
+	BG_ORDER+=("$name")
+}
+
+bg_pid() { echo "${BG_PIDS[$1]:-}"; }
+
+alive() {
+	local pid=${BG_PIDS[$1]:-}
+	[ -n "$pid" ] && _pid_alive "$pid"
+}
+
+# _kill_group PID SIG: signal the process group the pid leads (setsid made it
+# a leader), falling back to the pid itself.
+_kill_group() {
+	kill -"$2" -- -"$1" 2>/dev/null || kill -"$2" "$1" 2>/dev/null
+}
+
+stop() {
+	local name=$1 sig=${2:-TERM} pid rc
+	pid=${BG_PIDS[$name]:-}
+	[ -n "$pid" ] || { log "stop: no process named '$name'"; return 127; }
+	if _pid_alive "$pid"; then
+		kill -"$sig" "$pid" 2>/dev/null
+		if ! busywait 5 eval "! _pid_alive $pid"; then
+			log "stop: '$name' (pid $pid) ignored SIG$sig, killing"
+			_kill_group "$pid" KILL
+		fi
+	fi
+	wait "$pid" 2>/dev/null
+	rc=$?
+	# stragglers in its group (e.g. UML helper processes)
+	_group_alive "$pid" && _kill_group "$pid" KILL
+	return $rc
+}
+
+wait_log() {
+	local file=$1 secs=$2 re=$3
+	busywait "$secs" grep -Eqi -- "$re" "$file"
+}
+
+netns_add() {
+	ip netns add "$1" || fail "ip netns add $1"
+	NETNS_LIST+=("$1")
+	ip -n "$1" link set lo up || fail "lo up in netns $1"
+}
+
+nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+link_track() { LINK_LIST+=("$1 ${2:-}"); }
+
+tap_add() {
+	local name=$1 ns=${2:-}
+	if [ -n "$ns" ]; then
+		ip -n "$ns" tuntap add "$name" mode tap || fail "tuntap add $name in $ns"
+		ip -n "$ns" link set "$name" up
+	else
+		ip tuntap add "$name" mode tap || fail "tuntap add $name"
+		ip link set "$name" up
+	fi
+	link_track "$name" "$ns"
+}
+
+veth_add() {
+	local a=$1 b=$2 nsa=${3:-} nsb=${4:-}
+	ip link add "$a" type veth peer name "$b" || fail "veth $a/$b"
+	link_track "$a"
+	if [ -n "$nsa" ]; then ip link set "$a" netns "$nsa"; link_track "$a" "$nsa"; fi
+	if [ -n "$nsb" ]; then ip link set "$b" netns "$nsb"; fi
+	ip ${nsa:+-n "$nsa"} link set "$a" up
+	ip ${nsb:+-n "$nsb"} link set "$b" up
+}
+
+# ---- switch ----------------------------------------------------------------
+
+_switch_ctl_arg() {
+	local prev=
+	local a
+	for a; do
+		case $prev in -unix|--unix) echo "$a"; return 0 ;; esac
+		case $a in --unix=*) echo "${a#--unix=}"; return 0 ;; esac
+		prev=$a
+	done
+	echo /tmp/uml.ctl
+}
+
+_is_sock() { [ -S "$1" ]; }
+
+switch_start() {
+	local name=$1; shift
+	local path
+	[ -x "$UML_SWITCH" ] || fail "switch binary $UML_SWITCH not found (run make)"
+	path=$(_switch_ctl_arg "$@")
+	bg "$name" "$UML_SWITCH" "$@"
+	if ! busywait 10 eval "[ -S '$path' ] || [ -S '$path/ctl' ] || ! _pid_alive $BG_PID"; then
+		fail "switch '$name' did not create its control socket $path within 10 s: $(tail -5 "$T/$name.log")"
+	fi
+	_pid_alive "$BG_PID" || fail "switch '$name' exited at start-up: $(tail -5 "$T/$name.log")"
+	if [ -d "$path" ]; then SWITCH_CTL=$path/ctl; else SWITCH_CTL=$path; fi
+}
+
+# switch_stats NAME: SIGUSR1 and print the stats block it produced.
+switch_stats() {
+	local name=$1 pid before
+	pid=${BG_PIDS[$name]}
+	before=$(grep -c 'stats: ports=' "$T/$name.log")
+	kill -USR1 "$pid" || return 1
+	busywait 5 eval "[ \$(grep -c 'stats: ports=' '$T/$name.log') -gt $before ]" || return 1
+	# the lines of the newest block: everything after the previous summary
+	awk -v n="$before" '/stats: ports=/ { c++; if (c == n + 1) { print; exit } }
+		/stats: / { if (c == n) print }' "$T/$name.log"
+}
+
+# ---- guests ----------------------------------------------------------------
+
+_guestroot_make() {
+	local dst=$1 p
+	mkdir -p "$dst"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,mnt,t,etc,root,var/run}
+	cp /bin/busybox "$dst/bin/busybox"
+	# the equivalent of `busybox --install -s`, with links valid inside the
+	# guest (they point at /bin/busybox of the guest root, not of the host)
+	for p in $(/bin/busybox --list-full); do
+		[ "$p" = bin/busybox ] && continue
+		[ -e "$dst/$p" ] || ln -s /bin/busybox "$dst/$p"
+	done
+	echo "root:x:0:0:root:/root:/bin/sh" >"$dst/etc/passwd"
+	echo "root:x:0:" >"$dst/etc/group"
+	cat >"$dst/init" <<'EOF'
+#!/bin/sh
+# umlnet test guest init: params tdir= and guest= come from the kernel
+# command line (unknown key=value parameters become init's environment).
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t tmpfs tmp /tmp
+mount -t devtmpfs dev /dev 2>/dev/null
+mount -t hostfs none /t -o "$tdir" || { echo "init: cannot mount $tdir" ; poweroff -f; }
+ip link set lo up
+cd /t
+sh "/t/$guest.sh" >"/t/$guest.out" 2>&1
+echo $? >"/t/$guest.rc.tmp"
+mv "/t/$guest.rc.tmp" "/t/$guest.rc"
+sync
+poweroff -f
+EOF
+	chmod 755 "$dst/init"
+	cat >"$dst/bin/gw" <<'EOF'
+#!/bin/sh
+# gw FILE [SECS]: wait until FILE exists (default 30 s); 1 on timeout
+n=$(( ${2:-30} * 10 ))
+while [ ! -e "$1" ]; do
+	n=$((n - 1)); [ $n -le 0 ] && { echo "gw: $1 did not appear"; exit 1; }
+	sleep 0.1
+done
+EOF
+	chmod 755 "$dst/bin/gw"
+	echo 2 >"$dst/.version"
+}
+
+guestroot_build() {
+	local root=$BUILD/guestroot
+	[ -f "$root/.version" ] && [ "$(cat "$root/.version")" = 2 ] && return 0
+	mkdir -p "$BUILD"
+	(
+		flock 9
+		[ -f "$root/.version" ] && [ "$(cat "$root/.version")" = 2 ] && exit 0
+		rm -rf "$root.new" "$root"
+		_guestroot_make "$root.new" && mv "$root.new" "$root"
+	) 9>"$BUILD/.guestroot.lock" || fail "cannot build the guest root in $root"
+}
+
+guest_script() { cat >"$T/$1.sh"; }
+
+guest_start() {
+	local name=$1; shift
+	[ -x "$GUEST_KERNEL" ] || fail "guest kernel $GUEST_KERNEL not found"
+	[ -f "$T/$name.sh" ] || fail "guest_start: write $T/$name.sh first"
+	guestroot_build
+	mkdir -p "$T/uml"
+	rm -f "$T/$name.rc" "$T/$name.out"
+	bg "$name" "$GUEST_KERNEL" mem=64M root=/dev/root rootfstype=hostfs \
+		rootflags="$BUILD/guestroot" rw init=/init umid="$name" \
+		uml_dir="$T/uml" con=null con0=fd:0,fd:1 \
+		tdir="$T" guest="$name" "$@"
+	mv -f "$T/$name.log" "$T/$name.console" 2>/dev/null
+	ln -sf "$name.console" "$T/$name.log"
+}
+
+_guest_tail() {
+	local name=$1
+	echo "--- $name console (tail) ---"
+	tail -n 25 "$T/$name.console" 2>/dev/null | tr -d '\r'
+	echo "--- $name script output (tail) ---"
+	tail -n 25 "$T/$name.out" 2>/dev/null
+}
+
+guest_wait() {
+	local name=$1 secs=${2:-60} pid rc
+	pid=${BG_PIDS[$name]:-}
+	[ -n "$pid" ] || fail "guest_wait: no guest '$name'"
+	if ! busywait "$secs" eval "[ -e '$T/$name.rc' ] || ! _pid_alive $pid"; then
+		_guest_tail "$name" >&2
+		guest_kill "$name"
+		fail "guest '$name' did not finish within ${secs}s"
+	fi
+	busywait 10 eval "! _pid_alive $pid" || guest_kill "$name"
+	wait "$pid" 2>/dev/null
+	_group_alive "$pid" && _kill_group "$pid" KILL
+	if [ ! -e "$T/$name.rc" ]; then
+		_guest_tail "$name" >&2
+		fail "guest '$name' exited without running its script to the end"
+	fi
+	rc=$(cat "$T/$name.rc")
+	return "$rc"
+}
+
+guest_kill() {
+	local name=$1 sig=${2:-KILL} pid
+	pid=${BG_PIDS[$name]:-}
+	[ -n "$pid" ] || return 0
+	_kill_group "$pid" "$sig"
+	busywait 5 eval "! _pid_alive $pid"
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# guest_ok NAME [SECS]: guest_wait and fail with the script's output if the
+# script failed.
+guest_ok() {
+	local name=$1 rc=0
+	guest_wait "$@" || rc=$?
+	if [ $rc -ne 0 ]; then
+		_guest_tail "$name" >&2
+		fail "guest '$name' script failed (status $rc)"
+	fi
+}
+
+# ---- tools -----------------------------------------------------------------
+
+build_tool() {
+	local name=$1 src=$ROOT/tests/tools/$1.c out=$BUILD/tools/$1
+	if [ -x "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt "$BUILD/libumlnet.a" ]; then
+		echo "$out"; return 0
+	fi
+	mkdir -p "$BUILD/tools"
+	if [ -f "$BUILD/libumlnet.a" ]; then
+		cc -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -I"$ROOT/net" \
+			-o "$out.tmp.$$" "$src" "$BUILD/libumlnet.a" >&2 || fail "cannot build $src"
+	else
+		fail "cannot build $src: $BUILD/libumlnet.a missing (run make)"
+	fi
+	mv -f "$out.tmp.$$" "$out"
+	echo "$out"
+}
+
+# ---- cleanup ---------------------------------------------------------------
+
+_cleanup() {
+	local rc=$? i name pid entry l ns
+	trap - EXIT INT TERM
+	for (( i=${#BG_ORDER[@]}-1; i>=0; i-- )); do
+		name=${BG_ORDER[$i]}
+		pid=${BG_PIDS[$name]:-}
+		[ -n "$pid" ] || continue
+		if _pid_alive "$pid" || _group_alive "$pid"; then
+			_kill_group "$pid" TERM
+		fi
+	done
+	for name in "${BG_ORDER[@]}"; do
+		pid=${BG_PIDS[$name]:-}
+		[ -n "$pid" ] || continue
+		busywait 3 eval "! _group_alive $pid" || _kill_group "$pid" KILL
+		wait "$pid" 2>/dev/null
+	done
+	for entry in "${LINK_LIST[@]}"; do
+		read -r l ns <<<"$entry"
+		if [ -n "$ns" ]; then
+			ip -n "$ns" link del "$l" 2>/dev/null
+		else
+			ip link del "$l" 2>/dev/null
+		fi
+	done
+	for ns in "${NETNS_LIST[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	if [ "${KEEP:-0}" = 1 ]; then
+		echo "[$TEST_NAME] KEEP=1: test files left in $T" >&2
+	else
+		rm -rf "$T"
+	fi
+	exit $rc
+}
+trap _cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Short, unique names for namespaces and links (IFNAMSIZ is 16).
+UID8=$(basename "$T" | sed 's/umlnet\.//' | tr -cd 'a-zA-Z0-9' | cut -c1-6)
