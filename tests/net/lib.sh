@@ -18,6 +18,7 @@
 #   switch_start NAME ARGS...  bg NAME $UML_SWITCH ARGS, wait for the control
 #                           socket (-unix/--unix PATH, PATH/ctl if a directory);
 #                           sets SWITCH_CTL
+#   vde_switch_start NAME DIR [ARGS...]  reference vde_switch on DIR/ctl
 #   switch_stats NAME       SIGUSR1 the switch, wait, print the new stats lines
 #   wait_log FILE SECS ERE  busywait until FILE has a line matching ERE
 #   guestroot_build         build $BUILD/guestroot once (locked, atomic)
@@ -207,6 +208,17 @@ switch_start() {
 	fi
 	_pid_alive "$BG_PID" || fail "switch '$name' exited at start-up: $(tail -5 "$T/$name.log")"
 	if [ -d "$path" ]; then SWITCH_CTL=$path/ctl; else SWITCH_CTL=$path; fi
+}
+
+# vde_switch_start NAME DIR [ARGS...]: a reference vde_switch on DIR (kept
+# in the foreground: its stdin is a pipe that never ends, so it is killed by
+# pid with the rest).
+vde_switch_start() {
+	local name=$1 dir=$2; shift 2
+	need vde_switch
+	bg "$name" sh -c 'tail -f /dev/null | exec vde_switch -s "$0" "$@"' "$dir" "$@"
+	busywait 10 test -S "$dir/ctl" ||
+		fail "vde_switch '$name' did not create $dir/ctl: $(tail -5 "$T/$name.log")"
 }
 
 # switch_stats NAME: SIGUSR1 and print the stats block it produced.
