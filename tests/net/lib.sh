@@ -27,6 +27,9 @@
 #                           (write it first, e.g. with guest_script); console in
 #                           $T/NAME.console, script output $T/NAME.out, status
 #                           $T/NAME.rc.  Extra args e.g. eth0=daemon,,unix,CTL
+#                           GUEST_NS=NS guest_start ... boots it inside netns NS
+#                           (abstract unix names are per netns: a guest must
+#                           share the switch's netns)
 #   guest_script NAME <<'EOF' ... EOF   write $T/NAME.sh from stdin
 #   guest_wait NAME [SECS]  wait (default 60 s) for the guest to power off;
 #                           return the script's status; fail with console/out
@@ -40,6 +43,9 @@
 #   need CMD...             fail loudly unless every CMD is installed
 #   build_tool NAME         build tests/tools/NAME.c into $BUILD/tools/NAME
 #                           (unless the Makefile already did); prints its path
+#   need_plug               build tests/tools/plug (daemon test client); sets PLUG
+#   plug_check TAG CTL [N]  a plug receiver must get N frames from a plug
+#                           sender through the switch on CTL (netns $PLUG_NS)
 #
 # Guest side: /init (in $BUILD/guestroot) mounts proc, sys, tmpfs /tmp and
 # the host dir $T at /t (hostfs), brings lo up, runs /t/NAME.sh with output
@@ -300,7 +306,7 @@ guest_start() {
 	guestroot_build
 	mkdir -p "$T/uml"
 	rm -f "$T/$name.rc" "$T/$name.out"
-	bg "$name" "$GUEST_KERNEL" mem=64M root=/dev/root rootfstype=hostfs \
+	bg "$name" ${GUEST_NS:+ip netns exec "$GUEST_NS"} "$GUEST_KERNEL" mem=64M root=/dev/root rootfstype=hostfs \
 		rootflags="$BUILD/guestroot" rw init=/init umid="$name" \
 		uml_dir="$T/uml" con=null con0=fd:0,fd:1 \
 		tdir="$T" guest="$name" "$@"
@@ -373,6 +379,42 @@ build_tool() {
 	fi
 	mv -f "$out.tmp.$$" "$out"
 	echo "$out"
+}
+
+# need_plug: build tests/tools/plug.c once; sets PLUG.
+need_plug() {
+	[ -n "${PLUG:-}" ] && return 0
+	build_tool plug >/dev/null || fail "cannot build the plug tool"
+	PLUG=$BUILD/tools/plug
+}
+
+# plug_check TAG CTL [N]: prove the switch on CTL passes traffic: a plug
+# receiver joins, a plug sender sends N (default 5) broadcast test frames,
+# the receiver must get all of them.  Runs in netns $PLUG_NS if set.
+# Return 0/1, the receiver's output stays in $T/TAG-rx.log.
+plug_check() {
+	local tag=$1 ctl=$2 n=${3:-5} rc=0
+	need_plug
+	bg "$tag-rx" ${PLUG_NS:+ip netns exec "$PLUG_NS"} "$PLUG" -t 10 "$ctl" recv "$n"
+	if ! busywait 10 eval "grep -q ready '$T/$tag-rx.log' || ! alive '$tag-rx'"; then
+		log "plug_check $tag: receiver did not join $ctl"
+		stop "$tag-rx" KILL; return 1
+	fi
+	if ! grep -q ready "$T/$tag-rx.log"; then
+		log "plug_check $tag: receiver could not join $ctl: $(tail -2 "$T/$tag-rx.log")"
+		stop "$tag-rx"; return 1
+	fi
+	if ! ${PLUG_NS:+ip netns exec "$PLUG_NS"} "$PLUG" "$ctl" send "$n" >"$T/$tag-tx.log" 2>&1; then
+		log "plug_check $tag: sender failed: $(tail -2 "$T/$tag-tx.log")"
+		stop "$tag-rx"; return 1
+	fi
+	busywait 15 eval "! alive '$tag-rx'"
+	stop "$tag-rx" || rc=$?
+	if [ $rc -ne 0 ]; then
+		log "plug_check $tag: $(tail -1 "$T/$tag-rx.log") (wanted $n)"
+		return 1
+	fi
+	return 0
 }
 
 # ---- cleanup ---------------------------------------------------------------

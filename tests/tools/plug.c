@@ -177,6 +177,7 @@ int main(int argc, char **argv)
 	const char *mode;
 	unsigned long n = 0;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	src[4] = (uint8_t)(getpid() >> 8);
 	src[5] = (uint8_t)getpid();
 	while ((opt = getopt(argc, argv, "m:d:l:t:i:e:")) != -1) {
