@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * opts.c: the command line: the original's single-dash options, processed
+ * left to right (-unix takes two paths after -compat-v0), and long options.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "proto.h"
+#include "sw.h"
+
+#define VERSION "0.1"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: uml_switch [OPTION]...\n"
+"An L2 switch (or hub) for User-mode Linux guests, VDE clients and taps.\n"
+"Guests join with eth0=daemon,,unix,CTL (or eth0=vde,DIR with a directory).\n"
+"\n"
+"  -unix, --unix PATH     control socket (a directory means PATH/ctl);\n"
+"                         default " PROTO_DEFAULT_CTL_ROOT " as root,\n"
+"                         else $XDG_RUNTIME_DIR/uml_switch.ctl\n"
+"  -hub, --hub            flood every frame (a hub)\n"
+"      --mode switch|hub  the same, spelt out\n"
+"  -tap, --tap DEV        add tap device DEV as a port (repeatable)\n"
+"  -daemon, --daemon      detach once the sockets are ready\n"
+"  -compat-v0             accept protocol v0 clients; then -unix takes\n"
+"                         CTL DATA (default data socket /tmp/uml.data)\n"
+"      --group GROUP      control socket group, mode 0660\n"
+"      --pidfile FILE     write the pid to FILE (removed at exit)\n"
+"      --max-macs N       MAC table size (default %d); when full, unknown\n"
+"                         stations are flooded and the event counted\n"
+"      --aging SECS       forget a MAC unseen for SECS (default %d; 0 never)\n"
+"      --queue N          frames queued per port (default %d)\n"
+"      --max-ports N      most ports at once (default %d)\n"
+"  -v, --verbose          log learning and more\n"
+"  -h, --help             this text\n"
+"  -V, --version          version\n"
+"\n"
+"Signals: TERM/INT remove the socket and exit 0; USR1 logs port counters.\n",
+		SW_DEFAULT_MAX_MACS, SW_DEFAULT_AGING, SW_DEFAULT_QUEUE,
+		SW_DEFAULT_MAX_PORTS - 1);
+}
+
+static int opt_num(const char *opt, const char *val, uint32_t min,
+		   uint32_t max, uint32_t *out)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(val, &end, 10);
+	if (!*val || *end || errno || *val == '-' || v < min || v > max) {
+		err("%s: '%s' is not a number from %u to %u", opt, val, min,
+		    max);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+static int opt_path(const char *opt, const char *val, char *out, size_t len)
+{
+	if (!*val || strlen(val) >= len) {
+		err("%s: path '%s' is empty or longer than %zu bytes", opt,
+		    val, len - 1);
+		return -ENAMETOOLONG;
+	}
+	strcpy(out, val);
+	return 0;
+}
+
+/* "--name=value" or "--name value"; single-dash spellings too. */
+static const char *opt_arg(int argc, char **argv, int *i, const char *eq)
+{
+	if (eq)
+		return eq + 1;
+	if (*i + 1 >= argc) {
+		err("option '%s' needs an argument", argv[*i]);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static int opt_is(const char *a, const char *name, size_t len)
+{
+	const char *n = a[1] == '-' ? a + 2 : a + 1;
+
+	return strlen(name) == len && !strncmp(n, name, len);
+}
+
+static int opts_one(struct sw_opts *o, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i], *eq = strchr(a, '='), *v;
+	size_t len = eq ? (size_t)(eq - a) : strlen(a);
+
+	len -= a[1] == '-' ? 2 : 1;
+#define IS(name) opt_is(a, name, len)
+#define ARG() do { if (!(v = opt_arg(argc, argv, i, eq))) return -EINVAL; } while (0)
+	if (IS("h") || IS("help")) {
+		usage(stdout);
+		exit(0);
+	} else if (IS("V") || IS("version")) {
+		printf("uml_switch (umlnet) " VERSION "\n");
+		exit(0);
+	} else if (IS("unix")) {
+		ARG();
+		o->default_ctl = 0;
+		if (opt_path(a, v, o->ctl, sizeof(o->ctl)))
+			return -EINVAL;
+		if (o->compat_v0 && !eq) {
+			if (*i + 1 >= argc || argv[*i + 1][0] == '-') {
+				err("-unix after -compat-v0 takes CONTROL DATA");
+				return -EINVAL;
+			}
+			return opt_path(a, argv[++*i], o->data, sizeof(o->data));
+		}
+	} else if (IS("hub")) {
+		o->hub = 1;
+	} else if (IS("mode")) {
+		ARG();
+		if (strcmp(v, "hub") && strcmp(v, "switch")) {
+			err("--mode: '%s' is neither 'switch' nor 'hub'", v);
+			return -EINVAL;
+		}
+		o->hub = !strcmp(v, "hub");
+	} else if (IS("tap")) {
+		ARG();
+		if (o->ntaps == SW_MAX_TAPS) {
+			err("at most %d -tap options", SW_MAX_TAPS);
+			return -EINVAL;
+		}
+		o->taps[o->ntaps++] = v;
+	} else if (IS("daemon")) {
+		o->daemonize = 1;
+	} else if (IS("compat-v0")) {
+		o->compat_v0 = 1;
+		strcpy(o->data, "/tmp/uml.data");
+	} else if (IS("group")) {
+		ARG();
+		o->group = v;
+	} else if (IS("pidfile")) {
+		ARG();
+		o->pidfile = v;
+	} else if (IS("max-macs")) {
+		ARG();
+		return opt_num(a, v, 1, 1U << 22, &o->max_macs);
+	} else if (IS("aging")) {
+		ARG();
+		return opt_num(a, v, 0, 1U << 30, &o->aging);
+	} else if (IS("queue")) {
+		ARG();
+		return opt_num(a, v, SW_BATCH, 1U << 16, &o->qmax);
+	} else if (IS("max-ports")) {
+		ARG();
+		if (opt_num(a, v, 1, 65534, &o->max_ports))
+			return -EINVAL;
+		o->max_ports++;	/* slot 0 is unused */
+	} else if (IS("v") || IS("verbose")) {
+		o->verbose = 1;
+	} else {
+		err("unknown option '%s' (see --help)", a);
+		return -EINVAL;
+	}
+#undef IS
+#undef ARG
+	return 0;
+}
+
+/**
+ * opts_parse() - fill @o from the command line.
+ * Return: 0, or -EINVAL after logging what was wrong.
+ */
+int opts_parse(struct sw_opts *o, int argc, char **argv)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->max_macs = SW_DEFAULT_MAX_MACS;
+	o->aging = SW_DEFAULT_AGING;
+	o->qmax = SW_DEFAULT_QUEUE;
+	o->max_ports = SW_DEFAULT_MAX_PORTS;
+	o->default_ctl = 1;
+	for (i = 1; i < argc; i++) {
+		if (argv[i][0] != '-' || !argv[i][1]) {
+			err("unexpected argument '%s' (see --help)", argv[i]);
+			return -EINVAL;
+		}
+		if (opts_one(o, argc, argv, &i))
+			return -EINVAL;
+	}
+	if (o->default_ctl && proto_default_ctl(o->ctl, sizeof(o->ctl))) {
+		err("default control socket path too long");
+		return -EINVAL;
+	}
+	return 0;
+}
