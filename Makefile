@@ -57,6 +57,7 @@ UNITS		:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BENCHES		:= $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 FUZZERS		:= $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
+.SECONDARY:
 .PHONY: all check demo bench fuzz asan lint install kernel clean units
 all: $(PROGS) $(UNITS) $(BENCHES)
 
