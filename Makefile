@@ -41,6 +41,7 @@ UMLNET_SRC	:= $(wildcard uml_net/*.c)
 UNIT_SRC	:= $(wildcard tests/unit/*.c)
 BENCH_SRC	:= $(wildcard tests/bench/*.c)
 FUZZ_SRC	:= $(wildcard tests/fuzz/*.c)
+TOOL_SRC	:= $(wildcard tests/tools/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -56,10 +57,11 @@ endif
 UNITS		:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BENCHES		:= $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 FUZZERS		:= $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+TOOLS		:= $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
 
 .SECONDARY:
 .PHONY: all check demo bench fuzz asan lint install kernel clean units
-all: $(PROGS) $(UNITS) $(BENCHES)
+all: $(PROGS) $(UNITS) $(BENCHES) $(TOOLS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -93,6 +95,11 @@ $(BUILD)/bench/%: $(call obj,tests/bench/%.c) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lm
+
+$(BUILD)/tools/%: $(call obj,tests/tools/%.c) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
 # Fuzzers: clang + libFuzzer over the library and switch sources.
 FUZZ_CFLAGS	:= -g -O1 -std=gnu11 -D_GNU_SOURCE -Inet \
