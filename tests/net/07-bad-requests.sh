@@ -60,7 +60,8 @@ mkreq "$T/type.req" $MAGIC 3 7 1
 bad unknown-type "$T/type.req" 'type'
 mkreq "$T/family.req" $MAGIC 3 0 2
 bad bad-family "$T/family.req" 'famil|address'
-head -c 20 "$T/v2.req" >"$T/short.req"
+mkreq "$T/good.req" $MAGIC 3 0 1
+head -c 20 "$T/good.req" >"$T/short.req"
 bad short-read "$T/short.req" 'truncated|short' -c
 
 # a silent client: connects, sends nothing, must be dropped after a timeout
