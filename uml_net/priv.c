@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * priv.c: uml_net's privilege handling, done first thing, in this order:
+ * clear the environment, close stray fds, reset signals; open the policy
+ * file while still root; then keep only CAP_NET_ADMIN and become the real
+ * user (setresuid), not dumpable, no new privileges.  The relay child of
+ * "slip up" drops even CAP_NET_ADMIN (priv_drop_all).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "uml_net.h"
+
+static char conf_buf[PATH_MAX];
+
+static void close_stray_fds(void)
+{
+	int fd;
+
+	/* close_range() may be missing from an old libc: use the syscall. */
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
+		return;
+	for (fd = 3; fd < 65536; fd++)
+		close(fd);
+}
+
+/**
+ * priv_sanitize() - clear the environment, close fds >= 3, reset signals.
+ * @conf_path:	set to the policy file to use: UMLNET_CONF from the
+ *		environment only when the caller really is root and the
+ *		kernel did not mark this exec secure (setuid); else the
+ *		built-in path
+ *
+ * Return: 0, or -errno if the environment could not be cleared.
+ */
+int priv_sanitize(const char **conf_path)
+{
+	const char *env = getenv("UMLNET_CONF");
+	struct sigaction sa;
+	sigset_t none;
+	int sig;
+
+	*conf_path = UML_NET_CONF;
+	if (env && getuid() == 0 && geteuid() == 0 && !getauxval(AT_SECURE) &&
+	    env[0] == '/' && strlen(env) < sizeof(conf_buf)) {
+		strcpy(conf_buf, env);
+		*conf_path = conf_buf;
+	}
+	if (clearenv() != 0)
+		return -ENOMEM;
+	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	close_stray_fds();
+	umask(077);
+	/* UML may leave signals ignored or blocked: we want the defaults. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	for (sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	return 0;
+}
+
+/**
+ * priv_open_policy() - open the policy file while still root.
+ * @path:	policy file
+ *
+ * The file and its directory must be owned by root and writable by no one
+ * else, so that only root decides the policy.
+ *
+ * Return: an fd, or -errno (-EPERM for bad ownership or mode).
+ */
+int priv_open_policy(const char *path)
+{
+	char dir[PATH_MAX], *slash;
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & 022)) {
+		close(fd);
+		return -EPERM;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), "/");
+	if (stat(dir, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022)) {
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
+static void priv_who(struct unet_ctx *ctx)
+{
+	struct passwd *pw = getpwuid(ctx->uid);
+	int n = UNET_MAX_GROUPS;
+
+	ctx->groups[0] = ctx->gid;
+	ctx->ngroups = 1;
+	if (pw && strlen(pw->pw_name) < sizeof(ctx->user)) {
+		snprintf(ctx->user, sizeof(ctx->user), "%s", pw->pw_name);
+		if (getgrouplist(pw->pw_name, pw->pw_gid, ctx->groups, &n) >= 0)
+			ctx->ngroups = n;
+		else
+			ctx->ngroups = UNET_MAX_GROUPS;
+	} else {
+		snprintf(ctx->user, sizeof(ctx->user), "%u", ctx->uid);
+	}
+}
+
+static int priv_caps(int keep_net_admin)
+{
+	cap_value_t net_admin = CAP_NET_ADMIN;
+	cap_t caps = cap_init();
+	int ret = 0;
+
+	if (!caps)
+		return -ENOMEM;
+	if (keep_net_admin &&
+	    (cap_set_flag(caps, CAP_PERMITTED, 1, &net_admin, CAP_SET) ||
+	     cap_set_flag(caps, CAP_EFFECTIVE, 1, &net_admin, CAP_SET)))
+		ret = -EINVAL;
+	if (!ret && cap_set_proc(caps) < 0)
+		ret = -errno;
+	cap_free(caps);
+	return ret;
+}
+
+/**
+ * priv_drop() - become the real user, keeping only CAP_NET_ADMIN.
+ * @ctx:	filled with the caller's uid, gid, name and groups
+ *
+ * Return: 0, or -EPERM when CAP_NET_ADMIN is not available (uml_net is not
+ * installed setuid root), or another -errno.
+ */
+int priv_drop(struct unet_ctx *ctx)
+{
+	int cap, ret;
+
+	ctx->uid = getuid();
+	ctx->gid = getgid();
+	priv_who(ctx);
+	if (geteuid() == 0) {
+		for (cap = 0; cap <= CAP_LAST_CAP; cap++)
+			if (cap != CAP_NET_ADMIN)
+				prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+		if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+			return -errno;
+	}
+	if (setresgid(ctx->gid, ctx->gid, ctx->gid) < 0 ||
+	    setresuid(ctx->uid, ctx->uid, ctx->uid) < 0)
+		return -errno;
+	ret = priv_caps(1);
+	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	return ret ? -EPERM : 0;
+}
+
+/**
+ * priv_drop_all() - drop every capability (the unprivileged relay).
+ */
+void priv_drop_all(void)
+{
+	if (priv_caps(0) < 0)
+		_exit(1);
+}
