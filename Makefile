@@ -27,6 +27,10 @@ LDFLAGS		+= -pie -Wl,-z,relro,-z,now $(EXTRA_LDFLAGS)
 
 NL_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags libnl-route-3.0 2>/dev/null)
 NL_LIBS		:= $(shell $(PKG_CONFIG) --libs libnl-route-3.0 2>/dev/null)
+SLIRP_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags slirp 2>/dev/null)
+SLIRP_LIBS	:= $(shell $(PKG_CONFIG) --libs slirp 2>/dev/null)
+# libumlnet's pcap transport links libpcap; nothing in net/ links glib.
+LIB_LIBS	:= -lpcap
 
 ifeq ($(V),1)
 Q :=
@@ -38,6 +42,7 @@ LIB_SRC		:= $(wildcard net/*.c net/transports/*.c)
 SWITCH_SRC	:= $(filter-out uml_switch/main.c,$(wildcard uml_switch/*.c))
 TUNCTL_SRC	:= $(wildcard tunctl/*.c)
 UMLNET_SRC	:= $(wildcard uml_net/*.c)
+UMLSLIRP_SRC	:= $(wildcard uml_slirp/*.c)
 UNIT_SRC	:= $(wildcard tests/unit/*.c)
 BENCH_SRC	:= $(wildcard tests/bench/*.c)
 FUZZ_SRC	:= $(wildcard tests/fuzz/*.c)
@@ -54,6 +59,9 @@ endif
 ifneq ($(UMLNET_SRC),)
 PROGS		+= $(BUILD)/uml_net
 endif
+ifneq ($(UMLSLIRP_SRC),)
+PROGS		+= $(BUILD)/uml_slirp
+endif
 UNITS		:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BENCHES		:= $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 FUZZERS		:= $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
@@ -66,7 +74,7 @@ all: $(PROGS) $(UNITS) $(BENCHES) $(TOOLS)
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) $(NL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(NL_CFLAGS) $(TARGET_CFLAGS) -c -o $@ $<
 
 $(LIB): $(call obj,$(LIB_SRC))
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -76,7 +84,13 @@ $(SWLIB): $(call obj,$(SWITCH_SRC))
 
 $(BUILD)/uml_switch: $(call obj,uml_switch/main.c) $(SWLIB) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+# uml_slirp: the only program with libslirp (and so glib) in it.
+$(BUILD)/obj/uml_slirp/%.o: TARGET_CFLAGS := $(SLIRP_CFLAGS)
+$(BUILD)/uml_slirp: $(call obj,$(UMLSLIRP_SRC)) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SLIRP_LIBS) $(LIB_LIBS)
 
 $(BUILD)/tunctl: $(call obj,$(TUNCTL_SRC)) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
@@ -89,17 +103,17 @@ $(BUILD)/uml_net: $(call obj,$(UMLNET_SRC)) $(LIB)
 $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(SWLIB) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
 $(BUILD)/bench/%: $(call obj,tests/bench/%.c) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lm $(LIB_LIBS)
 
 $(BUILD)/tools/%: $(call obj,tests/tools/%.c) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
 # Fuzzers: clang + libFuzzer over the library and switch sources.
 FUZZ_CFLAGS	:= -g -O1 -std=gnu11 -D_GNU_SOURCE -Inet \
@@ -107,7 +121,7 @@ FUZZ_CFLAGS	:= -g -O1 -std=gnu11 -D_GNU_SOURCE -Inet \
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(SWITCH_SRC)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^ $(LIB_LIBS)
 
 units: $(UNITS)
 
@@ -150,6 +164,7 @@ install: all
 	install -m 0755 $(BUILD)/uml_switch $(DESTDIR)$(PREFIX)/bin/
 	$(if $(filter $(BUILD)/tunctl,$(PROGS)),install -m 0755 $(BUILD)/tunctl $(DESTDIR)$(PREFIX)/sbin/)
 	$(if $(filter $(BUILD)/uml_net,$(PROGS)),install -m 4755 -o root $(BUILD)/uml_net $(DESTDIR)$(PREFIX)/bin/)
+	$(if $(filter $(BUILD)/uml_slirp,$(PROGS)),install -m 0755 $(BUILD)/uml_slirp $(DESTDIR)$(PREFIX)/bin/)
 
 clean:
 	rm -rf $(BUILD)
