@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,7 @@ int main(int argc, char **argv)
 		return 1;
 	openlog("uml_net", LOG_PID, LOG_AUTHPRIV);
 	pfd = priv_open_policy(conf);
+	ctx.tunfd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	ret = priv_drop(&ctx);
 	if (ret < 0) {
 		/* we must not go on as root: give up entirely */
@@ -141,6 +143,8 @@ int main(int argc, char **argv)
 	if (out_finish(NULL, -1) < 0)
 		ret = 1;
 	hn_close(&ctx);
+	if (ctx.tunfd >= 0)
+		close(ctx.tunfd);
 	policy_free(ctx.pol);
 	return ret;
 }

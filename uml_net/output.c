@@ -185,8 +185,10 @@ int refuse(const struct unet_ctx *ctx, const char *fmt, ...)
 	va_end(ap);
 	syslog(LOG_WARNING, "user %s (uid %u): refused: %s", ctx->user,
 	       ctx->uid, line);
-	fprintf(stderr, "uml_net: refused: %s\n", line);
-	if (out_sock_type() >= 0)	/* else stderr was enough */
+	/* UML prints the text it gets back; a person reads stderr. */
+	if (out_sock_type() >= 0)
 		out_printf("uml_net: refused: %s\n", line);
+	else
+		fprintf(stderr, "uml_net: refused: %s\n", line);
 	return 1;
 }

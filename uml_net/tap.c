@@ -97,9 +97,10 @@ int tun_create(struct unet_ctx *ctx, const char *name, short flags,
 	struct ifreq ifr;
 	int fd;
 
-	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	fd = ctx->tunfd;	/* one device per run */
+	ctx->tunfd = -1;
 	if (fd < 0) {
-		out_printf("open /dev/net/tun: %s\n", strerror(errno));
+		out_printf("cannot open /dev/net/tun\n");
 		return -1;
 	}
 	memset(&ifr, 0, sizeof(ifr));
@@ -146,11 +147,11 @@ int tap_up(struct unet_ctx *ctx, int argc, char **argv)
 	}
 	if (argc > 2)
 		return refuse(ctx, "tuntap up: too many arguments");
+	if (!gate_allowed(ctx, argv[1], &gate))
+		return 1;
 	if (!out_is_dgram())
 		return refuse(ctx, "tuntap up: stdout must be the datagram "
 			      "socket UML passes");
-	if (!gate_allowed(ctx, argv[1], &gate))
-		return 1;
 	fd = tun_create(ctx, "tap%d", IFF_TAP | IFF_NO_PI, ifname, &ifindex);
 	if (fd < 0)
 		return 1;
@@ -176,8 +177,8 @@ static int mask_ok(const char *s, int family)
 	}
 	if (inet_pton(AF_INET, s, &m) != 1)
 		return 0;
-	h = ntohl(m.s_addr);
-	return (h & (~h >> 1)) == h || h == 0;	/* ones then zeros */
+	h = ~ntohl(m.s_addr);		/* ones then zeros: h is 2^k - 1 */
+	return (h & (h + 1)) == 0;
 }
 
 /**

@@ -36,6 +36,7 @@ struct unet_addr {
  * @ngroups:	how many
  * @pol:	the parsed policy (NULL: none, deny everything)
  * @nl:		route netlink socket
+ * @tunfd:	/dev/net/tun, opened while still root (it is often 0600)
  */
 struct unet_ctx {
 	uid_t uid;
@@ -45,6 +46,7 @@ struct unet_ctx {
 	int ngroups;
 	struct policy *pol;
 	struct nl_sock *nl;
+	int tunfd;
 };
 
 /* priv.c */
