@@ -25,7 +25,12 @@
 #include "proto.h"
 #include "sw.h"
 
-static int ctl_bind_path(int fd, const char *path, const char *what)
+/**
+ * ctl_bind_path() - bind @fd (a socket of @type) to filesystem @path,
+ * replacing a stale socket there but never a live one or another file.
+ * Return: 0 or -errno, logged with @what ("control", "data", "bess", ...).
+ */
+int ctl_bind_path(int fd, int type, const char *path, const char *what)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct stat st;
@@ -44,8 +49,7 @@ static int ctl_bind_path(int fd, const char *path, const char *what)
 		return -EEXIST;
 	}
 	/* Is anybody serving it?  Only a refused connection means stale. */
-	probe = socket(AF_UNIX, (!strcmp(what, "control") ? SOCK_STREAM :
-				 SOCK_DGRAM) | SOCK_CLOEXEC, 0);
+	probe = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 	ret = connect(probe, (struct sockaddr *)&a, sizeof(a)) ? errno : 0;
 	close(probe);
 	if (ret != ECONNREFUSED) {
@@ -62,7 +66,7 @@ static int ctl_bind_path(int fd, const char *path, const char *what)
 	return 0;
 }
 
-static int ctl_perms(const char *path, const char *group)
+int ctl_perms(const char *path, const char *group)
 {
 	struct group *g;
 
@@ -93,7 +97,7 @@ int ctl_listen(struct sw *sw)
 	sw->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (sw->lfd < 0)
 		return -errno;
-	ret = ctl_bind_path(sw->lfd, sw->o.ctl, "control");
+	ret = ctl_bind_path(sw->lfd, SOCK_STREAM, sw->o.ctl, "control");
 	if (ret)
 		return ret;
 	ret = ctl_perms(sw->o.ctl, sw->o.group);
@@ -109,7 +113,7 @@ int ctl_listen(struct sw *sw)
 	sw->v0fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (sw->v0fd < 0)
 		return -errno;
-	ret = ctl_bind_path(sw->v0fd, sw->o.data, "data");
+	ret = ctl_bind_path(sw->v0fd, SOCK_DGRAM, sw->o.data, "data");
 	if (ret)
 		return ret;
 	ret = ctl_perms(sw->o.data, sw->o.group);

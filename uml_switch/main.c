@@ -69,9 +69,11 @@ static int sw_alloc(struct sw *sw)
 	sw->ports = calloc(n, sizeof(*sw->ports));
 	sw->conns = calloc(n, sizeof(*sw->conns));
 	sw->dirty = calloc(n, sizeof(*sw->dirty));
-	sw->woken = calloc(2 * n, sizeof(*sw->woken));
+	sw->woken = calloc(4 * n, sizeof(*sw->woken));
+	sw->woken_next = calloc(4 * n, sizeof(*sw->woken));
 	sw->active = calloc(n, sizeof(*sw->active));
-	if (!sw->ports || !sw->conns || !sw->dirty || !sw->woken || !sw->active)
+	if (!sw->ports || !sw->conns || !sw->dirty || !sw->woken || !sw->woken_next ||
+	    !sw->active)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		sw->ports[i].fd = sw->ports[i].ctl = -1;
@@ -147,6 +149,12 @@ static void sw_announce(struct sw *sw)
 	for (i = 0; i < sw->o.ntaps; i++)
 		printf(" tap device '%s'", sw->o.taps[i]);
 	printf("\n");
+	if (sw->o.bess[0])
+		printf("uml_switch listening for vector BESS clients on '%s'\n",
+		       sw->o.bess);
+	if (sw->o.stream[0])
+		printf("uml_switch listening for stream clients on '%s'\n",
+		       sw->o.stream);
 	if (sw->o.default_ctl)
 		printf("(default control socket; guests use eth0=daemon,,unix,%s)\n",
 		       sw->o.ctl);
@@ -207,9 +215,17 @@ static int sw_event(struct sw *sw, const struct epoll_event *ev)
 			port_flush(sw, idx);
 		if (ev->events & (EPOLLIN | EPOLLERR | EPOLLHUP))
 			port_read(sw, idx);
+		/* A blocked port is not read, but a hung-up one must go. */
+		if ((ev->events & EPOLLHUP) && sw->ports[idx].kind != PORT_FREE &&
+		    sw->ports[idx].kind != PORT_DGRAM && sw->ports[idx].blocked_by >= 0)
+			port_close(sw, idx, "client hung up");
 		break;
 	case EV_V0:
 		port_read_v0(sw);
+		break;
+	case EV_BESS:
+	case EV_STREAM:
+		listen_accept(sw, ev->data.u64 >> 32);
 		break;
 	case EV_SIGNAL:
 		return sw_signal(sw);
@@ -249,7 +265,8 @@ static void sw_loop(struct sw *sw)
 
 int main(int argc, char **argv)
 {
-	static struct sw sw = { .lfd = -1, .sfd = -1, .v0fd = -1 };
+	static struct sw sw = { .lfd = -1, .sfd = -1, .v0fd = -1,
+				.bess_fd = -1, .stream_fd = -1 };
 	int ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -271,14 +288,16 @@ int main(int argc, char **argv)
 			    strerror(-ret));
 		return 1;
 	}
-	if (sw_taps(&sw)) {
+	if (listen_extra(&sw) || sw_taps(&sw) || listen_ports(&sw)) {
 		ctl_cleanup(&sw);
+		listen_cleanup(&sw);
 		return 1;
 	}
 	sw_announce(&sw);
 	if (sw.o.daemonize && daemon(0, 1)) {
 		err("daemon: %s", strerror(errno));
 		ctl_cleanup(&sw);
+		listen_cleanup(&sw);
 		return 1;
 	}
 	if (sw_pidfile(&sw)) {
@@ -287,6 +306,7 @@ int main(int argc, char **argv)
 	}
 	sw_loop(&sw);
 	ctl_cleanup(&sw);
+	listen_cleanup(&sw);
 	if (sw.o.pidfile)
 		unlink(sw.o.pidfile);
 	return 0;

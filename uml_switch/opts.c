@@ -32,7 +32,13 @@ static void usage(FILE *f)
 "  -daemon, --daemon      detach once the sockets are ready\n"
 "  -compat-v0             accept protocol v0 clients; then -unix takes\n"
 "                         CTL DATA (default data socket /tmp/uml.data)\n"
-"      --group GROUP      control socket group, mode 0660\n"
+"      --port SPEC        a libumlnet transport as a port (repeatable),\n"
+"                         e.g. mcast, tuntap,tap1, pcap,eth1, slirp\n"
+"      --bess PATH        listen for UML vector clients\n"
+"                         (vec0:transport=bess,dst=PATH)\n"
+"      --stream PATH      listen for QEMU -netdev stream clients\n"
+"                         (addr.type=unix,addr.path=PATH)\n"
+"      --group GROUP      sockets' group, mode 0660\n"
 "      --pidfile FILE     write the pid to FILE (removed at exit)\n"
 "      --max-macs N       MAC table size (default %d); when full, unknown\n"
 "                         stations are flooded and the event counted\n"
@@ -142,6 +148,19 @@ static int opts_one(struct sw_opts *o, int argc, char **argv, int *i)
 	} else if (IS("compat-v0")) {
 		o->compat_v0 = 1;
 		strcpy(o->data, "/tmp/uml.data");
+	} else if (IS("port")) {
+		ARG();
+		if (o->nspecs == SW_MAX_SPECS) {
+			err("at most %d --port options", SW_MAX_SPECS);
+			return -EINVAL;
+		}
+		o->specs[o->nspecs++] = v;
+	} else if (IS("bess")) {
+		ARG();
+		return opt_path(a, v, o->bess, sizeof(o->bess));
+	} else if (IS("stream")) {
+		ARG();
+		return opt_path(a, v, o->stream, sizeof(o->stream));
 	} else if (IS("group")) {
 		ARG();
 		o->group = v;

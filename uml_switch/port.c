@@ -5,6 +5,8 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -14,6 +16,7 @@
 #include "frame.h"
 #include "log.h"
 #include "sw.h"
+#include "transport.h"
 
 /* Room beyond a small buffer, per batch slot: jumbo frames land here and
  * are copied to a large buffer (rare), so small buffers stay small. */
@@ -99,10 +102,13 @@ void port_close(struct sw *sw, int idx, const char *why)
 	     (unsigned long long)p->rx, (unsigned long long)p->tx,
 	     (unsigned long long)(p->drop_full + p->drop_size + p->drop_err +
 				  p->drop_nobuf));
-	if (p->fd >= 0)
+	if (p->tp)
+		tp_close(p->tp);	/* owns p->fd */
+	else if (p->fd >= 0)
 		close(p->fd);	/* also leaves the epoll set */
 	if (p->ctl >= 0)
 		close(p->ctl);
+	free(p->sbuf);
 	q_drop_all(sw, p, &p->drop_err);
 	for (i = p->iheld; i < p->nheld; i++)
 		pool_put(&sw->pool, p->held[i]);
@@ -196,9 +202,28 @@ static void iov_init(struct iovec *iov, struct buf *b, unsigned int slot)
 	iov[1].iov_len = sizeof(rx_spill[slot]);
 }
 
-/* Read up to @n frames from a socket (recvmmsg) or tap (readv). */
-static int port_recv(struct port *p, struct buf **b, unsigned int n,
-		     size_t *len)
+/* A transport fills small buffers only; longer frames are counted drops. */
+static int port_recv_tp(struct port *p, struct buf **b, unsigned int n,
+			size_t *len)
+{
+	struct tp_frame f[SW_BATCH];
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		f[i].buf = b[i]->data;
+		f[i].cap = POOL_SMALL_SIZE;
+		f[i].len = 0;
+	}
+	ret = tp_recv(p->tp, f, n);
+	for (i = 0; ret > 0 && i < (unsigned int)ret; i++)
+		len[i] = f[i].len > f[i].cap ? SIZE_MAX : f[i].len;
+	return ret;
+}
+
+/* Read up to @n frames: recvmmsg, readv (tap), a transport or a stream. */
+static int port_recv(struct sw *sw, struct port *p, struct buf **b,
+		     unsigned int n, size_t *len)
 {
 	struct iovec iov[SW_BATCH][2];
 	struct mmsghdr m[SW_BATCH];
@@ -206,6 +231,10 @@ static int port_recv(struct port *p, struct buf **b, unsigned int n,
 	ssize_t r;
 	int ret;
 
+	if (p->kind == PORT_STREAM)
+		return stream_recv(sw, p, b, n, len);
+	if (p->kind == PORT_TP)
+		return port_recv_tp(p, b, n, len);
 	for (i = 0; i < n; i++)
 		iov_init(iov[i], b[i], i);
 	if (p->kind == PORT_TAP) {
@@ -225,8 +254,12 @@ static int port_recv(struct port *p, struct buf **b, unsigned int n,
 	ret = recvmmsg(p->fd, m, n, MSG_DONTWAIT | MSG_TRUNC, NULL);
 	if (ret < 0)
 		return errno == EAGAIN ? 0 : -errno;
-	for (i = 0; i < (unsigned int)ret; i++)
+	for (i = 0; i < (unsigned int)ret; i++) {
 		len[i] = m[i].msg_len;
+		/* SOCK_SEQPACKET: an empty message is the peer's EOF. */
+		if (!len[i] && p->kind == PORT_SEQ)
+			return i ? (int)i : -EPIPE;
+	}
 	return ret;
 }
 
@@ -252,12 +285,14 @@ void port_read(struct sw *sw, int idx)
 	}
 	for (i = 0; i < n; i++)
 		b[i] = pool_get(&sw->pool, 0);
-	got = port_recv(p, b, n, len);
+	got = port_recv(sw, p, b, n, len);
 	if (got < 0) {
 		for (i = 0; i < n; i++)
 			pool_put(&sw->pool, b[i]);
-		if (p->kind == PORT_TAP && got != -EINTR) {
-			port_close(sw, idx, strerror(-got));
+		if (p->kind != PORT_DGRAM && got != -EINTR) {
+			port_close(sw, idx, got == -EPIPE ? "client closed the "
+				   "connection" : got == -EPROTO ? "bad frame "
+				   "length in stream" : strerror(-got));
 			return;
 		}
 		/* A socket's pending error (ECONNREFUSED after a failed
@@ -283,6 +318,9 @@ void port_read(struct sw *sw, int idx)
 		}
 		pool_put(&sw->pool, b[i]);
 	}
+	/* A stream may hold whole frames that no new input will announce. */
+	if (p->kind == PORT_STREAM && !p->nheld && p->slen >= 4)
+		sw->woken[sw->nwoken++] = idx;
 out:
 	port_set_events(sw, idx);
 }
@@ -345,12 +383,15 @@ void port_read_v0(struct sw *sw)
 
 void port_run_woken(struct sw *sw)
 {
-	int i, n = sw->nwoken;
+	int *run = sw->woken, i, n = sw->nwoken;
 
+	/* Ports woken while these run go on the other list. */
+	sw->woken = sw->woken_next;
+	sw->woken_next = run;
 	sw->nwoken = 0;
 	for (i = 0; i < n; i++)
-		if (sw->woken[i] > 0)
-			port_read(sw, sw->woken[i]);
+		if (run[i] > 0 && sw->ports[run[i]].kind != PORT_FREE)
+			port_read(sw, run[i]);
 }
 
 /* Send up to a batch from the head of @p's queue.  Return: sent or -errno. */
@@ -381,6 +422,19 @@ static int port_send(struct sw *sw, struct port *p)
 				return i ? (int)i : -errno;
 		}
 		return n;
+	}
+	if (p->kind == PORT_STREAM)
+		return stream_send(sw, p, n);
+	if (p->kind == PORT_TP) {
+		struct tp_frame f[SW_BATCH];
+
+		for (i = 0; i < n; i++) {
+			f[i].buf = iov[i].iov_base;
+			f[i].len = iov[i].iov_len;
+			f[i].cap = iov[i].iov_len;
+		}
+		ret = tp_send(p->tp, f, n);
+		return ret;
 	}
 	ret = sendmmsg(p->kind == PORT_V0 ? sw->v0fd : p->fd, m, n,
 		       MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -470,7 +524,7 @@ void port_tick(struct sw *sw)
 void port_stats(struct sw *sw)
 {
 	static const char *const kind[] = { "free", "daemon", "daemon-v0",
-					    "tap" };
+					    "tap", "bess", "stream", "transport" };
 	int i, idx;
 	struct port *p;
 

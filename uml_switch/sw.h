@@ -32,8 +32,18 @@
 #define SW_REQ_TIMEOUT_MS	5000	/* a new client must send its request */
 #define SW_STALL_MS		1000
 #define SW_MAX_TAPS		16
+#define SW_MAX_SPECS		16
+#define STREAM_BUF		(4 + 65535)
 
-enum port_kind { PORT_FREE = 0, PORT_DGRAM, PORT_V0, PORT_TAP };
+enum port_kind {
+	PORT_FREE = 0,
+	PORT_DGRAM,	/* daemon v1/v3 client: own connected datagram socket */
+	PORT_V0,	/* daemon v0 client on the shared data socket */
+	PORT_TAP,	/* -tap DEV */
+	PORT_SEQ,	/* --bess client: SOCK_SEQPACKET, one frame a message */
+	PORT_STREAM,	/* --stream client: 4-byte big-endian length + frame */
+	PORT_TP,	/* --port SPEC: any libumlnet transport */
+};
 
 struct port {
 	enum port_kind kind;
@@ -54,6 +64,11 @@ struct port {
 
 	struct buf *held[SW_BATCH];	/* frames read, not yet placed */
 	uint16_t nheld, iheld;
+
+	struct tp *tp;		/* PORT_TP */
+	uint8_t *sbuf;		/* PORT_STREAM: partial input */
+	uint32_t slen;		/* bytes in sbuf */
+	uint32_t tx_off;	/* PORT_STREAM: bytes of the head frame sent */
 
 	uint64_t rx, tx, rx_bytes, tx_bytes;
 	uint64_t drop_full, drop_size, drop_err, drop_nobuf;
@@ -78,6 +93,10 @@ struct sw_opts {
 	const char *pidfile;
 	const char *taps[SW_MAX_TAPS];
 	int ntaps;
+	const char *specs[SW_MAX_SPECS];	/* --port */
+	int nspecs;
+	char bess[108];		/* --bess listening path */
+	char stream[108];	/* --stream listening path */
 	uint32_t max_macs;
 	uint32_t aging;
 	uint32_t qmax;
@@ -87,13 +106,14 @@ struct sw_opts {
 
 struct sw {
 	struct sw_opts o;
-	int epfd, lfd, sfd, v0fd;
+	int epfd, lfd, sfd, v0fd, bess_fd, stream_fd;
 	int ctl_is_dir;		/* VDE-style DIR/ctl: remove DIR/ctl only */
 	struct port *ports;	/* o.max_ports entries, index 0 unused */
 	struct conn *conns;	/* o.max_ports entries */
 	int *dirty;		/* flush list of port indices */
 	int ndirty;
 	int *woken;		/* ports to re-run: their blocker drained */
+	int *woken_next;	/* the other half, while those run */
 	int nwoken;
 	int *active;		/* indices of ports in use */
 	int nports;
@@ -106,7 +126,10 @@ struct sw {
 };
 
 /* epoll data: event type in the high half, index in the low half. */
-enum ev_type { EV_LISTEN = 1, EV_CONN, EV_CTL, EV_DATA, EV_V0, EV_SIGNAL };
+enum ev_type {
+	EV_LISTEN = 1, EV_CONN, EV_CTL, EV_DATA, EV_V0, EV_SIGNAL,
+	EV_BESS, EV_STREAM,
+};
 #define EV(type, idx)	((uint64_t)(type) << 32 | (uint32_t)(idx))
 
 /* port.c */
@@ -126,12 +149,25 @@ void port_stats(struct sw *sw);
 int fwd_frame(struct sw *sw, int src, struct buf *b);
 
 /* ctl.c */
+int ctl_bind_path(int fd, int type, const char *path, const char *what);
+int ctl_perms(const char *path, const char *group);
 int ctl_listen(struct sw *sw);
 void ctl_accept(struct sw *sw);
 void ctl_conn_input(struct sw *sw, int ci);
 void ctl_port_input(struct sw *sw, int idx);
 void ctl_tick(struct sw *sw);
 void ctl_cleanup(struct sw *sw);
+
+/* listen.c */
+int listen_extra(struct sw *sw);
+void listen_accept(struct sw *sw, int kind);
+void listen_cleanup(struct sw *sw);
+int listen_ports(struct sw *sw);
+
+/* stream.c */
+int stream_recv(struct sw *sw, struct port *p, struct buf **b, unsigned int n,
+		size_t *len);
+int stream_send(struct sw *sw, struct port *p, unsigned int n);
 
 /* tap.c */
 int tap_open(const char *name, char *err, size_t errlen);
