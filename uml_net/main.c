@@ -18,8 +18,10 @@
 
 #include "uml_net.h"
 
-static void usage_exit(void)
+static void usage_exit(const struct unet_ctx *ctx)
 {
+	syslog(LOG_WARNING, "user %s (uid %u): refused: bad argument list",
+	       ctx->user, ctx->uid);
 	fprintf(stderr, "uml_net : bad argument list - if you're running "
 		"uml_net by\nhand, don't bother.  uml_net is run automatically "
 		"by UML when\nnecessary.\n");
@@ -114,10 +116,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (argc < 3 || !argv[1][0])
-		usage_exit();
+		usage_exit(&ctx);
 	off = parse_version(argv, &version);
 	if (off < 0)
-		usage_exit();
+		usage_exit(&ctx);
 	if (version > UML_NET_VERSION) {
 		fprintf(stderr, "Version mismatch - requested version %d, "
 			"uml_net supports up to version %d\n", version,

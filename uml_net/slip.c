@@ -161,6 +161,10 @@ int slip_up(struct unet_ctx *ctx, int argc, char **argv)
 
 	if (argc != 2)
 		return refuse(ctx, "slip up: expected one gateway address");
+	if (!gate_allowed(ctx, argv[1], &gate))
+		return 1;
+	if (gate.family != AF_INET)
+		return refuse(ctx, "slip up: SLIP carries IPv4 only");
 	if (slip_name(ctx, name, sizeof(name)))
 		return 1;
 	if (if_nametoindex(name)) {
@@ -168,10 +172,6 @@ int slip_up(struct unet_ctx *ctx, int argc, char **argv)
 			return refuse(ctx, "slip up: %s is already up", name);
 		return refuse(ctx, "slip up: %s", why);
 	}
-	if (!gate_allowed(ctx, argv[1], &gate))
-		return 1;
-	if (gate.family != AF_INET)
-		return refuse(ctx, "slip up: SLIP carries IPv4 only");
 	fd = tun_create(ctx, name, IFF_TUN | IFF_NO_PI, ifname, &ifindex);
 	if (fd < 0)
 		return 1;
