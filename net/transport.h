@@ -107,6 +107,19 @@ int tp_send(struct tp *tp, const struct tp_frame *f, unsigned int n);
  */
 void tp_close(struct tp *tp);
 
+/**
+ * tp_dgram_recv() - receive up to @n frames from a datagram fd (recvmmsg).
+ * A datagram longer than its frame's cap comes back with len > cap.
+ * Return: frames received, 0 if none is ready, or -errno.
+ */
+int tp_dgram_recv(int fd, struct tp_frame *f, unsigned int n);
+
+/**
+ * tp_dgram_send() - send up to @n frames on a connected datagram fd.
+ * Return: frames sent, 0 if the fd is full, or -errno.
+ */
+int tp_dgram_send(int fd, const struct tp_frame *f, unsigned int n);
+
 /* The registry: every transport's ops, defined in its own file. */
 extern const struct tp_ops tp_daemon_ops;
 

@@ -21,7 +21,6 @@
 #include "transport.h"
 
 #define DAEMON_REPLY_TIMEOUT_MS	5000
-#define DAEMON_BATCH		64
 
 struct tp_daemon {
 	struct tp tp;		/* tp.fd: the data socket */
@@ -160,51 +159,13 @@ fail:
 
 static int daemon_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 {
-	struct mmsghdr m[DAEMON_BATCH];
-	struct iovec iov[DAEMON_BATCH];
-	unsigned int i;
-	int ret;
-
-	if (n > DAEMON_BATCH)
-		n = DAEMON_BATCH;
-	memset(m, 0, sizeof(m[0]) * n);
-	for (i = 0; i < n; i++) {
-		iov[i].iov_base = f[i].buf;
-		iov[i].iov_len = f[i].cap;
-		m[i].msg_hdr.msg_iov = &iov[i];
-		m[i].msg_hdr.msg_iovlen = 1;
-	}
-	/* MSG_TRUNC: msg_len is the real length, so the caller sees
-	 * len > cap for an oversized datagram instead of a silent cut. */
-	ret = recvmmsg(tp->fd, m, n, MSG_DONTWAIT | MSG_TRUNC, NULL);
-	if (ret < 0)
-		return errno == EAGAIN ? 0 : -errno;
-	for (i = 0; i < (unsigned int)ret; i++)
-		f[i].len = m[i].msg_len;
-	return ret;
+	return tp_dgram_recv(tp->fd, f, n);
 }
 
 static int daemon_send(struct tp *tp, const struct tp_frame *f,
 		       unsigned int n)
 {
-	struct mmsghdr m[DAEMON_BATCH];
-	struct iovec iov[DAEMON_BATCH];
-	unsigned int i;
-	int ret;
-
-	if (n > DAEMON_BATCH)
-		n = DAEMON_BATCH;
-	memset(m, 0, sizeof(m[0]) * n);
-	for (i = 0; i < n; i++) {
-		iov[i].iov_base = f[i].buf;
-		iov[i].iov_len = f[i].len;
-		m[i].msg_hdr.msg_iov = &iov[i];
-		m[i].msg_hdr.msg_iovlen = 1;
-	}
-	ret = sendmmsg(tp->fd, m, n, MSG_DONTWAIT);
-	if (ret < 0)
-		return errno == EAGAIN ? 0 : -errno;
-	return ret;
+	return tp_dgram_send(tp->fd, f, n);
 }
 
 static void daemon_close(struct tp *tp)

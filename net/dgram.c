@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* dgram.c: batched frame I/O on datagram-like fds, shared by transports. */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "transport.h"
+
+#define DGRAM_BATCH	64
+
+int tp_dgram_recv(int fd, struct tp_frame *f, unsigned int n)
+{
+	struct mmsghdr m[DGRAM_BATCH];
+	struct iovec iov[DGRAM_BATCH];
+	unsigned int i;
+	int ret;
+
+	if (n > DGRAM_BATCH)
+		n = DGRAM_BATCH;
+	memset(m, 0, sizeof(m[0]) * n);
+	for (i = 0; i < n; i++) {
+		iov[i].iov_base = f[i].buf;
+		iov[i].iov_len = f[i].cap;
+		m[i].msg_hdr.msg_iov = &iov[i];
+		m[i].msg_hdr.msg_iovlen = 1;
+	}
+	/* MSG_TRUNC: msg_len is the real length, so the caller sees
+	 * len > cap for an oversized datagram instead of a silent cut. */
+	ret = recvmmsg(fd, m, n, MSG_DONTWAIT | MSG_TRUNC, NULL);
+	if (ret < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	for (i = 0; i < (unsigned int)ret; i++)
+		f[i].len = m[i].msg_len;
+	return ret;
+}
+
+int tp_dgram_send(int fd, const struct tp_frame *f, unsigned int n)
+{
+	struct mmsghdr m[DGRAM_BATCH];
+	struct iovec iov[DGRAM_BATCH];
+	unsigned int i;
+	int ret;
+
+	if (n > DGRAM_BATCH)
+		n = DGRAM_BATCH;
+	memset(m, 0, sizeof(m[0]) * n);
+	for (i = 0; i < n; i++) {
+		iov[i].iov_base = f[i].buf;
+		iov[i].iov_len = f[i].len;
+		m[i].msg_hdr.msg_iov = &iov[i];
+		m[i].msg_hdr.msg_iovlen = 1;
+	}
+	ret = sendmmsg(fd, m, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (ret < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	return ret;
+}
