@@ -47,7 +47,7 @@ ip addr add 10.0.0.1/24 dev eth0
 ip link set eth0 up
 touch /t/g.up
 gw /t/go || exit 1
-ping -c 3 -w 5 10.0.0.99
+ping -c 2 -w 2 10.0.0.99
 touch /t/g.done
 EOF2
 guest_start g eth0=vde,"$T/vde"
