@@ -41,6 +41,9 @@ static int slip_name(const struct unet_ctx *ctx, char *name, size_t len)
 		return refuse(ctx, "slip: stdin is not a pty slave");
 	if (st.st_uid != ctx->uid)
 		return refuse(ctx, "slip: stdin is a pty of another user");
+	if ((fcntl(0, F_GETFL) & O_ACCMODE) != O_RDWR)
+		return refuse(ctx, "slip: stdin must be the pty opened "
+			      "read-write");
 	n = (maj - PTS_MAJOR_FIRST) * 256 + minor(st.st_rdev);
 	snprintf(name, len, "umlsl%u", n);
 	return 0;

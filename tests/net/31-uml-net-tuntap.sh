@@ -40,7 +40,7 @@ deny user $TU guest 10.0.9.66
 EOF2
 chmod 755 "$T/pol"; chmod 644 "$T/pol/uml_net.conf"
 chown "$TU" "$T" "$T/uml"
-findmnt -no OPTIONS -T "$T/bin" | grep -qw nosuid && fail "$T is on a nosuid filesystem"
+findmnt -no OPTIONS -T "$T/bin" | grep -w nosuid >/dev/null && fail "$T is on a nosuid filesystem"
 
 # The "kernel" guest_start runs: the stock UML as $TU, our uml_net first in
 # PATH, the test policy at /etc/umlnet (this mount namespace only).
@@ -76,11 +76,11 @@ ip -n "$NS" -d link show >"$T/links.txt"
 grep -q "alias uml_net:uid=$TUID" "$T/links.txt" || fail "no tap marked for uid $TUID: $(cat "$T/links.txt")"
 TAP=$(ip -n "$NS" -o link show | awk -F': ' '/tap[0-9]/ {print $2; exit}')
 [ -n "$TAP" ] || fail "no tap in $NS"
-grep -A2 "$TAP" "$T/links.txt" | grep -q "tun type tap pi off vnet_hdr off persist off user $TU" ||
+grep -A2 "$TAP" "$T/links.txt" | grep "tun type tap pi off vnet_hdr off persist off user $TU" >/dev/null ||
 	fail "$TAP is not a non-persistent tap owned by $TU: $(grep -A3 "$TAP" "$T/links.txt")"
 [ "$(ip -n "$NS" -o link show | grep -c 'tap[0-9]')" = 1 ] || fail "more than one tap made (quota 1)"
-ip -n "$NS" route show 10.0.9.1 | grep -q "dev $TAP" || fail "no host route to the guest"
-ip -n "$NS" route show 10.0.9.66 | grep -q . && fail "route to a denied guest address"
+ip -n "$NS" route show 10.0.9.1 | grep "dev $TAP" >/dev/null || fail "no host route to the guest"
+ip -n "$NS" route show 10.0.9.66 | grep . >/dev/null && fail "route to a denied guest address"
 [ "$(ip netns exec "$NS" cat /proc/sys/net/ipv4/conf/$TAP/proxy_arp)" = 1 ] || fail "proxy_arp is off on $TAP"
 nsx "$NS" ping -c 3 -w 15 10.0.9.1 >"$T/hostping.out" 2>&1 ||
 	{ touch "$T/done"; fail "host could not ping the guest: $(tail -2 "$T/hostping.out")"; }
@@ -93,5 +93,5 @@ for l in "\\* ip tuntap add $TAP mode tap user $TUID" "\\* ip addr add 10.0.9.25
 done
 grep -q "TUN/TAP backend" "$T/g.console" || fail "guest did not use the tuntap backend"
 busywait 10 eval "! ip -n $NS link show $TAP >/dev/null 2>&1" || fail "$TAP still exists after the guest halted"
-ip -n "$NS" route | grep -q 10.0.9 && fail "routes left after the guest halted: $(ip -n "$NS" route)"
+ip -n "$NS" route | grep 10.0.9 >/dev/null && fail "routes left after the guest halted: $(ip -n "$NS" route)"
 log "ok: tuntap through our uml_net: ping both ways, quota and policy enforced, cleaned up"
