@@ -9,6 +9,11 @@
 
 static const struct tp_ops *const tp_table[] = {
 	&tp_daemon_ops,
+	&tp_tuntap_ops,
+	&tp_mcast_ops,
+	&tp_ucast_ops,
+	&tp_pcap_ops,
+	&tp_slip_ops,
 };
 
 const struct tp_ops *tp_lookup(const char *name)

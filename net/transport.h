@@ -122,5 +122,10 @@ int tp_dgram_send(int fd, const struct tp_frame *f, unsigned int n);
 
 /* The registry: every transport's ops, defined in its own file. */
 extern const struct tp_ops tp_daemon_ops;
+extern const struct tp_ops tp_tuntap_ops;
+extern const struct tp_ops tp_mcast_ops;
+extern const struct tp_ops tp_ucast_ops;
+extern const struct tp_ops tp_pcap_ops;
+extern const struct tp_ops tp_slip_ops;
 
 #endif /* UMLNET_TRANSPORT_H */

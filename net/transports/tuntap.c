@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tuntap.c: a host tap device (spec 4.1, fixed mode): raw Ethernet frames,
+ * one per read/write on /dev/net/tun, no packet-info or vnet header.
+ *
+ * Spec: tuntap[,DEV[,MAC[,GATE]]]  or  tuntap:dev=tap0,mac=..,gate=..
+ * DEV names an existing tap (persistent, owned by us, or any with
+ * CAP_NET_ADMIN) or a new one; empty lets the kernel pick tapN.  MAC and
+ * GATE are validated here and used by the guest driver.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "frame.h"
+#include "transport.h"
+
+#define TUNTAP_DEV	"/dev/net/tun"
+
+struct tp_tuntap {
+	struct tp tp;		/* tp.fd: the tap's queue */
+	char name[IFNAMSIZ];
+	uint8_t mac[ETH_ALEN_];
+	struct in_addr gate;
+	/* Bytes of a frame longer than the caller's buffer land here, so the
+	 * real length is reported (len > cap) rather than cut silently. */
+	uint8_t spill[FRAME_MAX + 1];
+};
+
+static const char *const tuntap_keys[] = { "dev", "mac", "gate", NULL };
+
+static int tuntap_attach(struct tp_tuntap *t, const char *dev, char *err,
+			 size_t errlen)
+{
+	struct ifreq ifr;
+	int ret;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	/* "tap%d": the kernel picks the first free tapN */
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev ? dev : "tap%d");
+	t->tp.fd = open(TUNTAP_DEV, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (t->tp.fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "tuntap: open %s: %s", TUNTAP_DEV,
+			 strerror(-ret));
+		return ret;
+	}
+	if (ioctl(t->tp.fd, TUNSETIFF, &ifr)) {
+		ret = -errno;
+		snprintf(err, errlen, "tuntap: attach to '%s': %s%s",
+			 dev ? dev : "(new tap)", strerror(-ret),
+			 ret == -EPERM ? " (not a tap owned by this user?)" :
+			 ret == -EINVAL || ret == -EBUSY ?
+			 " (is it a tun, or a tap in use?)" : "");
+		close(t->tp.fd);
+		t->tp.fd = -1;
+		return ret;
+	}
+	memcpy(t->name, ifr.ifr_name, IFNAMSIZ);
+	t->name[IFNAMSIZ - 1] = '\0';
+	return 0;
+}
+
+static int tuntap_open(struct tp *tp, const struct tp_spec *s, char *err,
+		       size_t errlen)
+{
+	struct tp_tuntap *t = (struct tp_tuntap *)tp;
+	const char *dev = tp_spec_get(s, "dev");
+	const char *mac = tp_spec_get(s, "mac");
+	const char *gate = tp_spec_get(s, "gate");
+
+	if (dev && strnlen(dev, IFNAMSIZ) >= IFNAMSIZ) {
+		snprintf(err, errlen, "tuntap: interface name '%s' longer than %d",
+			 dev, IFNAMSIZ - 1);
+		return -ENAMETOOLONG;
+	}
+	if (dev && (strchr(dev, '/') || strchr(dev, '%') || !strcmp(dev, ".") ||
+		    !strcmp(dev, ".."))) {
+		snprintf(err, errlen, "tuntap: bad interface name '%s'", dev);
+		return -EINVAL;
+	}
+	if (mac && mac_parse(mac, t->mac)) {
+		snprintf(err, errlen, "tuntap: bad MAC address '%s'", mac);
+		return -EINVAL;
+	}
+	if (gate && inet_pton(AF_INET, gate, &t->gate) != 1) {
+		snprintf(err, errlen, "tuntap: bad gateway address '%s'", gate);
+		return -EINVAL;
+	}
+	return tuntap_attach(t, dev, err, errlen);
+}
+
+static int tuntap_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
+{
+	struct tp_tuntap *t = (struct tp_tuntap *)tp;
+	struct iovec iov[2];
+	unsigned int i;
+	ssize_t r;
+
+	for (i = 0; i < n; i++) {
+		iov[0].iov_base = f[i].buf;
+		iov[0].iov_len = f[i].cap;
+		iov[1].iov_base = t->spill;
+		iov[1].iov_len = sizeof(t->spill);
+		do
+			r = readv(tp->fd, iov, 2);
+		while (r < 0 && errno == EINTR);
+		if (r < 0) {
+			if (errno == EAGAIN)
+				break;
+			return i ? (int)i : -errno;
+		}
+		if (r == 0)	/* not expected from a tap: report, not spin */
+			return i ? (int)i : -EPIPE;
+		f[i].len = (size_t)r;
+	}
+	return (int)i;
+}
+
+static int tuntap_send(struct tp *tp, const struct tp_frame *f,
+		       unsigned int n)
+{
+	unsigned int i;
+	ssize_t r;
+
+	for (i = 0; i < n; i++) {
+		do
+			r = write(tp->fd, f[i].buf, f[i].len);
+		while (r < 0 && errno == EINTR);
+		if (r >= 0)
+			continue;
+		if (errno == EAGAIN)
+			break;
+		/* The device refuses this frame (too short or long for it, or
+		 * the link is down): drop it and go on with the batch. */
+		if (errno == EINVAL || errno == EMSGSIZE || errno == EIO)
+			continue;
+		return i ? (int)i : -errno;
+	}
+	return (int)i;
+}
+
+static void tuntap_close(struct tp *tp)
+{
+	if (tp->fd >= 0)
+		close(tp->fd);
+	tp->fd = -1;
+}
+
+const struct tp_ops tp_tuntap_ops = {
+	.name = "tuntap",
+	.keys = tuntap_keys,
+	.size = sizeof(struct tp_tuntap),
+	.open = tuntap_open,
+	.recv = tuntap_recv,
+	.send = tuntap_send,
+	.close = tuntap_close,
+};

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_tp_slip.c: the SLIP codec (net/slip.c) and the slip transport over a
+ * socketpair: decode to Ethernet, ARP answered for the gate, IPv4 stripped
+ * and encoded, padding trimmed, other frames dropped.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "slip.h"
+#include "transport.h"
+#include "test.h"
+
+static void test_codec(void)
+{
+	const uint8_t in[] = { 0x45, 0xc0, 0x01, 0xdb, 0xdc, 0xdd, 0xc0 };
+	const uint8_t want[] = { 0xc0, 0x45, 0xdb, 0xdc, 0x01, 0xdb, 0xdd,
+				 0xdc, 0xdd, 0xdb, 0xdc, 0xc0 };
+	uint8_t enc[64], dec[64], small[4];
+	struct slip_rx rx;
+	size_t n, used, pkt, i;
+
+	n = slip_wrap(in, sizeof(in), enc, sizeof(enc));
+	CHECK(n == sizeof(want) && !memcmp(enc, want, n));
+	CHECK(slip_wrap(in, sizeof(in), enc, n - 1) == 0);	/* no room */
+	CHECK(slip_wrap(in, sizeof(in), enc, n) == n);		/* exact fit */
+	CHECK(slip_wrap(in, 0, enc, 2) == 2 && enc[0] == 0xc0 && enc[1] == 0xc0);
+	CHECK(slip_wrap(in, 0, enc, 1) == 0);
+	n = slip_wrap(in, sizeof(in), enc, sizeof(enc));
+
+	/* whole buffer at once */
+	slip_rx_init(&rx, dec, sizeof(dec));
+	used = slip_rx_feed(&rx, enc, n, &pkt);
+	CHECK(used == n && pkt == sizeof(in) && !memcmp(dec, in, pkt));
+
+	/* one byte at a time, with empty packets (END END) around */
+	slip_rx_init(&rx, dec, sizeof(dec));
+	CHECK(slip_rx_feed(&rx, (const uint8_t *)"\xc0\xc0", 2, &pkt) == 2 &&
+	      pkt == 0);
+	for (i = 0; i < n; i++) {
+		used = slip_rx_feed(&rx, enc + i, 1, &pkt);
+		CHECK(used == 1);
+		if (i + 1 < n)
+			CHECK(pkt == 0);
+	}
+	CHECK(pkt == sizeof(in) && !memcmp(dec, in, pkt));
+
+	/* two packets in one chunk: the feed stops after the first */
+	memcpy(enc + n, enc, n);
+	slip_rx_init(&rx, dec, sizeof(dec));
+	used = slip_rx_feed(&rx, enc, 2 * n, &pkt);
+	CHECK(used == n && pkt == sizeof(in));
+	used = slip_rx_feed(&rx, enc + n, n, &pkt);
+	CHECK(used == n && pkt == sizeof(in) && !memcmp(dec, in, pkt));
+
+	/* oversized: reported with the real length, only cap bytes kept */
+	slip_rx_init(&rx, small, sizeof(small));
+	used = slip_rx_feed(&rx, (const uint8_t *)"abcdefg\xc0", 8, &pkt);
+	CHECK(used == 8 && pkt == 7 && !memcmp(small, "abcd", 4));
+
+	/* ESC + other byte: kept literally; DC/DD alone are literal */
+	slip_rx_init(&rx, dec, sizeof(dec));
+	used = slip_rx_feed(&rx, (const uint8_t *)"\xdb\x41\xdc\xdd\xc0", 5, &pkt);
+	CHECK(pkt == 3 && dec[0] == 0x41 && dec[1] == 0xdc && dec[2] == 0xdd);
+}
+
+static const uint8_t lan_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+static const uint8_t peer_mac[6] = { 0x02, 0x53, 0x4c, 0x49, 0x50, 0x00 };
+
+/* An ARP request from 10.0.0.1 (lan_mac) for @who. */
+static void arp_req(uint8_t *f, const uint8_t *who)
+{
+	static const uint8_t head[] = { 0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 1 };
+
+	memset(f, 0xff, 6);
+	memcpy(f + 6, lan_mac, 6);
+	memcpy(f + 12, head, sizeof(head));
+	memcpy(f + 22, lan_mac, 6);
+	memcpy(f + 28, "\x0a\x00\x00\x01", 4);
+	memset(f + 32, 0, 6);
+	memcpy(f + 38, who, 4);
+}
+
+/* An Ethernet frame to @dst carrying a 28-byte IPv4 packet 10.0.0.1 ->
+ * 10.0.0.2 containing C0 and DB, padded to 60 bytes. */
+static size_t ip_frame(uint8_t *f, const uint8_t *dst)
+{
+	memset(f, 0, 60);
+	memcpy(f, dst, 6);
+	memcpy(f + 6, lan_mac, 6);
+	f[12] = 0x08;
+	f[14] = 0x45;
+	f[17] = 28;
+	memcpy(f + 26, "\x0a\x00\x00\x01\x0a\x00\x00\x02", 8);
+	f[34] = 0xc0;
+	f[35] = 0xdb;
+	return 60;
+}
+
+static int wait_in(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 1000) == 1;
+}
+
+static void test_transport(void)
+{
+	char spec[64], err[TP_ERR_MAX];
+	uint8_t buf[2][2048], line[256], dec[256];
+	struct tp_frame f[2] = {
+		{ .buf = buf[0], .cap = sizeof(buf[0]) },
+		{ .buf = buf[1], .cap = sizeof(buf[1]) },
+	};
+	struct slip_rx rx;
+	struct tp *tp;
+	size_t len, pkt;
+	ssize_t n;
+	int sv[2];
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	snprintf(spec, sizeof(spec), "slip:gate=10.0.0.2,fd=%d", sv[0]);
+	if (tp_open(&tp, spec, err, sizeof(err))) {
+		fprintf(stderr, "open %s: %s\n", spec, err);
+		CHECK(0);
+		return;
+	}
+	close(sv[0]);	/* the transport has its own copy */
+
+	/* ARP for the gate: answered on the next recv, fd becomes ready */
+	arp_req(buf[0], (const uint8_t *)"\x0a\x00\x00\x02");
+	f[0].len = 42;
+	CHECK(tp_send(tp, f, 1) == 1);
+	CHECK(wait_in(tp->fd));
+	CHECK(tp_recv(tp, f, 2) == 1);
+	CHECK(f[0].len == 42 && !memcmp(buf[0], lan_mac, 6) &&
+	      !memcmp(buf[0] + 6, peer_mac, 6) && buf[0][21] == 2 &&
+	      !memcmp(buf[0] + 22, peer_mac, 6) &&
+	      !memcmp(buf[0] + 28, "\x0a\x00\x00\x02", 4) &&
+	      !memcmp(buf[0] + 32, lan_mac, 6));
+	CHECK(tp_recv(tp, f, 2) == 0);
+
+	/* ARP for someone else: no answer */
+	arp_req(buf[0], (const uint8_t *)"\x0a\x00\x00\x09");
+	f[0].len = 42;
+	CHECK(tp_send(tp, f, 1) == 1);
+	CHECK(tp_recv(tp, f, 2) == 0);
+
+	/* IPv4 to the peer's MAC: stripped, padding trimmed, encoded; one to
+	 * another MAC is dropped */
+	f[0].len = ip_frame(buf[0], peer_mac);
+	f[1].len = ip_frame(buf[1], lan_mac);
+	CHECK(tp_send(tp, f, 2) == 2);
+	n = read(sv[1], line, sizeof(line));
+	CHECK(n == 28 + 2 + 2);
+	slip_rx_init(&rx, dec, sizeof(dec));
+	CHECK(slip_rx_feed(&rx, line, (size_t)n, &pkt) == (size_t)n);
+	CHECK(pkt == 28 && !memcmp(dec, buf[0] + 14, 28));
+
+	/* From the line: an IPv4 packet to 10.0.0.1 goes to its learned MAC */
+	memcpy(dec, buf[0] + 14, 28);
+	memcpy(dec + 12, "\x0a\x00\x00\x02\x0a\x00\x00\x01", 8);
+	len = slip_wrap(dec, 28, line, sizeof(line));
+	CHECK(write(sv[1], line, len) == (ssize_t)len);
+	/* and an IPv6 header (to broadcast), and a non-IP packet (dropped) */
+	memset(dec, 0, 40);
+	dec[0] = 0x60;
+	len = slip_wrap(dec, 40, line, sizeof(line));
+	CHECK(write(sv[1], line, len) == (ssize_t)len);
+	CHECK(write(sv[1], "\xc0\x11\x22\xc0", 4) == 4);
+	CHECK(wait_in(tp->fd));
+	CHECK(tp_recv(tp, f, 2) == 2);
+	CHECK(f[0].len == 14 + 28 && !memcmp(buf[0], lan_mac, 6) &&
+	      !memcmp(buf[0] + 6, peer_mac, 6) && buf[0][12] == 0x08 &&
+	      buf[0][13] == 0x00);
+	CHECK(f[1].len == 14 + 40 && !memcmp(buf[1], "\xff\xff\xff\xff\xff\xff", 6) &&
+	      buf[1][12] == 0x86 && buf[1][13] == 0xdd);
+	CHECK(tp_recv(tp, f, 2) == 0);
+
+	/* the peer hangs up: an error, not 0 */
+	close(sv[1]);
+	CHECK(tp_recv(tp, f, 2) < 0);
+	tp_close(tp);
+}
+
+static void test_bad_specs(void)
+{
+	static const struct {
+		const char *spec, *word;
+	} bad[] = {
+		{ "slip", "path" },
+		{ "slip:gate=10.0.0.300,fd=0", "10.0.0.300" },
+		{ "slip:fd=0,path=/dev/null", "not both" },
+		{ "slip:fd=-1", "-1" },
+		{ "slip:fd=0,mac=ff:ff:ff:ff:ff:ff", "ff:ff" },
+		{ "slip:path=/nonexistent/x", "/nonexistent/x" },
+		{ "slip:peer=1.2.3.4", "peer" },
+	};
+	char err[TP_ERR_MAX];
+	struct tp *tp;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		CHECK(tp_open(&tp, bad[i].spec, err, sizeof(err)) < 0);
+		if (!strstr(err, bad[i].word)) {
+			fprintf(stderr, "%s: error '%s' lacks '%s'\n",
+				bad[i].spec, err, bad[i].word);
+			CHECK(0);
+		}
+	}
+}
+
+int main(void)
+{
+	test_codec();
+	test_transport();
+	test_bad_specs();
+	TEST_DONE("test_tp_slip");
+}
