@@ -1,0 +1,91 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# 40-mcast: the mcast transport, in a network namespace whose lo carries
+# multicast (the host is untouched).  Two stock guests on eth0=mcast
+# (defaults 239.192.168.1:1102) ping each other; a switch with --port mcast
+# joins a third, eth0=daemon guest to the same LAN and all three ping each
+# other (the switch must drop its own looped-back frames, or it would learn
+# the daemon guest's MAC on the mcast port and lose its replies); a raw UDP
+# peer (socat) in the group sees the guests' frames as bare Ethernet in UDP
+# to 239.192.168.1:1102, and a frame it sends reaches a guest.  Bad mcast
+# specs are refused with a message naming the culprit.
+. "$(dirname "$0")/lib.sh"
+need socat xxd
+
+NS=mc$UID8
+netns_add "$NS"
+ip -n "$NS" link set lo multicast on || fail "multicast on lo"
+ip -n "$NS" route add 224.0.0.0/4 dev lo || fail "multicast route on lo"
+
+# bad specs first: each exits non-zero naming the offending part
+bad() {
+	local spec=$1 word=$2 out
+	if out=$(ip netns exec "$NS" "$UML_SWITCH" -unix "$T/bad.ctl" --port "$spec" 2>&1 </dev/null); then
+		fail "uml_switch --port '$spec' was accepted"
+	fi
+	grep -qF -- "$word" <<<"$out" || fail "--port '$spec': message does not name '$word': $out"
+}
+bad mcast,,1.2.3.4 "1.2.3.4"
+bad mcast,,239.1.2.3,70000 "70000"
+bad mcast,,239.1.2.3,1102,300 "300"
+bad mcast,,239.1.2.3x "239.1.2.3x"
+bad mcast:if=nosuch0 "nosuch0"
+bad mcast:group=239.1.1.1,colour=red "colour"
+bad ucast "remote"
+bad ucast,,10.0.0.1,0 "0"
+bad ucast,,10.0.0.1,5000,65536 "65536"
+log "ok: bad mcast/ucast specs refused with the culprit named"
+
+# the raw peer: every datagram to the group, appended to a file
+bg raw ip netns exec "$NS" socat -u \
+	UDP4-RECV:1102,reuseaddr,ip-add-membership=239.192.168.1:127.0.0.1 \
+	OPEN:"$T/raw.bin",creat,append
+busywait 10 eval "nsx $NS ss -uln | grep -q ':1102 '" || fail "socat did not bind 1102"
+
+bg sw ip netns exec "$NS" "$UML_SWITCH" -unix "$T/sw.ctl" --port mcast
+busywait 10 test -S "$T/sw.ctl" || fail "switch did not start: $(tail -5 "$T/sw.log")"
+
+for g in a:1 b:2 c:3; do
+	n=${g%:*} i=${g#*:}
+	guest_script "$n" <<EOF2
+ip addr add 10.0.0.$i/24 dev eth0
+ip link set eth0 up
+touch /t/$n.up
+gw /t/a.up && gw /t/b.up && gw /t/c.up || exit 1
+for p in 1 2 3; do
+	[ \$p = $i ] && continue
+	ping -c 3 -w 20 10.0.0.\$p || { echo "$n: no reply from 10.0.0.\$p"; exit 1; }
+done
+touch /t/$n.done
+gw /t/a.done 60 && gw /t/b.done 60 && gw /t/c.done 60 || exit 1
+gw /t/inject.done 60 || exit 1
+EOF2
+done
+GUEST_NS=$NS guest_start a eth0=mcast,fe:fd:0a:00:00:01
+GUEST_NS=$NS guest_start b eth0=mcast,fe:fd:0a:00:00:02
+GUEST_NS=$NS guest_start c eth0=daemon,fe:fd:0a:00:00:03,unix,"$T/sw.ctl"
+
+busywait 90 eval "[ -e '$T/a.done' ] && [ -e '$T/b.done' ] && [ -e '$T/c.done' ] ||
+	[ -e '$T/a.rc' ] || [ -e '$T/b.rc' ] || [ -e '$T/c.rc' ]"
+for n in a b c; do
+	[ -e "$T/$n.done" ] || { guest_ok "$n" 5; fail "guest $n did not finish its pings"; }
+done
+
+# The raw peer saw the mcast guests' ARP and ICMP as bare frames, and the
+# daemon guest's frames too (forwarded by the switch's mcast port).
+hex=$(xxd -p "$T/raw.bin" | tr -d '\n')
+for m in fefd0a000001 fefd0a000002 fefd0a000003; do
+	grep -q "$m" <<<"$hex" || fail "raw UDP peer never saw a frame from $m"
+done
+# a frame sent by the raw peer (an ARP request from 10.0.0.9 for 10.0.0.3,
+# the daemon guest) is answered by c, and the reply crosses back
+arp=ffffffffffff02000000000908060001080006040001020000000009
+arp+=0a000009000000000000 arp+=0a000003
+arp=${arp// /}
+before=$(xxd -p "$T/raw.bin" | tr -d '\n' | grep -o '0806000108000604000[2]fefd0a000003' | wc -l)
+xxd -r -p <<<"$arp" | ip netns exec "$NS" socat -u - UDP4-DATAGRAM:239.192.168.1:1102
+busywait 10 eval "[ \$(xxd -p '$T/raw.bin' | tr -d '\n' | grep -o '0806000108000604000[2]fefd0a000003' | wc -l) -gt $before ]" ||
+	fail "the daemon guest did not answer an ARP request sent by the raw peer"
+touch "$T/inject.done"
+for n in a b c; do guest_ok "$n" 30; done
+log "ok: mcast guests <-> each other and <-> daemon guest via --port mcast; raw UDP peer sees and injects frames"
