@@ -41,8 +41,8 @@
 #   tap_add NAME [NS]       ip tuntap add NAME mode tap (in NS if given), up
 #   veth_add A B [NSA [NSB]]  veth pair, ends moved to namespaces, both up
 #   need CMD...             fail loudly unless every CMD is installed
-#   build_tool NAME         build tests/tools/NAME.c into $BUILD/tools/NAME
-#                           (unless the Makefile already did); prints its path
+#   build_tool NAME         make $BUILD/tools/NAME (from tests/tools/NAME.c);
+#                           prints its path
 #   need_plug               build tests/tools/plug (daemon test client); sets PLUG
 #   plug_check TAG CTL [N]  a plug receiver must get N frames from a plug
 #                           sender through the switch on CTL (netns $PLUG_NS)
@@ -367,17 +367,13 @@ guest_ok() {
 
 build_tool() {
 	local name=$1 src=$ROOT/tests/tools/$1.c out=$BUILD/tools/$1
-	if [ -x "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt "$BUILD/libumlnet.a" ]; then
-		echo "$out"; return 0
-	fi
-	mkdir -p "$BUILD/tools"
-	if [ -f "$BUILD/libumlnet.a" ]; then
-		cc -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -I"$ROOT/net" \
-			-o "$out.tmp.$$" "$src" "$BUILD/libumlnet.a" >&2 || fail "cannot build $src"
-	else
-		fail "cannot build $src: $BUILD/libumlnet.a missing (run make)"
-	fi
-	mv -f "$out.tmp.$$" "$out"
+	[ -f "$src" ] || fail "build_tool: no $src"
+	# the Makefile's rule ($(BUILD)/tools/%), serialised between tests
+	(
+		flock 9
+		make -C "$ROOT" --no-print-directory BUILD="$BUILD" "$out" >&2
+	) 9>"$BUILD/.tools.lock" || fail "cannot build $out (make $out)"
+	[ -x "$out" ] || fail "make did not produce $out"
 	echo "$out"
 }
 

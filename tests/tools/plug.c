@@ -13,7 +13,9 @@
  * Options: -m SRCMAC (default 02:00:00:00:00:NN by pid), -d DSTMAC (default
  * ff:ff:ff:ff:ff:ff), -l LEN (bytes per datagram incl. the 14-byte header,
  * 0..65535, default 60), -t SECS (recv/hold timeout, default 10), -i USEC
- * (gap between frames sent, default 200), -e ETHERTYPE (default 0x88b5).
+ * (gap between frames sent, default 200), -e ETHERTYPE (default 0x88b5),
+ * -a (recv/hold: first send one broadcast "announce" frame of type 0x88b6
+ * from SRCMAC, so the switch learns it on this port).
  * "ready" is printed (and flushed) on stdout once joined.
  *
  * A test frame: dst, src, ethertype, then payload byte i = (seq + i) & 0xff
@@ -46,7 +48,7 @@ static long long now_ms(void)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: plug [-m SRCMAC] [-d DSTMAC] [-l LEN] [-t SECS] [-i USEC] [-e TYPE]\n"
+		"usage: plug [-a] [-m SRCMAC] [-d DSTMAC] [-l LEN] [-t SECS] [-i USEC] [-e TYPE]\n"
 		"            SPEC|CTLPATH send N|recv N|hold\n");
 	exit(2);
 }
@@ -172,7 +174,7 @@ int main(int argc, char **argv)
 	char err[TP_ERR_MAX], spec[TP_SPEC_MAX];
 	unsigned int type = 0x88b5, gap = 200;
 	size_t len = 60;
-	int secs = 10, opt, ret;
+	int secs = 10, opt, ret, announce = 0;
 	struct tp *tp;
 	const char *mode;
 	unsigned long n = 0;
@@ -180,7 +182,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	src[4] = (uint8_t)(getpid() >> 8);
 	src[5] = (uint8_t)getpid();
-	while ((opt = getopt(argc, argv, "m:d:l:t:i:e:")) != -1) {
+	while ((opt = getopt(argc, argv, "m:d:l:t:i:e:a")) != -1) {
 		switch (opt) {
 		case 'm':
 			if (mac_parse(optarg, src))
@@ -200,6 +202,9 @@ int main(int argc, char **argv)
 			break;
 		case 'i':
 			gap = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'a':
+			announce = 1;
 			break;
 		case 'e':
 			type = (unsigned int)strtoul(optarg, NULL, 0) & 0xffff;
@@ -225,6 +230,15 @@ int main(int argc, char **argv)
 	if (ret) {
 		fprintf(stderr, "plug: %s\n", err);
 		return 1;
+	}
+	if (announce) {
+		static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+		ret = do_send(tp, 1, 60, bcast, src, 0x88b6, 0);
+		if (ret) {
+			tp_close(tp);
+			return ret;
+		}
 	}
 	printf("ready\n");
 	fflush(stdout);
