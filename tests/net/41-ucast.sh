@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# 41-ucast: point-to-point UDP between a stock guest (eth0=ucast) and the
+# switch's ucast port (--port ucast,,127.0.0.1,LPORT,RPORT), in a network
+# namespace; a daemon guest on the same switch and the ucast guest ping each
+# other both ways, and a third guest on a second ucast port (keyed form)
+# joins too.
+. "$(dirname "$0")/lib.sh"
+
+NS=uc$UID8
+netns_add "$NS"
+
+bg sw ip netns exec "$NS" "$UML_SWITCH" -unix "$T/sw.ctl" \
+	--port ucast,,127.0.0.1,5002,5001 \
+	--port ucast:remote=127.0.0.1,lport=5004,rport=5003,local=127.0.0.1
+busywait 10 test -S "$T/sw.ctl" || fail "switch did not start: $(tail -5 "$T/sw.log")"
+busywait 10 eval "nsx $NS ss -uln | grep -q '127.0.0.1:5004 '" ||
+	fail "the keyed ucast port is not bound to 127.0.0.1:5004: $(nsx $NS ss -uln)"
+
+for g in a:1 b:2 c:3; do
+	n=${g%:*} i=${g#*:}
+	guest_script "$n" <<EOF2
+ip addr add 10.0.1.$i/24 dev eth0
+ip link set eth0 up
+touch /t/$n.up
+gw /t/a.up && gw /t/b.up && gw /t/c.up || exit 1
+for p in 1 2 3; do
+	[ \$p = $i ] && continue
+	ping -c 3 -w 20 10.0.1.\$p || { echo "$n: no reply from 10.0.1.\$p"; exit 1; }
+done
+touch /t/$n.done
+gw /t/a.done 60 && gw /t/b.done 60 && gw /t/c.done 60
+EOF2
+done
+# a: listens on 5001, sends to the switch's 5002; c: 5003 <-> 5004
+GUEST_NS=$NS guest_start a eth0=ucast,fe:fd:0a:00:01:01,127.0.0.1,5001,5002
+GUEST_NS=$NS guest_start b eth0=daemon,fe:fd:0a:00:01:02,unix,"$T/sw.ctl"
+GUEST_NS=$NS guest_start c eth0=ucast,fe:fd:0a:00:01:03,127.0.0.1,5003,5004
+for n in a b c; do guest_ok "$n" 90; done
+for n in a b c; do
+	[ "$(grep -c '3 packets received' "$T/$n.out")" = 2 ] ||
+		fail "guest $n: not 3/3 replies from both others: $(grep packets "$T/$n.out")"
+done
+alive sw || fail "switch died: $(tail -5 "$T/sw.log")"
+log "ok: two ucast guests and a daemon guest ping each other through two --port ucast"
