@@ -235,7 +235,7 @@ switch_stats() {
 	kill -USR1 "$pid" || return 1
 	busywait 5 eval "[ \$(grep -c 'stats: ports=' '$T/$name.log') -gt $before ]" || return 1
 	# the lines of the newest block: everything after the previous summary
-	awk -v n="$before" '/stats: ports=/ { c++; if (c == n + 1) { print; exit } }
+	awk -v n="$before" '/stats: ports=/ { c++; if (c == n + 1) { print; exit }; next }
 		/stats: / { if (c == n) print }' "$T/$name.log"
 }
 
