@@ -14,6 +14,7 @@ static const struct tp_ops *const tp_table[] = {
 	&tp_ucast_ops,
 	&tp_pcap_ops,
 	&tp_slip_ops,
+	&tp_slirp_ops,
 };
 
 const struct tp_ops *tp_lookup(const char *name)

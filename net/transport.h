@@ -127,5 +127,6 @@ extern const struct tp_ops tp_mcast_ops;
 extern const struct tp_ops tp_ucast_ops;
 extern const struct tp_ops tp_pcap_ops;
 extern const struct tp_ops tp_slip_ops;
+extern const struct tp_ops tp_slirp_ops;
 
 #endif /* UMLNET_TRANSPORT_H */

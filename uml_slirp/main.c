@@ -37,10 +37,13 @@ static void main_ready(struct us_cfg *c, const char *msg)
 	c->ready_fd = -1;
 }
 
+/* The error goes to --ready-fd's reader when there is one, else stderr. */
 static int main_fail(struct us_cfg *c, const char *msg)
 {
-	err("%s", msg);
-	main_ready(c, msg);
+	if (c->ready_fd >= 0)
+		main_ready(c, msg);
+	else
+		err("%s", msg);
 	return 1;
 }
 
@@ -58,8 +61,11 @@ int main(int argc, char **argv)
 	if (ret == 0)
 		ret = us_cfg_finish(c, msg, sizeof(msg));
 	if (ret) {
-		main_fail(c, msg);
-		fprintf(stderr, "Try 'uml_slirp --help'.\n");
+		if (c->ready_fd < 0)
+			fprintf(stderr, "uml_slirp: %s\nTry 'uml_slirp --help'.\n",
+				msg);
+		else
+			main_ready(c, msg);
 		return 2;
 	}
 	if (c->verbose)

@@ -430,8 +430,8 @@ static int opts_commands(struct us_cfg *c, char **words, int n, char *err,
 
 /*
  * The kernel hands "--forward tcp:1:2" as one argument when the user wrote
- * "--forward_tcp:1:2"; split such words at the first space, and split
- * command words ("redir 80 80") at every space.
+ * "--forward_tcp:1:2", and "redir 80 80" for "redir_80_80": split every
+ * argument into words at spaces (no option value contains one).
  */
 static int opts_words(int argc, char **argv, char **out, char *store,
 		      size_t storelen)
@@ -448,22 +448,6 @@ static int opts_words(int argc, char **argv, char **out, char *store,
 			return -E2BIG;
 		p = memcpy(store + used, argv[i], len);
 		used += len;
-		if (p[0] == '-' && p[1] == '-' && strchr(p, ' ')) {
-			char *sp = strchr(p, ' ');
-
-			*sp = '\0';
-			if (n + 2 >= OPTS_MAX_ARGS)
-				return -E2BIG;
-			out[n++] = p;
-			out[n++] = sp + 1 + strspn(sp + 1, " ");
-			continue;
-		}
-		if (p[0] == '-') {
-			if (n + 1 >= OPTS_MAX_ARGS)
-				return -E2BIG;
-			out[n++] = p;
-			continue;
-		}
 		for (p = strtok_r(p, " \t", &save); p;
 		     p = strtok_r(NULL, " \t", &save)) {
 			if (n + 1 >= OPTS_MAX_ARGS)
