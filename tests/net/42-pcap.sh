@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# 42-pcap: a --port pcap,VETH onto one end of a veth pair whose other end is
+# in a second namespace ("the host"): a stock daemon guest on the switch and
+# the host ping each other both ways.  Then, on a new switch, the filter
+# "not icmp": the guest's echo requests still reach the host (injection is
+# not filtered; the host's ICMP counters rise), but the host's replies are
+# dropped (the guest gets none) while ARP passes (the guest learns the
+# host's MAC).  Bad pcap specs are refused, naming the culprit.
+. "$(dirname "$0")/lib.sh"
+need nstat
+
+NS=ps$UID8		# switch and guests
+HOST=ph$UID8		# the host behind the veth
+VA=pa$UID8
+VB=pb$UID8
+netns_add "$NS"
+netns_add "$HOST"
+veth_add "$VA" "$VB" "$NS" "$HOST"
+ip -n "$HOST" addr add 10.0.2.254/24 dev "$VB"
+
+bad() {
+	local spec=$1 word=$2 out
+	if out=$(ip netns exec "$NS" "$UML_SWITCH" -unix "$T/bad.ctl" --port "$spec" 2>&1 </dev/null); then
+		fail "uml_switch --port '$spec' was accepted"
+	fi
+	grep -qF -- "$word" <<<"$out" || fail "--port '$spec': message does not name '$word': $out"
+}
+bad "pcap,nosuch0" "nosuch0"
+bad "pcap,$VA,tcp port" "tcp port"
+bad "pcap,$VA,,promiscuous" "promiscuous"
+bad "pcap,$VA,,promisc,optimize,zz:00" "zz:00"
+bad "pcap:if=$VA,snaplen=100" "snaplen"
+bad "pcap,thisnameistoolong0" "thisnameistoolong0"
+log "ok: bad pcap specs refused with the culprit named"
+
+# phase 1: no filter
+bg sw ip netns exec "$NS" "$UML_SWITCH" -unix "$T/sw.ctl" --port "pcap,$VA"
+busywait 10 test -S "$T/sw.ctl" || fail "switch did not start: $(tail -5 "$T/sw.log")"
+guest_script g <<'EOF2'
+ip addr add 10.0.2.1/24 dev eth0
+ip link set eth0 up
+ping -c 3 -w 20 10.0.2.254 || { echo "guest: no reply from the host"; exit 1; }
+touch /t/g.pinged
+gw /t/g.go 60
+EOF2
+GUEST_NS=$NS guest_start g eth0=daemon,fe:fd:0a:00:02:01,unix,"$T/sw.ctl"
+if ! busywait 60 eval "[ -e '$T/g.pinged' ] || [ -e '$T/g.rc' ]" || [ ! -e "$T/g.pinged" ]; then
+	guest_ok g 10
+	fail "guest could not ping the host through the pcap port"
+fi
+nsx "$HOST" ping -c 3 -w 15 10.0.2.1 >"$T/hostping.out" 2>&1 ||
+	fail "the host could not ping the guest through the pcap port: $(tail -2 "$T/hostping.out")"
+touch "$T/g.go"
+guest_ok g 30
+stop sw || fail "switch exited with an error: $(tail -5 "$T/sw.log")"
+log "ok: guest <-> veth host ping both ways through --port pcap,$VA"
+
+# phase 2: filter "not icmp"
+bg sw2 ip netns exec "$NS" "$UML_SWITCH" -unix "$T/sw2.ctl" --port "pcap,$VA,not icmp"
+busywait 10 test -S "$T/sw2.ctl" || fail "switch 2 did not start: $(tail -5 "$T/sw2.log")"
+echos0=$(nsx "$HOST" nstat -asz IcmpInEchos | awk '/IcmpInEchos/ {print $2}')
+guest_script h <<'EOF2'
+ip addr add 10.0.2.2/24 dev eth0
+ip link set eth0 up
+if ping -c 4 -w 6 10.0.2.254; then echo "guest h: ICMP passed the 'not icmp' filter"; exit 1; fi
+ip neigh show 10.0.2.254
+ip neigh show 10.0.2.254 | grep -q lladdr || { echo "guest h: ARP did not pass the filter"; exit 1; }
+EOF2
+GUEST_NS=$NS guest_start h eth0=daemon,fe:fd:0a:00:02:02,unix,"$T/sw2.ctl"
+guest_ok h 60
+echos1=$(nsx "$HOST" nstat -asz IcmpInEchos | awk '/IcmpInEchos/ {print $2}')
+[ $((echos1 - echos0)) -ge 4 ] ||
+	fail "the host did not get the guest's echo requests (IcmpInEchos $echos0 -> $echos1)"
+grep -q '0 packets received' "$T/h.out" || fail "guest h: $(grep packets "$T/h.out")"
+log "ok: filter 'not icmp': $((echos1 - echos0)) echo requests injected, 0 replies captured, ARP passed"
