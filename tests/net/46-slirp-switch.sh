@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# 46-slirp-switch: a switch with a slirp port (uml_slirp in Ethernet mode
+# behind libumlnet's slirp transport) gives a stock eth0=daemon guest DHCP
+# and NAT; the guest fetches a file from a TCP server on the host's
+# 127.0.0.1 (10.0.2.2 from the guest); a host port forward of the port
+# reaches a server in the guest.  Switch and guest run as an unprivileged
+# user.
+. "$(dirname "$0")/lib.sh"
+
+USER_=${UMLNET_TEST_USER:-umlnet-test}
+UML_SLIRP=${UML_SLIRP:-$BUILD/uml_slirp}
+[ -x "$UML_SLIRP" ] || fail "$UML_SLIRP not built (run make)"
+need busybox setpriv cmp
+id "$USER_" >/dev/null 2>&1 ||
+	useradd --system --no-create-home --shell /usr/sbin/nologin "$USER_" ||
+	fail "cannot create user $USER_"
+AS_USER=(setpriv --reuid="$USER_" --regid="$USER_" --clear-groups --)
+
+mkdir -p "$T/uml" "$T/www"
+chown -R "$USER_" "$T"
+cat >"$T/kernel" <<EOK
+#!/bin/sh
+exec ${AS_USER[*]} $GUEST_KERNEL "\$@"
+EOK
+cat >"$T/switch" <<EOK
+#!/bin/sh
+exec ${AS_USER[*]} $UML_SWITCH "\$@"
+EOK
+chmod 755 "$T/kernel" "$T/switch"
+GUEST_KERNEL=$T/kernel
+UML_SWITCH=$T/switch
+
+head -c 500000 /dev/urandom >"$T/www/data.bin"
+port() { shuf -i 20000-60000 -n 1; }
+WEB=$(port)
+FWD=$(port)
+bg web "${AS_USER[@]}" busybox httpd -f -p "127.0.0.1:$WEB" -h "$T/www"
+busywait 10 eval "ss -ltn | grep -q ':$WEB '" || fail "host web server did not start: $(cat "$T/web.log")"
+
+switch_start sw -unix "$T/sw.ctl" --port "slirp:helper=$UML_SLIRP,fwd=tcp:127.0.0.1:$FWD:80"
+busywait 10 eval "ss -ltn | grep -q '127.0.0.1:$FWD '" ||
+	fail "the slirp port's forward of $FWD is not listening: $(tail -5 "$T/sw.log")"
+pgrep -u "$USER_" -f "$UML_SLIRP --fd" >/dev/null || fail "no uml_slirp running as $USER_"
+
+cat >"$T/dhcp.script" <<'EOF2'
+#!/bin/sh
+# udhcpc's hook: configure the lease
+case "$1" in
+deconfig) ip addr flush dev "$interface"; ip link set "$interface" up ;;
+bound|renew)
+	ip addr flush dev "$interface"
+	ip addr add "$ip/$mask" dev "$interface"
+	for r in $router; do ip route add default via "$r" dev "$interface"; break; done
+	echo "$ip $router $dns" >/tmp/lease ;;
+esac
+exit 0
+EOF2
+chmod 755 "$T/dhcp.script"
+
+guest_script g <<EOF2
+ip link set eth0 up
+udhcpc -i eth0 -s /t/dhcp.script -q -n -t 10 -T 1 || { echo "g: no DHCP lease"; exit 1; }
+echo "lease: \$(cat /tmp/lease)"
+set -- \$(cat /tmp/lease)
+[ "\$1" = 10.0.2.15 ] || { echo "g: leased \$1, expected 10.0.2.15"; exit 1; }
+[ "\$2" = 10.0.2.2 ] || { echo "g: router \$2, expected 10.0.2.2"; exit 1; }
+[ "\$3" = 10.0.2.3 ] || { echo "g: dns \$3, expected 10.0.2.3"; exit 1; }
+wget -q -O /tmp/data.bin http://10.0.2.2:$WEB/data.bin || { echo "g: wget failed"; exit 1; }
+cmp /tmp/data.bin /t/www/data.bin || { echo "g: file differs"; exit 1; }
+echo fetched-ok
+echo hello-from-guest >/tmp/hello
+(nc -l -p 80 </tmp/hello >/t/fwd-in.txt) &
+touch /t/g.listening
+gw /t/host.done 60 || exit 1
+EOF2
+
+guest_start g eth0=daemon,,unix,"$SWITCH_CTL"
+busywait 60 grep -Eqs 'fetched-ok|failed|differs|expected|no DHCP' "$T/g.out" ||
+	fail "guest made no progress: $(tail -5 "$T/g.console")"
+grep -q fetched-ok "$T/g.out" || { cat "$T/g.out" >&2; fail "guest could not get a lease and fetch the file through the slirp port"; }
+busywait 30 test -e "$T/g.listening" || fail "guest server not started"
+got=
+for i in $(seq 10); do
+	sleep 0.3
+	got=$(echo hello-from-host | "${AS_USER[@]}" busybox timeout 5 nc 127.0.0.1 "$FWD" 2>/dev/null)
+	[ "$got" = hello-from-guest ] && break
+done
+[ "$got" = hello-from-guest ] || fail "host port $FWD did not reach the guest (got '$got')"
+touch "$T/host.done"
+guest_ok g 60
+grep -q hello-from-host "$T/fwd-in.txt" || fail "the guest server did not get the host's data"
+alive sw || fail "switch died"
+log "ok: DHCP lease $(grep lease: "$T/g.out" | cut -d' ' -f2), 500000-byte fetch and host forward through the switch's slirp port (as $USER_)"
