@@ -369,10 +369,13 @@ build_tool() {
 	local name=$1 src=$ROOT/tests/tools/$1.c out=$BUILD/tools/$1
 	[ -f "$src" ] || fail "build_tool: no $src"
 	# the Makefile's rule ($(BUILD)/tools/%), serialised between tests
-	(
+	if ! (
 		flock 9
-		make -C "$ROOT" --no-print-directory BUILD="$BUILD" "$out" >&2
-	) 9>"$BUILD/.tools.lock" || fail "cannot build $out (make $out)"
+		make -C "$ROOT" --no-print-directory BUILD="$BUILD" "$out" >"$T/.make-$name.log" 2>&1
+	) 9>"$BUILD/.tools.lock"; then
+		cat "$T/.make-$name.log" >&2
+		fail "cannot build $out (make $out)"
+	fi
 	[ -x "$out" ] || fail "make did not produce $out"
 	echo "$out"
 }
