@@ -10,7 +10,8 @@
 #   fail MSG...             "FAIL: MSG" on stderr, exit 1 (cleanup runs)
 #   busywait SECS CMD...    poll CMD every 0.05 s until it succeeds; 1 on timeout
 #   bg NAME CMD...          start CMD (own process group) with stdout+stderr in
-#                           $T/NAME.log; sets BG_PID; cleanup kills it by pid
+#                           $T/NAME.log (or $BG_LOG); sets BG_PID; cleanup
+#                           kills it (and its process group) by pid
 #   bg_pid NAME             print the pid recorded for NAME
 #   stop NAME [SIG]         send SIG (default TERM, KILL after 5 s) to NAME,
 #                           reap it and return its exit status
@@ -114,7 +115,7 @@ bg() {
 	local name=$1; shift
 	[ -n "${BG_PIDS[$name]:-}" ] && _pid_alive "${BG_PIDS[$name]}" &&
 		fail "bg: a process named '$name' is already running"
-	setsid "$@" </dev/null >"$T/$name.log" 2>&1 &
+	setsid "$@" </dev/null >"${BG_LOG:-$T/$name.log}" 2>&1 &
 	BG_PID=$!
 	BG_PIDS[$name]=$BG_PID
 	BG_ORDER+=("$name")
@@ -306,12 +307,12 @@ guest_start() {
 	guestroot_build
 	mkdir -p "$T/uml"
 	rm -f "$T/$name.rc" "$T/$name.out"
+	ln -sf "$name.console" "$T/$name.log"
+	BG_LOG=$T/$name.console \
 	bg "$name" ${GUEST_NS:+ip netns exec "$GUEST_NS"} "$GUEST_KERNEL" mem=64M root=/dev/root rootfstype=hostfs \
 		rootflags="$BUILD/guestroot" rw init=/init umid="$name" \
 		uml_dir="$T/uml" con=null con0=fd:0,fd:1 \
 		tdir="$T" guest="$name" "$@"
-	mv -f "$T/$name.log" "$T/$name.console" 2>/dev/null
-	ln -sf "$name.console" "$T/$name.log"
 }
 
 _guest_tail() {
