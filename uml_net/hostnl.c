@@ -470,8 +470,46 @@ int hn_guest_del(struct unet_ctx *ctx, const char *dev, int ifindex,
 	return ret;
 }
 
+/* Before a device goes: withdraw the proxy entries of the guest routes
+ * still pointing at it (UML normally runs "del" for each first). */
+static void withdraw_all(struct unet_ctx *ctx, int ifindex)
+{
+	static const int fams[] = { AF_INET, AF_INET6 };
+	struct unet_addr addrs[32];
+	int f, i, n = 0;
+
+	for (f = 0; f < 2; f++) {
+		struct nl_cache *cache;
+		struct nl_object *o;
+
+		if (rtnl_route_alloc_cache(ctx->nl, fams[f], 0, &cache) < 0)
+			continue;
+		for (o = nl_cache_get_first(cache); o && n < 32;
+		     o = nl_cache_get_next(o)) {
+			struct rtnl_route *r = (struct rtnl_route *)o;
+			struct nl_addr *dst = rtnl_route_get_dst(r);
+			int full = fams[f] == AF_INET ? 32 : 128;
+
+			if (rtnl_route_get_table(r) != RT_TABLE_MAIN || !dst ||
+			    (int)nl_addr_get_prefixlen(dst) != full ||
+			    rtnl_route_get_nnexthops(r) < 1 ||
+			    rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(r, 0))
+			    != ifindex)
+				continue;
+			memset(&addrs[n], 0, sizeof(addrs[n]));
+			addrs[n].family = fams[f];
+			memcpy(addrs[n].a, nl_addr_get_binary_addr(dst), full / 8);
+			n++;
+		}
+		nl_cache_free(cache);
+	}
+	for (i = 0; i < n; i++)
+		proxy_neigh(ctx, ifindex, &addrs[i], 0);
+}
+
 /**
- * hn_link_del() - delete one of our devices.
+ * hn_link_del() - delete one of our devices (and withdraw the proxy
+ * neighbours published for its guests).
  * @ctx:	run state
  * @dev:	its name
  * @ifindex:	its index
@@ -485,6 +523,7 @@ int hn_link_del(struct unet_ctx *ctx, const char *dev, int ifindex)
 
 	if (!l)
 		return -ENOMEM;
+	withdraw_all(ctx, ifindex);
 	rtnl_link_set_ifindex(l, ifindex);
 	rtnl_link_set_name(l, dev);
 	out_printf("* ip link del %s\n", dev);

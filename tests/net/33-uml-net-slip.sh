@@ -36,7 +36,7 @@ fi
 if [ ! -d /etc/umlnet ]; then mkdir /etc/umlnet && MADE_ETC=1; fi
 mkdir -p "$T/bin" "$T/pol"
 install -o root -g root -m 4755 "$UNET" "$T/bin/uml_net"
-echo "allow user $TU devices 1 gateway 10.0.8.254 guest 10.0.8.0/24" >"$T/pol/uml_net.conf"
+echo "allow user $TU devices 1 gateway 10.0.8.254 guest 10.0.8.0/24,2001:db8:8::/64" >"$T/pol/uml_net.conf"
 chmod 755 "$T/pol"; chmod 644 "$T/pol/uml_net.conf"
 chown "$TU" "$T"
 
@@ -50,6 +50,11 @@ chmod 755 "$T/as_user"
 NS=us$UID8
 export NS
 netns_add "$NS"
+# a host LAN interface on the guest's subnets: add must publish the guest
+# there (proxy ARP / proxy NDP), del must withdraw it
+ip -n "$NS" link add lan0 type veth peer name lan1
+ip -n "$NS" addr add 10.0.8.100/24 dev lan0
+ip -n "$NS" addr add 2001:db8:8::100/64 dev lan0 nodad
 
 # UML's side of the line: the pty master; what arrives goes to cap.bin,
 # the echo request is written once $T/go exists.
@@ -93,6 +98,16 @@ ip -n "$NS" addr show "$DEV" | grep "inet 10.0.8.254/32" >/dev/null || fail "gat
 ip -n "$NS" -d link show "$DEV" | grep "tun type tun pi off" >/dev/null || fail "$DEV is not a tun without PI"
 "$T/as_user" "uml_net 4 add $DEV 10.0.8.1 255.255.255.0 >$T/add.out 2>&1" || fail "add failed: $(cat "$T/add.out")"
 ip -n "$NS" route show 10.0.8.1 | grep "dev $DEV" >/dev/null || fail "no route to the guest via $DEV"
+ip -n "$NS" neigh show proxy | grep "^10.0.8.1 dev lan0" >/dev/null || fail "guest not published on lan0: $(cat "$T/add.out")"
+# IPv6: host route and proxy NDP (by hand: UML itself only passes IPv4)
+"$T/as_user" "uml_net 4 add $DEV 2001:db8:8::1 64 >$T/add6.out 2>&1" || fail "add (IPv6) failed: $(cat "$T/add6.out")"
+ip -n "$NS" -6 route show 2001:db8:8::1 | grep "dev $DEV" >/dev/null || fail "no IPv6 route to the guest: $(cat "$T/add6.out")"
+ip -n "$NS" -6 neigh show proxy | grep "^2001:db8:8::1 dev lan0" >/dev/null || fail "no proxy NDP entry on lan0"
+[ "$(nsx "$NS" cat /proc/sys/net/ipv6/conf/lan0/proxy_ndp)" = 1 ] || fail "proxy_ndp is off on lan0"
+"$T/as_user" "uml_net 4 add $DEV 2001:db8:9::1 64 >$T/add6b.out 2>&1" && fail "IPv6 address outside the policy accepted"
+"$T/as_user" "uml_net 4 del $DEV 2001:db8:8::1 64 >$T/del6.out 2>&1" || fail "del (IPv6) failed: $(cat "$T/del6.out")"
+ip -n "$NS" -6 route show 2001:db8:8::1 | grep . >/dev/null && fail "IPv6 route left after del"
+ip -n "$NS" -6 neigh show proxy | grep "2001:db8:8::1" >/dev/null && fail "proxy NDP entry left after del"
 
 # host -> line: a ping of the guest address arrives SLIP-framed on the pty
 nsx "$NS" ping -c 1 -W 1 10.0.8.1 >/dev/null 2>&1
@@ -107,6 +122,7 @@ busywait 10 has "0a 00 08 fe 0a 00 08 01 00 00 .*db dc db dd db dc db dd 65 6e 6
 "$T/as_user" "uml_net 4 slip down sl0 <>$T/pty1 >$T/down.out 2>&1" || fail "slip down failed: $(cat "$T/down.out")"
 busywait 10 eval "! ip -n $NS link show $DEV >/dev/null 2>&1" || fail "$DEV still there after slip down"
 busywait 10 eval "[ ! -d /proc/$RELAY ]" || fail "relay $RELAY still running after slip down"
+ip -n "$NS" neigh show proxy | grep "^10.0.8.1 " >/dev/null && fail "proxy ARP entry left on lan0"
 ip -n "$NS" route | grep 10.0.8 >/dev/null && fail "routes left: $(ip -n "$NS" route)"
 stop pty1
 
