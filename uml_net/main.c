@@ -37,7 +37,7 @@ static const char *shown(const char *s)
 	char *b = buf[next++ & 3];
 	size_t i;
 
-	for (i = 0; s[i] && i < 64; i++)
+	for (i = 0; i < 64 && s[i]; i++)
 		b[i] = isprint((unsigned char)s[i]) ? s[i] : '?';
 	if (s[i])
 		b[i++] = '+';
