@@ -44,7 +44,8 @@ static int sysfs_read_long(const char *name, const char *attr, int base,
  * @ti:		filled in
  *
  * Return: 0 if the device exists (tun or not, see @ti->is_tun),
- * -ENODEV if it does not, another -errno on a read error.
+ * -ENODEV if it does not, -EXDEV if /sys/class/net belongs to another
+ * network namespace, another -errno on a read error.
  */
 int tun_sysfs_read(const char *name, struct tun_info *ti)
 {
@@ -52,11 +53,17 @@ int tun_sysfs_read(const char *name, struct tun_info *ti)
 	long v;
 	int ret;
 
+	unsigned int idx;
+
 	memset(ti, 0, sizeof(*ti));
 	ti->owner = ti->group = -1;
+	/* existence in *this* network namespace, then a sysfs that shows it */
+	idx = if_nametoindex(name);
+	if (!idx)
+		return -ENODEV;
 	snprintf(path, sizeof(path), SYS_NET "/%s", name);
-	if (access(path, F_OK) < 0)
-		return errno == ENOENT ? -ENODEV : -errno;
+	if (sysfs_read_long(name, "ifindex", 10, &v) < 0 || v != (long)idx)
+		return -EXDEV;
 	ret = sysfs_read_long(name, "tun_flags", 16, &v);
 	if (ret == -ENOENT)
 		return 0;

@@ -201,6 +201,13 @@ static int tun_attach(const char *clone, const char *name, unsigned int flags,
 	return fd;
 }
 
+static int sysfs_stale(void)
+{
+	fprintf(stderr, "tunctl: /sys/class/net shows another network "
+		"namespace (remount sysfs, e.g. run under ip netns exec)\n");
+	return 1;
+}
+
 static int tun_delete(const struct tunctl_opts *o)
 {
 	char ifname[IFNAMSIZ];
@@ -210,6 +217,8 @@ static int tun_delete(const struct tunctl_opts *o)
 	if (!name_ok(o->del, "device"))
 		return 1;
 	ret = tun_sysfs_read(o->del, &ti);
+	if (ret == -EXDEV)
+		return sysfs_stale();
 	if (ret == -ENODEV) {
 		fprintf(stderr, "tunctl: '%s': no such device\n", o->del);
 		return 1;
@@ -239,6 +248,8 @@ static int tun_create(struct tunctl_opts *o)
 		if (!name_ok(o->name, "device"))
 			return 1;
 		ret = tun_sysfs_read(o->name, &ti);
+		if (ret == -EXDEV)
+			return sysfs_stale();
 		if (ret == 0 && !ti.is_tun) {
 			fprintf(stderr, "tunctl: '%s' exists and is not a "
 				"tun/tap device\n", o->name);

@@ -107,9 +107,13 @@ int main(int argc, char **argv)
 	ctx.tunfd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	ret = priv_drop(&ctx);
 	if (ret < 0) {
-		/* we must not go on as root: give up entirely */
-		if (geteuid() == 0 && getuid() != 0)
+		/* we must not go on as root: give up entirely (but answer a
+		 * datagram reader, or UML waits for ever) */
+		if (geteuid() == 0 && getuid() != 0) {
+			out_printf("uml_net: cannot drop privileges\n");
+			out_finish(NULL, -1);
 			_exit(1);
+		}
 		refuse(&ctx, "cannot keep CAP_NET_ADMIN (%s): uml_net must be "
 		       "installed setuid root", strerror(-ret));
 		out_finish(NULL, -1);
