@@ -56,8 +56,15 @@ int main(int argc, char **argv)
 
 	log_init("uml_slirp", LOG_LVL_WARN, 0);
 	ret = us_parse_args(c, argc, argv, msg, sizeof(msg));
-	if (ret == 1)
+	if (ret == US_HELP) {
+		us_usage(stdout);
 		return 0;
+	}
+	if (ret == US_VERSION) {
+		printf("uml_slirp (umlnet) 0.1, libslirp %s\n",
+		       slirp_version_string());
+		return 0;
+	}
 	if (ret == 0)
 		ret = us_cfg_finish(c, msg, sizeof(msg));
 	if (ret) {

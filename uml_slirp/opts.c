@@ -466,8 +466,8 @@ static int opts_words(int argc, char **argv, char **out, char *store,
  * @err:	message naming the offending argument
  * @errlen:	size of @err
  *
- * Return: 0, 1 if --help or --version was handled (printed on stdout), or
- * -EINVAL with @err set.
+ * Return: 0, US_HELP or US_VERSION when asked for, or -EINVAL with @err
+ * set.  Nothing is printed.
  */
 int us_parse_args(struct us_cfg *c, int argc, char **argv, char *err,
 		  size_t errlen)
@@ -491,14 +491,8 @@ int us_parse_args(struct us_cfg *c, int argc, char **argv, char *err,
 	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(n, words, "vhV", opts_long, &idx)) != -1) {
-		if (opt == 'h') {
-			us_usage(stdout);
-			return 1;
-		}
-		if (opt == 'V') {
-			printf("uml_slirp (umlnet) 0.1\n");
-			return 1;
-		}
+		if (opt == 'h' || opt == 'V')
+			return opt == 'h' ? US_HELP : US_VERSION;
 		if (opt == '?' || opt == ':') {
 			if (optopt && optopt < 256)
 				snprintf(err, errlen, "unknown option '-%c'",

@@ -55,6 +55,8 @@ struct us_cfg {
 };
 
 /* opts.c */
+#define US_HELP		1
+#define US_VERSION	2
 int us_parse_args(struct us_cfg *c, int argc, char **argv, char *err,
 		  size_t errlen);
 int us_parse_forward(const char *s, struct us_fwd *f, char *err,
