@@ -8,47 +8,23 @@
 # a guest address outside the policy gets no route; after the guest halts
 # its tap and routes are gone.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/30-unet-lib.sh"
 
-need useradd userdel setpriv unshare
-UNET=$BUILD/uml_net
-[ -x "$UNET" ] || fail "no $UNET (run make)"
 TU=umlnet-test
-MADE_USER=0 MADE_ETC=0
-
-_unet_cleanup() {
-	[ "$MADE_USER" = 1 ] && userdel "$TU" 2>/dev/null
-	[ "$MADE_ETC" = 1 ] && rmdir /etc/umlnet 2>/dev/null
-	return 0
-}
-trap '_rc=$?; _unet_cleanup; (exit $_rc); _cleanup' EXIT
-
-if ! id "$TU" >/dev/null 2>&1; then
-	useradd --system --no-create-home --shell /usr/sbin/nologin "$TU" ||
-		fail "cannot create user $TU"
-	MADE_USER=1
-fi
+unet_user "$TU"
 TUID=$(id -u "$TU")
-if [ ! -d /etc/umlnet ]; then mkdir /etc/umlnet && MADE_ETC=1; fi
-
-# setuid copy on a filesystem without nosuid, policy dir owned by root
-mkdir -p "$T/bin" "$T/pol" "$T/uml"
-install -o root -g root -m 4755 "$UNET" "$T/bin/uml_net"
-cat >"$T/pol/uml_net.conf" <<EOF2
-# test policy: one tap, gateway 10.0.9.254, guests in 10.0.9.0/24
+unet_setuid
+unet_policy "# test policy: one tap, gateway 10.0.9.254, guests in 10.0.9.0/24
 allow user $TU devices 1 gateway 10.0.9.254 guest 10.0.9.0/24
-deny user $TU guest 10.0.9.66
-EOF2
-chmod 755 "$T/pol"; chmod 644 "$T/pol/uml_net.conf"
+deny user $TU guest 10.0.9.66"
+mkdir -p "$T/uml"
 chown "$TU" "$T" "$T/uml"
-findmnt -no OPTIONS -T "$T/bin" | grep -w nosuid >/dev/null && fail "$T is on a nosuid filesystem"
 
 # The "kernel" guest_start runs: the stock UML as $TU, our uml_net first in
-# PATH, the test policy at /etc/umlnet (this mount namespace only).
+# its PATH, the test policy at /etc/umlnet (in its mount namespace only).
 cat >"$T/kern" <<EOF2
 #!/bin/sh
-exec unshare -m --propagation private sh -c 'mount --bind "$T/pol" /etc/umlnet &&
-	exec setpriv --reuid=$TU --regid=$(id -g "$TU") --init-groups \
-	env -i PATH="$T/bin:/usr/bin:/bin" HOME=/ TMPDIR=/tmp $GUEST_KERNEL "\$@"' uml "\$@"
+exec "$T/asuser" "$TU" "$GUEST_KERNEL" "\$@"
 EOF2
 chmod 755 "$T/kern"
 

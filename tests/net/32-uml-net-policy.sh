@@ -11,36 +11,15 @@
 # private mount namespace); the namespace's addresses, routes, links and
 # neighbours are byte-identical before and after.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/30-unet-lib.sh"
 
-need useradd userdel setpriv unshare socat
-UNET=$BUILD/uml_net
-[ -x "$UNET" ] || fail "no $UNET (run make)"
+need socat
 TU=umlnet-test TU2=umlnet-test2
-MADE_USERS=() MADE_ETC=0
-
-_unet_cleanup() {
-	local u
-	for u in "${MADE_USERS[@]}"; do userdel "$u" 2>/dev/null; done
-	[ "$MADE_ETC" = 1 ] && rmdir /etc/umlnet 2>/dev/null
-	return 0
-}
-trap '_rc=$?; _unet_cleanup; (exit $_rc); _cleanup' EXIT
-
-for u in "$TU" "$TU2"; do
-	if ! id "$u" >/dev/null 2>&1; then
-		useradd --system --no-create-home --shell /usr/sbin/nologin "$u" ||
-			fail "cannot create user $u"
-		MADE_USERS+=("$u")
-	fi
-done
-if [ ! -d /etc/umlnet ]; then mkdir /etc/umlnet && MADE_ETC=1; fi
-
-mkdir -p "$T/bin" "$T/pol" "$T/badpol" "$T/evil"
-install -o root -g root -m 4755 "$UNET" "$T/bin/uml_net"
-cat >"$T/pol/uml_net.conf" <<EOF2
-allow user $TU devices 2 gateway 10.0.9.254 guest 10.0.9.0/24
-EOF2
-chmod 755 "$T/pol"; chmod 644 "$T/pol/uml_net.conf"
+unet_user "$TU"
+unet_user "$TU2"
+unet_setuid
+unet_policy "allow user $TU devices 2 gateway 10.0.9.254 guest 10.0.9.0/24"
+mkdir -p "$T/badpol" "$T/evil"
 cp "$T/pol/uml_net.conf" "$T/badpol/"
 chown "$TU" "$T/badpol/uml_net.conf"
 chmod 755 "$T/badpol"
@@ -48,12 +27,14 @@ echo "allow all devices 100 gateway 0.0.0.0/0 guest 0.0.0.0/0" >"$T/evil/uml_net
 chmod -R a+rX "$T/evil"
 
 # inner: root, in the netns and a private mount namespace: policy at
-# /etc/umlnet, a /dev of our own with /dev/log going to $T/syslog.txt;
+# /etc/umlnet (on an overlay of /etc), a /dev of our own with /dev/log going to $T/syslog.txt;
 # then uml_net as user $1 with environment $UENV.
 cat >"$T/inner" <<'EOF2'
 #!/bin/bash
 u=$1; shift
-mount --bind "$T/${POLDIR:-pol}" /etc/umlnet || exit 99
+o=$(mktemp -d "$T/ovl.XXXXXX") && mkdir "$o/u" "$o/w" &&
+	mount -t overlay ovl -o "lowerdir=/etc,upperdir=$o/u,workdir=$o/w" /etc &&
+	mkdir -p /etc/umlnet && mount --bind "$T/${POLDIR:-pol}" /etc/umlnet || exit 99
 mount -t tmpfs -o mode=755 dev /dev || exit 99
 mknod -m 666 /dev/null c 1 3; mkdir /dev/net; mknod -m 666 /dev/net/tun c 10 200
 socat -u UNIX-RECV:/dev/log,mode=666 OPEN:"$T/syslog.txt",creat,append </dev/null 2>/dev/null &
@@ -67,7 +48,6 @@ kill "$sp"; wait "$sp" 2>/dev/null
 exit $rc
 EOF2
 chmod 755 "$T/inner"
-export T
 
 NS=up$UID8
 netns_add "$NS"

@@ -12,43 +12,21 @@
 # host through the relay; slip down removes the tun and ends the relay;
 # a pty hang-up ends the relay and removes the tun too.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/30-unet-lib.sh"
 
-need useradd userdel setpriv unshare socat od
-UNET=$BUILD/uml_net
-[ -x "$UNET" ] || fail "no $UNET (run make)"
+need socat od
 TU=umlnet-test
-MADE_USER=0 MADE_ETC=0 RELAYS=()
-
-_unet_cleanup() {
-	local p
-	for p in "${RELAYS[@]}"; do kill "$p" 2>/dev/null; done
-	[ "$MADE_USER" = 1 ] && userdel "$TU" 2>/dev/null
-	[ "$MADE_ETC" = 1 ] && rmdir /etc/umlnet 2>/dev/null
-	return 0
-}
-trap '_rc=$?; _unet_cleanup; (exit $_rc); _cleanup' EXIT
-
-if ! id "$TU" >/dev/null 2>&1; then
-	useradd --system --no-create-home --shell /usr/sbin/nologin "$TU" ||
-		fail "cannot create user $TU"
-	MADE_USER=1
-fi
-if [ ! -d /etc/umlnet ]; then mkdir /etc/umlnet && MADE_ETC=1; fi
-mkdir -p "$T/bin" "$T/pol"
-install -o root -g root -m 4755 "$UNET" "$T/bin/uml_net"
-echo "allow user $TU devices 1 gateway 10.0.8.254 guest 10.0.8.0/24,2001:db8:8::/64" >"$T/pol/uml_net.conf"
-chmod 755 "$T/pol"; chmod 644 "$T/pol/uml_net.conf"
+RELAYS=()
+_relays_kill() { local p; for p in "${RELAYS[@]}"; do kill "$p" 2>/dev/null; done; return 0; }
+trap '_rc=$?; _relays_kill; _unet_cleanup; (exit $_rc); _cleanup' EXIT
+unet_user "$TU"
+unet_setuid
+unet_policy "allow user $TU devices 1 gateway 10.0.8.254 guest 10.0.8.0/24,2001:db8:8::/64"
 chown "$TU" "$T"
 
-# as_user CMD...: in the netns, policy mounted, as $TU (CMD may redirect)
-cat >"$T/as_user" <<EOF2
-#!/bin/sh
-exec ip netns exec "\$NS" unshare -m --propagation private sh -c 'mount --bind "$T/pol" /etc/umlnet &&
-	exec setpriv --reuid=$TU --regid=$(id -g "$TU") --init-groups env -i PATH="$T/bin:/usr/bin:/bin" sh -c "\$0"' "\$*"
-EOF2
-chmod 755 "$T/as_user"
+# as_user "SHELL COMMAND": in the netns, policy mounted, as $TU
+as_user() { "$T/asuser" -n "$NS" "$TU" sh -c "$1"; }
 NS=us$UID8
-export NS
 netns_add "$NS"
 # a host LAN interface on the guest's subnets: add must publish the guest
 # there (proxy ARP / proxy NDP), del must withdraw it
@@ -80,7 +58,7 @@ pty_start() {	# pty_start NAME: socat as the user, pty link $T/NAME
 }
 
 slip_up() {	# slip_up PTY: uml_net slip up as UML runs it; sets DEV, RELAY
-	"$T/as_user" "uml_net 4 slip up 10.0.8.254 <>$T/$1 >$T/up.out 2>$T/up.err" ||
+	as_user "uml_net 4 slip up 10.0.8.254 <>$T/$1 >$T/up.out 2>$T/up.err" ||
 		fail "slip up failed: $(cat "$T/up.out" "$T/up.err")"
 	RELAY=$(sed -n 's/.*slip relay (pid \([0-9]*\).*/\1/p' "$T/up.out")
 	[ -n "$RELAY" ] || fail "no relay pid in: $(cat "$T/up.out")"
@@ -88,7 +66,10 @@ slip_up() {	# slip_up PTY: uml_net slip up as UML runs it; sets DEV, RELAY
 	DEV=$(ip -n "$NS" -o link show | awk -F': ' '/umlsl[0-9]/ {print $2; exit}')
 	[ -n "$DEV" ] || fail "no umlsl device after slip up: $(cat "$T/up.out")"
 	[ "$(stat -c %U /proc/$RELAY)" = "$TU" ] || fail "relay $RELAY does not run as $TU"
-	grep -q '^CapEff:[[:space:]]*0*$' /proc/$RELAY/status || fail "relay $RELAY kept capabilities"
+	grep '^CapEff:[[:space:]]*0*$' /proc/$RELAY/status >/dev/null || fail "relay $RELAY kept capabilities"
+	grep '^CapPrm:[[:space:]]*0*$' /proc/$RELAY/status >/dev/null || fail "relay $RELAY kept permitted capabilities"
+	[ "$(ls /proc/$RELAY/fd | sort -n | tr '\n' ' ')" = "0 1 2 3 " ] ||
+		fail "relay $RELAY holds more than the pty and the tun: $(ls -l /proc/$RELAY/fd)"
 }
 
 pty_start pty1
@@ -96,16 +77,16 @@ slip_up pty1
 grep -q "^\* ip tuntap add $DEV mode tun user $(id -u "$TU")" "$T/up.out" || fail "unexpected output: $(cat "$T/up.out")"
 ip -n "$NS" addr show "$DEV" | grep "inet 10.0.8.254/32" >/dev/null || fail "gateway not on $DEV"
 ip -n "$NS" -d link show "$DEV" | grep "tun type tun pi off" >/dev/null || fail "$DEV is not a tun without PI"
-"$T/as_user" "uml_net 4 add $DEV 10.0.8.1 255.255.255.0 >$T/add.out 2>&1" || fail "add failed: $(cat "$T/add.out")"
+as_user "uml_net 4 add $DEV 10.0.8.1 255.255.255.0 >$T/add.out 2>&1" || fail "add failed: $(cat "$T/add.out")"
 ip -n "$NS" route show 10.0.8.1 | grep "dev $DEV" >/dev/null || fail "no route to the guest via $DEV"
 ip -n "$NS" neigh show proxy | grep "^10.0.8.1 dev lan0" >/dev/null || fail "guest not published on lan0: $(cat "$T/add.out")"
 # IPv6: host route and proxy NDP (by hand: UML itself only passes IPv4)
-"$T/as_user" "uml_net 4 add $DEV 2001:db8:8::1 64 >$T/add6.out 2>&1" || fail "add (IPv6) failed: $(cat "$T/add6.out")"
+as_user "uml_net 4 add $DEV 2001:db8:8::1 64 >$T/add6.out 2>&1" || fail "add (IPv6) failed: $(cat "$T/add6.out")"
 ip -n "$NS" -6 route show 2001:db8:8::1 | grep "dev $DEV" >/dev/null || fail "no IPv6 route to the guest: $(cat "$T/add6.out")"
 ip -n "$NS" -6 neigh show proxy | grep "^2001:db8:8::1 dev lan0" >/dev/null || fail "no proxy NDP entry on lan0"
 [ "$(nsx "$NS" cat /proc/sys/net/ipv6/conf/lan0/proxy_ndp)" = 1 ] || fail "proxy_ndp is off on lan0"
-"$T/as_user" "uml_net 4 add $DEV 2001:db8:9::1 64 >$T/add6b.out 2>&1" && fail "IPv6 address outside the policy accepted"
-"$T/as_user" "uml_net 4 del $DEV 2001:db8:8::1 64 >$T/del6.out 2>&1" || fail "del (IPv6) failed: $(cat "$T/del6.out")"
+as_user "uml_net 4 add $DEV 2001:db8:9::1 64 >$T/add6b.out 2>&1" && fail "IPv6 address outside the policy accepted"
+as_user "uml_net 4 del $DEV 2001:db8:8::1 64 >$T/del6.out 2>&1" || fail "del (IPv6) failed: $(cat "$T/del6.out")"
 ip -n "$NS" -6 route show 2001:db8:8::1 | grep . >/dev/null && fail "IPv6 route left after del"
 ip -n "$NS" -6 neigh show proxy | grep "2001:db8:8::1" >/dev/null && fail "proxy NDP entry left after del"
 
@@ -119,7 +100,7 @@ busywait 10 has "0a 00 08 fe 0a 00 08 01 00 00 .*db dc db dd db dc db dd 65 6e 6
 	fail "no SLIP-framed echo reply from the host: $(hexcap | head -c 400)"
 
 # slip down (fd 0 is the pty, the name argument is ignored): tun and relay go
-"$T/as_user" "uml_net 4 slip down sl0 <>$T/pty1 >$T/down.out 2>&1" || fail "slip down failed: $(cat "$T/down.out")"
+as_user "uml_net 4 slip down sl0 <>$T/pty1 >$T/down.out 2>&1" || fail "slip down failed: $(cat "$T/down.out")"
 busywait 10 eval "! ip -n $NS link show $DEV >/dev/null 2>&1" || fail "$DEV still there after slip down"
 busywait 10 eval "[ ! -d /proc/$RELAY ]" || fail "relay $RELAY still running after slip down"
 ip -n "$NS" neigh show proxy | grep "^10.0.8.1 " >/dev/null && fail "proxy ARP entry left on lan0"
@@ -129,7 +110,7 @@ stop pty1
 # a hang-up of the pty (UML died) ends the relay and removes the tun
 pty_start pty2
 slip_up pty2
-"$T/as_user" "uml_net 4 slip up 10.0.8.254 <>$T/pty2 >$T/up2.out 2>&1" &&
+as_user "uml_net 4 slip up 10.0.8.254 <>$T/pty2 >$T/up2.out 2>&1" &&
 	fail "a second slip up on the same line was not refused"
 grep -q "refused: quota exceeded" "$T/up2.out" || fail "second slip up: $(cat "$T/up2.out")"
 stop pty2

@@ -7,18 +7,13 @@
 # end; -d deletes; every bad input is refused with a clear message, exit 1
 # and nothing made or touched.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/30-unet-lib.sh"
 
-need useradd userdel setpriv
 TUNCTL=$BUILD/tunctl
 [ -x "$TUNCTL" ] || fail "no $TUNCTL (run make)"
 TU=umlnet-test
-MADE_USER=0
-_tc_cleanup() { [ "$MADE_USER" = 1 ] && userdel "$TU" 2>/dev/null; return 0; }
-trap '_rc=$?; _tc_cleanup; (exit $_rc); _cleanup' EXIT
-if ! id "$TU" >/dev/null 2>&1; then
-	useradd --system --no-create-home --shell /usr/sbin/nologin "$TU" || fail "cannot create user $TU"
-	MADE_USER=1
-fi
+unet_user "$TU"
+unet_policy "# tunctl needs no uml_net policy"
 TUID=$(id -u "$TU") TGID=$(id -g "$TU") TGRP=$(id -gn "$TU")
 
 NS=tc$UID8
@@ -70,13 +65,11 @@ echo "$J" | grep -F "{\"name\": \"tt0\", \"mode\": \"tap\", \"owner\": $TUID, \"
 ip -n "$NS" addr add 10.0.7.254/24 dev tt0
 ip -n "$NS" link set tt0 up
 chown "$TU" "$T"; mkdir -p "$T/uml"; chown "$TU" "$T/uml"
-# /dev/net/tun is 0600 on some hosts (Debian's default is 0666): give the
-# guest a 0666 one in a private mount namespace, the host's stays as it is
+# the guest runs as $TU, with a 0666 /dev/net/tun in its mount namespace
+# (0600 on some hosts; Debian's default is 0666), the host's untouched
 cat >"$T/kern" <<EOF2
 #!/bin/sh
-exec unshare -m --propagation private sh -c 'mount -t tmpfs -o mode=755 tun /dev/net &&
-	mknod -m 666 /dev/net/tun c 10 200 &&
-	exec setpriv --reuid=$TU --regid=$TGID --init-groups env -i PATH=/usr/bin:/bin HOME=/ TMPDIR=/tmp $GUEST_KERNEL "\$@"' uml "\$@"
+exec "$T/asuser" -t "$TU" "$GUEST_KERNEL" "\$@"
 EOF2
 chmod 755 "$T/kern"
 guest_script g <<'EOF2'

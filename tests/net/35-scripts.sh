@@ -9,17 +9,12 @@
 #  - uml-guest + uml-proxy-arp: L reaches the guest through proxy ARP (no
 #    bridge); uml-guest --stop ends it and removes tap, route and proxy entry
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/30-unet-lib.sh"
 
-need useradd userdel setpriv unshare brctl
+need brctl
 S=$ROOT/scripts
 TU=umlnet-test
-MADE_USER=0
-_sc_cleanup() { [ "$MADE_USER" = 1 ] && userdel "$TU" 2>/dev/null; return 0; }
-trap '_rc=$?; _sc_cleanup; (exit $_rc); _cleanup' EXIT
-if ! id "$TU" >/dev/null 2>&1; then
-	useradd --system --no-create-home --shell /usr/sbin/nologin "$TU" || fail "cannot create user $TU"
-	MADE_USER=1
-fi
+unet_user "$TU"
 for s in uml-bridge-tap uml-proxy-arp uml-guest; do
 	"$S/$s" --help | grep -q '^Usage' || fail "$s --help"
 done
