@@ -438,8 +438,9 @@ int link_flush(struct us *u)
 }
 
 /**
- * link_seed() - tell slirp the guest's MAC for its first address with a
- * gratuitous ARP, so that its first packets need not wait for resolution.
+ * link_seed() - legacy mode: tell slirp the fake guest MAC for the first
+ * guest address with a gratuitous ARP, so that the first packets towards
+ * the guest need not wait for resolution.
  */
 void link_seed(struct us *u)
 {

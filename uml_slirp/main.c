@@ -87,7 +87,9 @@ int main(int argc, char **argv)
 	if (link_init(u, msg, sizeof(msg)) || stack_init(u, msg, sizeof(msg)) ||
 	    stack_forwards(u, msg, sizeof(msg)))
 		return main_fail(c, msg);
-	link_seed(u);
+	/* SLIP: the guest cannot answer ARP, its MAC is ours to name */
+	if (c->mode == US_MODE_LEGACY)
+		link_seed(u);
 	info("libslirp %s, %s mode, MTU %u", slirp_version_string(),
 	     c->mode == US_MODE_ETHER ? "Ethernet" : "legacy SLIP", c->mtu);
 	main_ready(c, "ok");
