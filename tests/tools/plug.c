@@ -15,7 +15,8 @@
  * 0..65535, default 60), -t SECS (recv/hold timeout, default 10), -i USEC
  * (gap between frames sent, default 200), -e ETHERTYPE (default 0x88b5),
  * -a (recv/hold: first send one broadcast "announce" frame of type 0x88b6
- * from SRCMAC, so the switch learns it on this port).
+ * from SRCMAC, so the switch learns it on this port), -w SECS (send: keep
+ * the port open SECS more seconds after sending, draining input).
  * "ready" is printed (and flushed) on stdout once joined.
  *
  * A test frame: dst, src, ethertype, then payload byte i = (seq + i) & 0xff
@@ -48,7 +49,7 @@ static long long now_ms(void)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: plug [-a] [-m SRCMAC] [-d DSTMAC] [-l LEN] [-t SECS] [-i USEC] [-e TYPE]\n"
+		"usage: plug [-a] [-w SECS] [-m SRCMAC] [-d DSTMAC] [-l LEN] [-t SECS] [-i USEC] [-e TYPE]\n"
 		"            SPEC|CTLPATH send N|recv N|hold\n");
 	exit(2);
 }
@@ -174,7 +175,7 @@ int main(int argc, char **argv)
 	char err[TP_ERR_MAX], spec[TP_SPEC_MAX];
 	unsigned int type = 0x88b5, gap = 200;
 	size_t len = 60;
-	int secs = 10, opt, ret, announce = 0;
+	int secs = 10, opt, ret, announce = 0, linger = 0;
 	struct tp *tp;
 	const char *mode;
 	unsigned long n = 0;
@@ -182,7 +183,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	src[4] = (uint8_t)(getpid() >> 8);
 	src[5] = (uint8_t)getpid();
-	while ((opt = getopt(argc, argv, "m:d:l:t:i:e:a")) != -1) {
+	while ((opt = getopt(argc, argv, "m:d:l:t:i:e:aw:")) != -1) {
 		switch (opt) {
 		case 'm':
 			if (mac_parse(optarg, src))
@@ -205,6 +206,9 @@ int main(int argc, char **argv)
 			break;
 		case 'a':
 			announce = 1;
+			break;
+		case 'w':
+			linger = atoi(optarg);
 			break;
 		case 'e':
 			type = (unsigned int)strtoul(optarg, NULL, 0) & 0xffff;
@@ -246,10 +250,10 @@ int main(int argc, char **argv)
 		ret = do_send(tp, n, len, dst, src, type, gap);
 	else if (!strcmp(mode, "recv"))
 		ret = do_recv(tp, n, type, secs);
-	else if (!strcmp(mode, "hold")) {
+	if (!strcmp(mode, "hold") || (!strcmp(mode, "send") && !ret && linger)) {
 		struct pollfd pfd = { .fd = tp->fd, .events = POLLIN };
 		struct tp_frame f = { .buf = buf, .cap = sizeof(buf) };
-		long long end = now_ms() + secs * 1000LL;
+		long long end = now_ms() + (linger ? linger : secs) * 1000LL;
 
 		/* drain whatever arrives so the switch never blocks on us */
 		while (now_ms() < end) {
@@ -257,7 +261,7 @@ int main(int argc, char **argv)
 				tp_recv(tp, &f, 1);
 		}
 		ret = 0;
-	} else
+	} else if (strcmp(mode, "send") && strcmp(mode, "recv"))
 		usage();
 	fflush(stdout);
 	tp_close(tp);
