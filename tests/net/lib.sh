@@ -138,17 +138,22 @@ stop() {
 	local name=$1 sig=${2:-TERM} pid rc
 	pid=${BG_PIDS[$name]:-}
 	[ -n "$pid" ] || { log "stop: no process named '$name'"; return 127; }
-	if _pid_alive "$pid"; then
-		kill -"$sig" "$pid" 2>/dev/null
-		if ! busywait 5 eval "! _pid_alive $pid"; then
-			log "stop: '$name' (pid $pid) ignored SIG$sig, killing"
-			_kill_group "$pid" KILL
+	local ignored=
+	# stderr off: bash's "Killed" job notices are noise here
+	{
+		if _pid_alive "$pid"; then
+			kill -"$sig" "$pid"
+			if ! busywait 5 eval "! _pid_alive $pid"; then
+				ignored=1
+				_kill_group "$pid" KILL
+			fi
 		fi
-	fi
-	wait "$pid" 2>/dev/null
-	rc=$?
-	# stragglers in its group (e.g. UML helper processes)
-	_group_alive "$pid" && _kill_group "$pid" KILL
+		wait "$pid"
+		rc=$?
+		# stragglers in its group (e.g. UML helper processes)
+		_group_alive "$pid" && _kill_group "$pid" KILL
+	} 2>/dev/null
+	[ -n "$ignored" ] && log "stop: '$name' (pid $pid) ignored SIG$sig, killed"
 	return $rc
 }
 
@@ -347,9 +352,11 @@ guest_kill() {
 	local name=$1 sig=${2:-KILL} pid
 	pid=${BG_PIDS[$name]:-}
 	[ -n "$pid" ] || return 0
-	_kill_group "$pid" "$sig"
-	busywait 5 eval "! _pid_alive $pid"
-	wait "$pid" 2>/dev/null
+	{
+		_kill_group "$pid" "$sig"
+		busywait 5 eval "! _pid_alive $pid"
+		wait "$pid"
+	} 2>/dev/null
 	return 0
 }
 
@@ -433,8 +440,12 @@ _cleanup() {
 	for name in "${BG_ORDER[@]}"; do
 		pid=${BG_PIDS[$name]:-}
 		[ -n "$pid" ] || continue
-		busywait 3 eval "! _group_alive $pid" || _kill_group "$pid" KILL
-		wait "$pid" 2>/dev/null
+		{
+			busywait 3 eval "! _pid_alive $pid" || _kill_group "$pid" KILL
+			wait "$pid"
+			# whatever else is left in its group (UML helpers)
+			_group_alive "$pid" && _kill_group "$pid" KILL
+		} 2>/dev/null
 	done
 	for entry in "${LINK_LIST[@]}"; do
 		read -r l ns <<<"$entry"
