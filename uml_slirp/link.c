@@ -139,6 +139,18 @@ static void link_drop_big(struct us *u, size_t len)
 		      u->drops_big);
 }
 
+/*
+ * On a hub (or when a switch floods an unknown unicast) we see frames
+ * between other stations; libslirp does not look at the destination MAC
+ * and would answer them (a TCP reset, a NAT'd copy).  Take broadcasts,
+ * multicasts and what is sent to slirp's own addresses: 52:55:<IPv4> for
+ * its IPv4 addresses, 52:56:<low 32 bits> for its IPv6 ones.
+ */
+static int link_for_slirp(const uint8_t *f)
+{
+	return (f[0] & 1) || (f[0] == 0x52 && (f[1] == 0x55 || f[1] == 0x56));
+}
+
 static int link_input_ether(struct us *u)
 {
 	struct mmsghdr m[US_BATCH];
@@ -156,6 +168,10 @@ static int link_input_ether(struct us *u)
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return 1;
+		if (errno == ECONNRESET || errno == ENOTCONN) {
+			debug("guest link closed (%s)", strerror(errno));
+			return 0;	/* a datagram peer went away */
+		}
 		err("guest link: receive: %s", strerror(errno));
 		return -errno;
 	}
@@ -179,6 +195,10 @@ static int link_input_ether(struct us *u)
 		if (len < ETH_HDR) {
 			u->drops_proto++;
 			debug("dropped a runt of %zu bytes", len);
+			continue;
+		}
+		if (!link_for_slirp(iov[i].iov_base)) {
+			u->drops_other++;
 			continue;
 		}
 		slirp_input(u->slirp, iov[i].iov_base, (int)len);

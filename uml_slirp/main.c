@@ -98,6 +98,8 @@ int main(int argc, char **argv)
 		info("dropped: %lu oversize, %lu queue full, %lu malformed SLIP, %lu other",
 		     u->drops_big, u->drops_full, u->dec.dropped,
 		     u->drops_proto);
+	debug("ignored %lu frames addressed to other stations",
+	      u->drops_other);
 	stack_close(u);
 	return ret ? 1 : 0;
 }

@@ -153,7 +153,7 @@ struct us {
 	size_t ohead, olen, ocap;
 	struct us_arp arp[US_ARP_PENDING];
 	unsigned int narp;
-	unsigned long drops_big, drops_full, drops_proto;
+	unsigned long drops_big, drops_full, drops_proto, drops_other;
 };
 
 /* stack.c */

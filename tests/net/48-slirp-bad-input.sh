@@ -5,7 +5,9 @@
 #  - legacy (SLIP) mode: garbage, bad escapes, an over-long packet and
 #    non-IPv4 packets are dropped, then a ping of 10.0.2.2 is answered;
 #  - Ethernet mode: runts, an oversized frame, then an ARP request for
-#    10.0.2.2 is answered; end of file makes it exit 0;
+#    10.0.2.2 is answered; a ping sent to another station's MAC (as a hub
+#    passes it) is ignored, the same to slirp's MAC answered; end of file
+#    makes it exit 0;
 #  - the switch refuses bad slirp port specs with the transport's message;
 #  - kill -9 of a slirp port's helper: the switch logs the port's
 #    disconnect and keeps serving its other ports.
@@ -124,6 +126,23 @@ while time.time() < end and not ok:
     ok = len(f) >= 42 and f[12:14] == b'\x08\x06' and f[20:22] == b'\x00\x02' and f[28:32] == socket.inet_aton('10.0.2.2')
 if p.poll() is not None or not ok:
     print('ether: no ARP reply (alive=%s)' % (p.poll() is None)); p.kill(); sys.exit(1)
+# a hub passes frames between other stations: slirp must not answer them
+def echo_reply(dst_mac):
+    a.send(dst_mac + mac + b'\x08\x00' + ping('10.0.2.15', '10.0.2.2', 0x4343))
+    a.settimeout(0.2)
+    end = time.time() + 2
+    while time.time() < end:
+        try:
+            f = a.recv(65536)
+        except socket.timeout:
+            continue
+        if f[12:14] == b'\x08\x00' and f[23] == 1 and f[34] == 0:
+            return True
+    return False
+if echo_reply(bytes.fromhex('fefd00000099')):
+    print('ether: slirp answered a frame for another station'); p.kill(); sys.exit(1)
+if not echo_reply(bytes.fromhex('52550a000202')):
+    print('ether: no echo reply to a frame for slirp'); p.kill(); sys.exit(1)
 a.close()
 try:
     rc = p.wait(5)
