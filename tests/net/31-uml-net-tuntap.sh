@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/30-unet-lib.sh"
 
-TU=umlnet-test
+TU=umlnet-hlp
 unet_user "$TU"
 TUID=$(id -u "$TU")
 unet_setuid

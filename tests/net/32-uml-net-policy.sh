@@ -14,7 +14,7 @@
 . "$(dirname "$0")/30-unet-lib.sh"
 
 need socat
-TU=umlnet-test TU2=umlnet-test2
+TU=umlnet-hlp TU2=umlnet-hlp2
 unet_user "$TU"
 unet_user "$TU2"
 unet_setuid

@@ -15,7 +15,7 @@
 . "$(dirname "$0")/30-unet-lib.sh"
 
 need socat od
-TU=umlnet-test
+TU=umlnet-hlp
 RELAYS=()
 _relays_kill() { local p; for p in "${RELAYS[@]}"; do kill "$p" 2>/dev/null; done; return 0; }
 trap '_rc=$?; _relays_kill; _unet_cleanup; (exit $_rc); _cleanup' EXIT

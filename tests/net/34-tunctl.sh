@@ -11,7 +11,7 @@
 
 TUNCTL=$BUILD/tunctl
 [ -x "$TUNCTL" ] || fail "no $TUNCTL (run make)"
-TU=umlnet-test
+TU=umlnet-hlp
 unet_user "$TU"
 unet_policy "# tunctl needs no uml_net policy"
 TUID=$(id -u "$TU") TGID=$(id -g "$TU") TGRP=$(id -gn "$TU")
@@ -84,7 +84,7 @@ grep "TUN/TAP backend" "$T/g.console" >/dev/null || fail "guest did not use tt0"
 # delete
 expect "Set 'tt0' nonpersistent" -d tt0
 ip -n "$NS" link show tt0 >/dev/null 2>&1 && fail "tt0 still exists after -d"
-for d in tt1 tt2 tt3 tn0 tm0 "$B"; do tc -d "$d" >/dev/null || fail "tunctl -d $d"; done
+for d in tt1 tt2 tt3 tn0 tm0 "$B"; do tc -d "$d" >/dev/null 2>"$T/d.err" || fail "tunctl -d $d: $(cat "$T/d.err")"; done
 
 # bad input: message, exit 1, nothing made or touched
 ip -n "$NS" link add ve0 type veth peer name ve1
