@@ -312,6 +312,75 @@ out:
 	return ret < 0 ? -EIO : 0;
 }
 
+/* One proxy neighbour entry for @addr on interface @idx (@name). */
+static void proxy_one(struct unet_ctx *ctx, int idx, const char *name,
+		      const struct unet_addr *addr, int add)
+{
+	struct rtnl_neigh *n = rtnl_neigh_alloc();
+	struct nl_addr *dst = to_nl(addr, full_plen(addr));
+	char a[INET6_ADDRSTRLEN], path[128];
+	int ret;
+
+	addr_str(addr, a, sizeof(a));
+	if (!n || !dst)
+		goto out;
+	rtnl_neigh_set_ifindex(n, idx);
+	rtnl_neigh_set_dst(n, dst);
+	rtnl_neigh_set_flags(n, NTF_PROXY);
+	out_printf("* ip neigh %s proxy %s dev %s\n", add ? "add" : "del", a,
+		   name);
+	ret = add ? rtnl_neigh_add(ctx->nl, n, NLM_F_CREATE | NLM_F_REPLACE)
+		  : rtnl_neigh_delete(ctx->nl, n, 0);
+	if (ret < 0) {
+		out_printf("proxy neighbour %s on %s: %s\n", a, name,
+			   nl_geterror(ret));
+		goto out;
+	}
+	audit(ctx, "%s proxy neighbour %s on %s",
+	      add ? "published" : "withdrew", a, name);
+	if (add && addr->family == AF_INET6) {
+		/* IPv6 answers proxy entries only with proxy_ndp on */
+		snprintf(path, sizeof(path),
+			 "/proc/sys/net/ipv6/conf/%s/proxy_ndp", name);
+		out_printf("* sysctl -w net.ipv6.conf.%s.proxy_ndp=1\n", name);
+		sysctl_write(path, "1");
+	}
+out:
+	if (dst)
+		nl_addr_put(dst);
+	if (n)
+		rtnl_neigh_put(n);
+}
+
+/* Is @ra an on-link prefix (not /32, /128 or /0) of another, non-loopback
+ * interface than @skip that contains @addr?  Sets @name. */
+static int proxy_iface(struct nl_cache *links, struct rtnl_addr *ra, int skip,
+		       const struct unet_addr *addr, char *name)
+{
+	struct nl_addr *loc = rtnl_addr_get_local(ra);
+	int idx = rtnl_addr_get_ifindex(ra), plen, lo;
+	struct unet_addr net;
+	struct rtnl_link *l;
+
+	if (!loc || idx == skip || nl_addr_get_family(loc) != addr->family)
+		return 0;
+	plen = (int)nl_addr_get_prefixlen(loc);
+	memset(&net, 0, sizeof(net));
+	net.family = addr->family;
+	memcpy(net.a, nl_addr_get_binary_addr(loc),
+	       addr->family == AF_INET ? 4 : 16);
+	if (plen >= full_plen(addr) || plen == 0 ||
+	    !addr_in_prefix(addr, &net, plen))
+		return 0;
+	l = rtnl_link_get(links, idx);
+	if (!l)
+		return 0;
+	snprintf(name, IFNAMSIZ, "%s", rtnl_link_get_name(l));
+	lo = rtnl_link_get_flags(l) & IFF_LOOPBACK;
+	rtnl_link_put(l);
+	return !lo;
+}
+
 /* Publish (or withdraw) @addr as a proxy neighbour on every other
  * interface with an on-link prefix that contains it (the original's
  * "arp -Ds ADDR IFACE pub"; proxy NDP for IPv6). */
@@ -320,9 +389,8 @@ static void proxy_neigh(struct unet_ctx *ctx, int ifindex,
 {
 	struct nl_cache *addrs, *links;
 	struct nl_object *o;
-	char a[INET6_ADDRSTRLEN];
+	char name[IFNAMSIZ];
 
-	addr_str(addr, a, sizeof(a));
 	if (rtnl_addr_alloc_cache(ctx->nl, &addrs) < 0)
 		return;
 	if (rtnl_link_alloc_cache(ctx->nl, AF_UNSPEC, &links) < 0) {
@@ -331,68 +399,16 @@ static void proxy_neigh(struct unet_ctx *ctx, int ifindex,
 	}
 	for (o = nl_cache_get_first(addrs); o; o = nl_cache_get_next(o)) {
 		struct rtnl_addr *ra = (struct rtnl_addr *)o;
-		struct nl_addr *loc = rtnl_addr_get_local(ra);
-		int idx = rtnl_addr_get_ifindex(ra), plen, ret;
-		struct rtnl_link *l;
-		struct unet_addr net;
-		struct rtnl_neigh *n;
-		struct nl_addr *dst;
-		char name[IFNAMSIZ];
 
-		if (!loc || idx == ifindex || nl_addr_get_family(loc) != addr->family)
-			continue;
-		plen = (int)nl_addr_get_prefixlen(loc);
-		memset(&net, 0, sizeof(net));
-		net.family = addr->family;
-		memcpy(net.a, nl_addr_get_binary_addr(loc),
-		       addr->family == AF_INET ? 4 : 16);
-		l = rtnl_link_get(links, idx);
-		if (!l)
-			continue;
-		snprintf(name, sizeof(name), "%s", rtnl_link_get_name(l));
-		ret = rtnl_link_get_flags(l) & IFF_LOOPBACK;
-		rtnl_link_put(l);
-		if (ret || plen >= full_plen(addr) || plen == 0 ||
-		    !addr_in_prefix(addr, &net, plen))
-			continue;
-		n = rtnl_neigh_alloc();
-		dst = to_nl(addr, full_plen(addr));
-		if (n && dst) {
-			rtnl_neigh_set_ifindex(n, idx);
-			rtnl_neigh_set_dst(n, dst);
-			rtnl_neigh_set_flags(n, NTF_PROXY);
-			out_printf("* ip neigh %s proxy %s dev %s\n",
-				   add ? "add" : "del", a, name);
-			ret = add ? rtnl_neigh_add(ctx->nl, n, NLM_F_CREATE |
-						   NLM_F_REPLACE)
-				  : rtnl_neigh_delete(ctx->nl, n, 0);
-			if (ret < 0)
-				out_printf("proxy neighbour %s on %s: %s\n", a,
-					   name, nl_geterror(ret));
-			else
-				audit(ctx, "%s proxy neighbour %s on %s",
-				      add ? "published" : "withdrew", a, name);
-			if (add && !ret && addr->family == AF_INET6) {
-				char path[128];
-
-				snprintf(path, sizeof(path),
-					 "/proc/sys/net/ipv6/conf/%s/proxy_ndp",
-					 name);
-				out_printf("* sysctl -w net.ipv6.conf.%s."
-					   "proxy_ndp=1\n", name);
-				sysctl_write(path, "1");
-			}
-		}
-		if (dst)
-			nl_addr_put(dst);
-		if (n)
-			rtnl_neigh_put(n);
+		if (proxy_iface(links, ra, ifindex, addr, name))
+			proxy_one(ctx, rtnl_addr_get_ifindex(ra), name, addr,
+				  add);
 	}
 	nl_cache_free(links);
 	nl_cache_free(addrs);
 }
 
-/* Host routes (/32) other than @skip still pointing at @ifindex. */
+/* Host routes (/32) still pointing at @ifindex. */
 static int host_routes_left(struct unet_ctx *ctx, int ifindex)
 {
 	struct nl_cache *cache;

@@ -4,8 +4,9 @@
 # network namespace, gets its tap from *our* uml_net (setuid root, first in
 # its PATH; policy bind-mounted over /etc/umlnet in a private mount
 # namespace) with eth0=tuntap,,,GATE; guest and host ping each other; the
-# kernel prints our "* ip ..." lines; a second tap is refused (quota 1) and
-# a guest address outside the policy gets no route; after the guest halts
+# kernel prints our "* ip ..." lines; a second tap is refused (quota 1), one
+# without a gateway fails as with the original, and a guest address the
+# policy denies gets no route; after the guest halts
 # its tap and routes are gone.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/30-unet-lib.sh"
@@ -37,13 +38,15 @@ ping -c 3 -w 15 10.0.9.254 || { echo "guest: no reply from the gateway"; exit 1;
 touch /t/g.pinged
 # a second tap: over quota, ifup must fail
 if ip link set eth1 up; then echo "guest: eth1 came up over quota"; exit 1; fi
+# no gateway: the helper says so, sends no fd, ifup fails
+if ip link set eth2 up; then echo "guest: eth2 came up without a gateway"; exit 1; fi
 # an address the policy denies: no route may appear
 ip addr add 10.0.9.66/24 dev eth0
 touch /t/g.added
 gw /t/done 60
 EOF2
 GUEST_NS=$NS GUEST_KERNEL=$T/kern guest_start g \
-	eth0=tuntap,,,10.0.9.254 eth1=tuntap,,,10.0.9.254
+	eth0=tuntap,,,10.0.9.254 eth1=tuntap,,,10.0.9.254 eth2=tuntap
 if ! busywait 60 eval "[ -e '$T/g.added' ] || [ -e '$T/g.rc' ]" || [ ! -e "$T/g.added" ]; then
 	guest_ok g 10
 	fail "guest did not get through its script"
@@ -64,7 +67,7 @@ touch "$T/done"
 guest_ok g 30
 for l in "\\* ip tuntap add $TAP mode tap user $TUID" "\\* ip addr add 10.0.9.254/32 dev $TAP" \
 	 "\\* ip route add 10.0.9.1/32 dev $TAP" "refused: quota exceeded" \
-	 "refused: guest address 10.0.9.66 denied by the policy"; do
+	 "refused: guest address 10.0.9.66 denied by the policy" "Too few arguments to tuntap_up"; do
 	grep -q "$l" "$T/g.console" || fail "console lacks '$l'"
 done
 grep -q "TUN/TAP backend" "$T/g.console" || fail "guest did not use the tuntap backend"
