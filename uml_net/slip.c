@@ -17,10 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <syslog.h>
 #include <unistd.h>
 
-#include "slip_codec.h"
+#include "slip.h"		/* net/: the SLIP codec */
 #include "uml_net.h"
 
 #define PTS_MAJOR_FIRST	136	/* UNIX98 pty slaves: majors 136..143 */
@@ -64,8 +66,9 @@ static int write_all(int fd, const uint8_t *p, size_t len)
 	return 0;
 }
 
-/* pty -> tun: decode whatever arrived, one write per complete packet. */
-static int relay_from_pty(int pty, int tun, struct slip_dec *d)
+/* pty -> tun: decode whatever arrived, one write per complete packet
+ * (one longer than the buffer is dropped, never cut). */
+static int relay_from_pty(int pty, int tun, struct slip_rx *d)
 {
 	uint8_t in[4096];
 	ssize_t n = read(pty, in, sizeof(in));
@@ -76,8 +79,9 @@ static int relay_from_pty(int pty, int tun, struct slip_dec *d)
 	if (n <= 0)
 		return -1;
 	while (off < (size_t)n) {
-		off += slip_dec_feed(d, in + off, (size_t)n - off, &len);
-		if (len && write(tun, d->buf, len) < 0 && errno == EBADFD)
+		off += slip_rx_feed(d, in + off, (size_t)n - off, &len);
+		if (len && len <= d->cap && write(tun, d->buf, len) < 0 &&
+		    errno == EBADFD)
 			return -1;
 	}
 	return 0;
@@ -86,7 +90,7 @@ static int relay_from_pty(int pty, int tun, struct slip_dec *d)
 /* tun -> pty: SLIP carries IPv4 only (the guest hands all it gets to IPv4). */
 static int relay_from_tun(int tun, int pty)
 {
-	static uint8_t pkt[SLIP_MTU + 64], enc[SLIP_ENC_MAX(SLIP_MTU + 64)];
+	static uint8_t pkt[SLIP_MTU + 64], enc[SLIP_WRAP_MAX(SLIP_MTU + 64)];
 	ssize_t n = read(tun, pkt, sizeof(pkt));
 	size_t len;
 
@@ -96,7 +100,7 @@ static int relay_from_tun(int tun, int pty)
 		return -1;
 	if ((pkt[0] >> 4) != 4)
 		return 0;
-	len = slip_encode(pkt, (size_t)n, enc, sizeof(enc));
+	len = slip_wrap(pkt, (size_t)n, enc, sizeof(enc));
 	return len && write_all(pty, enc, len) < 0 ? -1 : 0;
 }
 
@@ -107,9 +111,9 @@ static void relay_run(int pty, int tun)
 		{ .fd = pty, .events = POLLIN },
 		{ .fd = tun, .events = POLLIN },
 	};
-	struct slip_dec d;
+	struct slip_rx d;
 
-	slip_dec_init(&d, buf, sizeof(buf));
+	slip_rx_init(&d, buf, sizeof(buf));
 	for (;;) {
 		if (poll(pfd, 2, -1) < 0) {
 			if (errno == EINTR)
@@ -141,10 +145,14 @@ static int relay_start(int tun)
 		return pid < 0 ? -errno : pid;
 	priv_drop_all();
 	setsid();
+	closelog();
+	/* keep the pty (0) and the tun (3), nothing of uml_net's */
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+	if (null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 ||
+	    (tun != 3 && dup2(tun, 3) < 0) ||
+	    (syscall(SYS_close_range, 4U, ~0U, 0U) < 0 && errno != ENOSYS))
 		_exit(1);
-	relay_run(0, tun);
+	relay_run(0, 3);
 	_exit(0);
 }
 
