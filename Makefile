@@ -2,6 +2,7 @@
 # umlnet: one non-recursive Makefile.
 #   make            build every program into build/
 #   make check      install what is missing, build, run every test
+#   make kernel     our UML kernel, build/linux (scripts/build-kernel)
 #   make demo       two stock UML guests ping through uml_switch
 #   make bench      our switch side by side with uml_switch and vde_switch
 #   make fuzz       run each fuzzer for FUZZ_SECONDS
@@ -125,6 +126,14 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(SWITCH_SRC)
 
 units: $(UNITS)
 
+# Our UML kernel: Debian's linux-source-6.1 with kernel/ and net/ added
+# (scripts/build-kernel: unpacked under $(BUILD), ccache, incremental).
+KERNEL_DEPS	:= $(wildcard kernel/* net/*.[ch] net/transports/*.c) \
+		   scripts/build-kernel
+kernel: $(BUILD)/linux
+$(BUILD)/linux: $(KERNEL_DEPS)
+	$(Q)scripts/build-kernel $(BUILD)
+
 fuzz: $(FUZZERS)
 	$(Q)for f in $(FUZZERS); do \
 		mkdir -p $(BUILD)/corpus/$$(basename $$f); \
@@ -143,6 +152,7 @@ asan:
 check:
 	$(Q)scripts/install-deps
 	$(Q)$(MAKE) --no-print-directory WERROR=1 all
+	$(Q)$(MAKE) --no-print-directory kernel
 	$(Q)tests/run
 
 demo:
