@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# 66-kernel-slirp: our kernel with eth0=slirp,MAC,HELPER (legacy grammar;
+# the transport spawns uml_slirp over a socketpair), run as an unprivileged
+# user: DHCP lease from slirp, then a file fetched from a TCP server on the
+# host's 127.0.0.1 (10.0.2.2 from the guest) arrives intact.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/kernel-lib.sh"
+
+USER_=${UMLNET_TEST_USER:-umlnet-test}
+UML_SLIRP=${UML_SLIRP:-$BUILD/uml_slirp}
+[ -x "$UML_SLIRP" ] || fail "$UML_SLIRP not built (run make)"
+need busybox setpriv cmp
+id "$USER_" >/dev/null 2>&1 ||
+	useradd --system --no-create-home --shell /usr/sbin/nologin "$USER_" ||
+	fail "cannot create user $USER_"
+AS_USER=(setpriv --reuid="$USER_" --regid="$USER_" --clear-groups --)
+
+mkdir -p "$T/uml" "$T/www"
+chown -R "$USER_" "$T"
+cat >"$T/kernel" <<EOK
+#!/bin/sh
+exec ${AS_USER[*]} $OUR_KERNEL "\$@"
+EOK
+chmod 755 "$T/kernel"
+
+head -c 500000 /dev/urandom >"$T/www/data.bin"
+WEB=$(shuf -i 20000-60000 -n 1)
+bg web "${AS_USER[@]}" busybox httpd -f -p "127.0.0.1:$WEB" -h "$T/www"
+busywait 10 eval "ss -ltn | grep -q ':$WEB '" || fail "host web server did not start: $(cat "$T/web.log")"
+
+cat >"$T/dhcp.script" <<'EOF2'
+#!/bin/sh
+case "$1" in
+deconfig) ip addr flush dev "$interface"; ip link set "$interface" up ;;
+bound|renew)
+	ip addr flush dev "$interface"
+	ip addr add "$ip/$mask" dev "$interface"
+	for r in $router; do ip route add default via "$r" dev "$interface"; break; done
+	echo "$ip $router" >/tmp/lease ;;
+esac
+exit 0
+EOF2
+chmod 755 "$T/dhcp.script"
+
+guest_script g <<EOF2
+ip link set eth0 up
+udhcpc -i eth0 -s /t/dhcp.script -q -n -t 10 -T 1 || { echo "g: no DHCP lease"; exit 1; }
+echo "lease: \$(cat /tmp/lease)"
+wget -q -O /tmp/data.bin http://10.0.2.2:$WEB/data.bin || { echo "g: wget failed"; exit 1; }
+cmp /tmp/data.bin /t/www/data.bin || { echo "g: file differs"; exit 1; }
+echo fetched-ok
+EOF2
+GUEST_KERNEL=$T/kernel guest_start g eth0=slirp,fe:fd:0a:42:00:0f,"$UML_SLIRP"
+guest_ok g 90
+grep -q fetched-ok "$T/g.out" || fail "no fetch: $(cat "$T/g.out")"
+console_has g 'Netdevice 0 \(fe:fd:0a:42:00:0f\)' || fail "no Netdevice line with the given MAC"
+log "ok: slirp as $USER_: $(grep lease: "$T/g.out"), 500000-byte fetch from the host"
