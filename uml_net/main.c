@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -133,13 +134,22 @@ int main(int argc, char **argv)
 		out_finish(NULL, -1);
 		return 1;
 	}
-	if (pfd >= 0)
+	if (pfd >= 0) {
+		/* one uml_net at a time: the quota is counted, then used */
+		int lock = fcntl(pfd, F_DUPFD_CLOEXEC, 3);
+
+		if (lock < 0 || flock(lock, LOCK_EX) < 0) {
+			refuse(&ctx, "cannot lock the policy file");
+			out_finish(NULL, -1);
+			return 1;
+		}
 		ctx.pol = policy_load(pfd, conf);
-	else
+	} else {
 		fprintf(stderr, "uml_net: policy %s: %s (everything is "
 			"denied)\n", conf, pfd == -EPERM ?
 			"must be owned by root and writable only by root" :
 			strerror(-pfd));
+	}
 	if (hn_open(&ctx) < 0) {
 		ret = refuse(&ctx, "cannot open a route netlink socket");
 	} else {
