@@ -98,13 +98,13 @@ int main(int argc, char **argv)
 {
 	struct unet_ctx ctx;
 	const char *conf;
-	int pfd, ret, version = 0, off;
+	int pfd, lockfd, ret, version = 0, off;
 
 	memset(&ctx, 0, sizeof(ctx));
 	if (priv_sanitize(&conf) < 0)
 		return 1;
 	openlog("uml_net", LOG_PID, LOG_AUTHPRIV);
-	pfd = priv_open_policy(conf);
+	pfd = priv_open_policy(conf, &lockfd);
 	ctx.tunfd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	ret = priv_drop(&ctx);
 	if (ret < 0) {
@@ -136,10 +136,9 @@ int main(int argc, char **argv)
 	}
 	if (pfd >= 0) {
 		/* one uml_net at a time: the quota is counted, then used */
-		int lock = fcntl(pfd, F_DUPFD_CLOEXEC, 3);
-
-		if (lock < 0 || flock(lock, LOCK_EX) < 0) {
-			refuse(&ctx, "cannot lock the policy file");
+		if (lockfd < 0 || flock(lockfd, LOCK_EX) < 0) {
+			refuse(&ctx, "cannot create or lock uml_net.lock "
+			       "beside the policy file");
 			out_finish(NULL, -1);
 			return 1;
 		}

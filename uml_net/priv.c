@@ -75,21 +75,46 @@ int priv_sanitize(const char **conf_path)
 	return 0;
 }
 
+/* uml_net.lock beside the policy, root's only (0600): users cannot open,
+ * so cannot hold, the lock that serialises uml_net runs. */
+static int priv_open_lock(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/uml_net.lock", dir) >=
+	    sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+		  0600);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & 077)) {
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
 /**
- * priv_open_policy() - open the policy file while still root.
+ * priv_open_policy() - open the policy file (and its lock) while still root.
  * @path:	policy file
+ * @lockfd:	set to the lock file's fd, or -1 if there is none
  *
  * The file and its directory must be owned by root and writable by no one
  * else, so that only root decides the policy.
  *
  * Return: an fd, or -errno (-EPERM for bad ownership or mode).
  */
-int priv_open_policy(const char *path)
+int priv_open_policy(const char *path, int *lockfd)
 {
 	char dir[PATH_MAX], *slash;
 	struct stat st;
 	int fd;
 
+	*lockfd = -1;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
@@ -108,6 +133,7 @@ int priv_open_policy(const char *path)
 		close(fd);
 		return -EPERM;
 	}
+	*lockfd = priv_open_lock(dir);
 	return fd;
 }
 
