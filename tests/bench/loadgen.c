@@ -573,7 +573,17 @@ static void lg_rx_loop(struct lg *g)
 	for (j = 0; j < g->pairs; j++)
 		if (lg_epoll_add(ep, g->c[2 * j + 1].tp->fd, EPOLLIN, j))
 			lg_die_errno("epoll_ctl", errno);
-	while (!lg_rx_finished(g)) {
+	for (;;) {
+		uint64_t last = g->t_last_rx;
+
+		if (lg_rx_finished(g)) {
+			/* We may have been off the CPU for the whole quiet
+			 * period: look once more before giving up. */
+			for (j = 0; j < g->pairs; j++)
+				lg_rx_drain(g, &g->c[2 * j + 1]);
+			if (g->t_last_rx == last)
+				break;
+		}
 		n = epoll_wait(ep, ev, LG_MAX_PAIRS, 10);
 		if (n < 0 && errno != EINTR)
 			lg_die_errno("epoll_wait", errno);
