@@ -39,7 +39,8 @@ static void close_stray_fds(void)
 }
 
 /**
- * priv_sanitize() - clear the environment, close fds >= 3, reset signals.
+ * priv_sanitize() - make sure fds 0-2 are open, clear the environment,
+ * close fds >= 3, reset signals.
  * @conf_path:	set to the policy file to use: UMLNET_CONF from the
  *		environment only when the caller really is root and the
  *		kernel did not mark this exec secure (setuid); else the
@@ -60,6 +61,11 @@ int priv_sanitize(const char **conf_path)
 		strcpy(conf_buf, env);
 		*conf_path = conf_buf;
 	}
+	/* a closed 0, 1 or 2 would be taken by the next open (the policy!) */
+	for (sig = 0; sig < 3; sig++)
+		if (fcntl(sig, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", O_RDWR) != sig)
+			return -EBADF;
 	if (clearenv() != 0)
 		return -ENOMEM;
 	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
