@@ -53,7 +53,7 @@ int priv_sanitize(const char **conf_path)
 	const char *env = getenv("UMLNET_CONF");
 	struct sigaction sa;
 	sigset_t none;
-	int sig;
+	int sig, fd;
 
 	*conf_path = UML_NET_CONF;
 	if (env && getuid() == 0 && geteuid() == 0 && !getauxval(AT_SECURE) &&
@@ -62,9 +62,9 @@ int priv_sanitize(const char **conf_path)
 		*conf_path = conf_buf;
 	}
 	/* a closed 0, 1 or 2 would be taken by the next open (the policy!) */
-	for (sig = 0; sig < 3; sig++)
-		if (fcntl(sig, F_GETFD) < 0 && errno == EBADF &&
-		    open("/dev/null", O_RDWR) != sig)
+	for (fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", O_RDWR) != fd)
 			return -EBADF;
 	if (clearenv() != 0)
 		return -ENOMEM;
