@@ -35,6 +35,8 @@
 #   guest_wait NAME [SECS]  wait (default 60 s) for the guest to power off;
 #                           return the script's status; fail with console/out
 #                           tails on timeout
+#   guest_ok NAME [SECS]    guest_wait, and fail (with the tails) unless the
+#                           guest script exited 0
 #   guest_kill NAME [SIG]   kill a guest's whole process group (default KILL)
 #   netns_add NAME          ip netns add NAME (lo up); deleted at exit
 #   nsx NAME CMD...         ip netns exec NAME CMD...
@@ -47,6 +49,15 @@
 #   need_plug               build tests/tools/plug (daemon test client); sets PLUG
 #   plug_check TAG CTL [N]  a plug receiver must get N frames from a plug
 #                           sender through the switch on CTL (netns $PLUG_NS)
+#
+#   UID8                    6 characters unique to this test, for netns and
+#                           link names (IFNAMSIZ is 16)
+#   KEEP=1                  environment: keep $T after the test
+#
+# Guests boot with root=/dev/root rootfstype=hostfs rootflags=$BUILD/guestroot
+# (not hostfs=DIR, which would confine every later hostfs mount, /t included,
+# to DIR).  The kernel command line carries tdir=$T guest=NAME; unknown
+# key=value parameters become the environment of /init.
 #
 # Guest side: /init (in $BUILD/guestroot) mounts proc, sys, tmpfs /tmp and
 # the host dir $T at /t (hostfs), brings lo up, runs /t/NAME.sh with output
