@@ -327,14 +327,6 @@ static int lg_epoll_add(int ep, int fd, uint32_t events, uint64_t data)
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 }
 
-static void lg_epoll_mod(int ep, int fd, uint32_t events, uint64_t data)
-{
-	struct epoll_event ev = { .events = events, .data.u64 = data };
-
-	if (epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev))
-		lg_die_errno("epoll_ctl", errno);
-}
-
 /*
  * Send up to @want frames from @c in batches.  Returns 1 if the switch
  * pushed back (the caller must wait for EPOLLOUT), else 0.
@@ -373,7 +365,7 @@ static void lg_tx_drain(struct lg_client *c)
 }
 
 /* One pass over the senders: returns how many are still able to send. */
-static unsigned int lg_tx_pass(struct lg *g, int ep)
+static unsigned int lg_tx_pass(struct lg *g)
 {
 	unsigned int i, active = 0;
 
@@ -386,7 +378,6 @@ static unsigned int lg_tx_pass(struct lg *g, int ep)
 		if (lg_tx_burst(c, want)) {
 			c->blocked = 1;
 			c->waits++;
-			lg_epoll_mod(ep, c->tp->fd, EPOLLIN | EPOLLOUT, i);
 		} else if (g->mode == LG_SAT) {
 			active++;
 		}
@@ -396,7 +387,7 @@ static unsigned int lg_tx_pass(struct lg *g, int ep)
 
 static void lg_rx_drain(struct lg *g, struct lg_client *c);
 
-static void lg_tx_events(struct lg *g, int ep, int tfd,
+static void lg_tx_events(struct lg *g, int tfd,
 			 const struct epoll_event *ev, int n)
 {
 	uint64_t ticks;
@@ -421,10 +412,8 @@ static void lg_tx_events(struct lg *g, int ep, int tfd,
 		c = &g->c[2 * ev[i].data.u64];
 		if (ev[i].events & EPOLLIN)
 			lg_tx_drain(c);
-		if ((ev[i].events & EPOLLOUT) && c->blocked) {
+		if (ev[i].events & EPOLLOUT)
 			c->blocked = 0;
-			lg_epoll_mod(ep, c->tp->fd, EPOLLIN, ev[i].data.u64);
-		}
 	}
 }
 
@@ -460,8 +449,11 @@ static void *lg_tx_thread(void *arg)
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (ep < 0)
 		lg_die_errno("epoll_create1", errno);
+	/* Edge-triggered: the send that would block arms the wake-up for
+	 * when the switch makes room, and the event then clears "blocked". */
 	for (i = 0; i < g->pairs; i++)
-		if (lg_epoll_add(ep, g->c[2 * i].tp->fd, EPOLLIN, i))
+		if (lg_epoll_add(ep, g->c[2 * i].tp->fd,
+				 EPOLLIN | EPOLLOUT | EPOLLET, i))
 			lg_die_errno("epoll_ctl", errno);
 	for (i = 0; g->single && i < g->pairs; i++)
 		if (lg_epoll_add(ep, g->c[2 * i + 1].tp->fd, EPOLLIN,
@@ -477,13 +469,13 @@ static void *lg_tx_thread(void *arg)
 
 		if (now >= end)
 			break;
-		active = lg_tx_pass(g, ep);
+		active = lg_tx_pass(g);
 		tmo = active ? 0 : (int)((end - now) / 1000000ULL) + 1;
 		n = epoll_wait(ep, ev, 2 * LG_MAX_PAIRS + 1, tmo);
 		if (n < 0 && errno != EINTR)
 			lg_die_errno("epoll_wait", errno);
 		if (n > 0)
-			lg_tx_events(g, ep, tfd, ev, n);
+			lg_tx_events(g, tfd, ev, n);
 	}
 	__atomic_store_n(&g->t_tx_end, lg_now(), __ATOMIC_RELEASE);
 	__atomic_store_n(&g->tx_done, 1, __ATOMIC_RELEASE);
