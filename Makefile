@@ -12,6 +12,7 @@
 CC		?= gcc
 PREFIX		?= /usr/local
 BUILD		?= build
+SYSCONFDIR	?= /etc
 FUZZ_SECONDS	?= 20
 PKG_CONFIG	?= pkg-config
 
@@ -86,6 +87,8 @@ $(BUILD)/uml_switch: $(call obj,uml_switch/main.c) $(SWLIB) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
+$(BUILD)/obj/uml_net/%.o: TARGET_CFLAGS := -DUML_NET_CONF='"$(SYSCONFDIR)/umlnet/uml_net.conf"'
+
 # uml_slirp: the only program with libslirp (and so glib) in it.
 $(BUILD)/obj/uml_slirp/%.o: TARGET_CFLAGS := $(SLIRP_CFLAGS)
 $(BUILD)/uml_slirp: $(call obj,$(UMLSLIRP_SRC)) $(LIB)
@@ -159,12 +162,21 @@ lint:
 	$(Q)cppcheck --quiet --enable=warning,performance,portability \
 		--error-exitcode=1 -Inet net uml_switch tunctl uml_net
 
+MANDIR		?= $(PREFIX)/share/man
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin
-	install -m 0755 $(BUILD)/uml_switch $(DESTDIR)$(PREFIX)/bin/
-	$(if $(filter $(BUILD)/tunctl,$(PROGS)),install -m 0755 $(BUILD)/tunctl $(DESTDIR)$(PREFIX)/sbin/)
-	$(if $(filter $(BUILD)/uml_net,$(PROGS)),install -m 4755 -o root $(BUILD)/uml_net $(DESTDIR)$(PREFIX)/bin/)
-	$(if $(filter $(BUILD)/uml_slirp,$(PROGS)),install -m 0755 $(BUILD)/uml_slirp $(DESTDIR)$(PREFIX)/bin/)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(PREFIX)/share/doc/umlnet
+	install -m 0755 $(BUILD)/uml_switch $(BUILD)/uml_slirp $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 $(BUILD)/tunctl scripts/uml-bridge-tap \
+		scripts/uml-proxy-arp scripts/uml-guest $(DESTDIR)$(PREFIX)/sbin/
+	install -m 4755 -o root $(BUILD)/uml_net $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 uml_switch/uml_switch.8 tunctl/tunctl.8 \
+		uml_net/uml_net.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 uml_net/uml_net.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 uml_net/uml_net.conf.example \
+		$(DESTDIR)$(PREFIX)/share/doc/umlnet/
+	install -d -m 0755 -o root $(DESTDIR)$(SYSCONFDIR)/umlnet
 
 clean:
 	rm -rf $(BUILD)
