@@ -35,7 +35,6 @@
 #include "frame.h"
 #include "transport.h"
 
-#define SLIRP_BATCH		64
 #define SLIRP_MAX_ARGV		96
 #define SLIRP_READY_MS		10000
 #define SLIRP_REAP_MS		1000
@@ -300,61 +299,31 @@ fail:
 
 static int slirp_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 {
-	struct mmsghdr m[SLIRP_BATCH];
-	struct iovec iov[SLIRP_BATCH];
-	unsigned int i;
-	int ret;
+	int i, ret = tp_dgram_recv(tp->fd, f, n);
 
-	if (n > SLIRP_BATCH)
-		n = SLIRP_BATCH;
-	memset(m, 0, sizeof(m[0]) * n);
-	for (i = 0; i < n; i++) {
-		iov[i].iov_base = f[i].buf;
-		iov[i].iov_len = f[i].cap;
-		m[i].msg_hdr.msg_iov = &iov[i];
-		m[i].msg_hdr.msg_iovlen = 1;
-	}
-	/* MSG_TRUNC: len > cap tells the caller a frame was oversized */
-	ret = recvmmsg(tp->fd, m, n, MSG_DONTWAIT | MSG_TRUNC, NULL);
-	if (ret < 0)
-		return errno == EAGAIN ? 0 : -errno;
-	for (i = 0; i < (unsigned int)ret; i++) {
-		/* the helper never sends an empty message: end of file */
-		if (!m[i].msg_len)
-			return i ? (int)i : -ECONNRESET;
-		f[i].len = m[i].msg_len;
-	}
+	/* the helper never sends an empty message: end of file */
+	for (i = 0; i < ret; i++)
+		if (!f[i].len)
+			return i ? i : -ECONNRESET;
 	return ret;
 }
 
 static int slirp_send(struct tp *tp, const struct tp_frame *f,
 		      unsigned int n)
 {
-	struct mmsghdr m[SLIRP_BATCH];
-	struct iovec iov[SLIRP_BATCH];
-	unsigned int i, skip = 0, k = 0;
+	unsigned int skip = 0, k = 0;
 	int ret;
 
-	if (n > SLIRP_BATCH)
-		n = SLIRP_BATCH;
 	/* an empty message would read as end of file: runts are dropped */
 	while (skip < n && f[skip].len < FRAME_MIN)
 		skip++;
-	for (i = skip; i < n && f[i].len >= FRAME_MIN; i++, k++) {
-		memset(&m[k], 0, sizeof(m[k]));
-		iov[k].iov_base = f[i].buf;
-		iov[k].iov_len = f[i].len;
-		m[k].msg_hdr.msg_iov = &iov[k];
-		m[k].msg_hdr.msg_iovlen = 1;
-	}
+	while (skip + k < n && f[skip + k].len >= FRAME_MIN)
+		k++;
 	if (!k)
 		return skip;
-	ret = sendmmsg(tp->fd, m, k, MSG_DONTWAIT | MSG_NOSIGNAL);
-	if (ret < 0) {
-		if (errno == EAGAIN)
-			return skip;
-		return skip ? (int)skip : -errno;
-	}
+	ret = tp_dgram_send(tp->fd, f + skip, k);
+	if (ret < 0)
+		return skip ? (int)skip : ret;
 	return skip + ret;
 }
 
