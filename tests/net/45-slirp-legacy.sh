@@ -6,6 +6,8 @@
 # TCP server on the host's 127.0.0.1 (10.0.2.2 seen from the guest), and a
 # classic "redir_HOSTPORT_GUESTPORT" argument forwards a host port to a
 # server in the guest.  The helper must exit when the interface goes down.
+# Then plain eth0=slirp (no program: the kernel runs "slirp" from PATH)
+# with uml_slirp installed under that name.
 . "$(dirname "$0")/lib.sh"
 
 USER_=${UMLNET_TEST_USER:-umlnet-test}
@@ -66,6 +68,21 @@ done
 touch "$T/host.done"
 guest_ok g 60
 grep -q hello-from-host "$T/fwd-in.txt" || fail "the guest server did not get the host's data"
-pgrep -u "$USER_" -f "$UML_SLIRP" >/dev/null && fail "uml_slirp still running after the guest ended"
-grep -q 'uml_slirp' "$T/g.console" || true
-log "ok: legacy slirp guest fetched 300000 bytes from the host; redir reached the guest (as $USER_)"
+busywait 5 eval "! pgrep -f '^$T/uml-slirp' >/dev/null" || fail "uml_slirp still running after the guest ended"
+
+# drop-in under the legacy name: eth0=slirp runs "slirp" found in PATH
+mkdir -p "$T/bin"
+ln -s "$UML_SLIRP" "$T/bin/slirp"
+guest_script h <<EOF2
+ifconfig eth0 10.0.2.15 up || exit 1
+route add default dev eth0
+ping -c 2 -w 10 10.0.2.2 || { echo "h: no ping reply from 10.0.2.2"; exit 1; }
+wget -q -O /tmp/data.bin http://10.0.2.2:$WEB/data.bin || { echo "h: wget failed"; exit 1; }
+cmp /tmp/data.bin /t/www/data.bin || { echo "h: file differs"; exit 1; }
+echo h-ok
+EOF2
+PATH="$T/bin:$PATH" guest_start h eth0=slirp
+guest_ok h 60
+grep -q h-ok "$T/h.out" || fail "guest h: $(tail -3 "$T/h.out")"
+grep -q "'slirp'" "$T/h.console" || fail "the kernel did not run 'slirp': $(grep -A2 SLIRP "$T/h.console")"
+log "ok: legacy slirp guest fetched 300000 bytes from the host; redir reached the guest; eth0=slirp with uml_slirp as 'slirp' in PATH (as $USER_)"

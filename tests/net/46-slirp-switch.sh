@@ -43,7 +43,10 @@ busywait 10 eval "ss -ltn | grep -q ':$WEB '" || fail "host web server did not s
 switch_start sw -unix "$T/sw.ctl" --port "slirp:helper=$UML_SLIRP,fwd=tcp:127.0.0.1:$FWD:80"
 busywait 10 eval "ss -ltn | grep -q '127.0.0.1:$FWD '" ||
 	fail "the slirp port's forward of $FWD is not listening: $(tail -5 "$T/sw.log")"
-pgrep -u "$USER_" -f "$UML_SLIRP --fd" >/dev/null || fail "no uml_slirp running as $USER_"
+# the wrapper execs setpriv, which execs the switch: one pid throughout
+helper=$(pgrep -P "$(bg_pid sw)" -f uml_slirp | head -1)
+[ -n "$helper" ] && [ "$(stat -c %U "/proc/$helper")" = "$USER_" ] ||
+	fail "no uml_slirp child of the switch running as $USER_"
 
 cat >"$T/dhcp.script" <<'EOF2'
 #!/bin/sh
