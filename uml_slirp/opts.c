@@ -140,6 +140,10 @@ static int opts_net6(const char *s, struct in6_addr *p, unsigned int *plen)
 	if (inet_pton(AF_INET6, buf, p) != 1 ||
 	    opts_uint(slash + 1, 8, 126, &len))
 		return -EINVAL;
+	/* no bits beyond the prefix: ::2 and ::3 are put there */
+	for (unsigned int bit = len; bit < 128; bit++)
+		if (p->s6_addr[bit / 8] & (0x80 >> (bit % 8)))
+			return -EINVAL;
 	*plen = len;
 	return 0;
 }

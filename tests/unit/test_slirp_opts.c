@@ -167,6 +167,9 @@ static void test_errors(void)
 	CHECK(parse(&c, ARGS("--mtu", "16385")) < 0);
 	CHECK(parse(&c, ARGS("--fd", "3", "--ipv6-prefix", "fd00::/127")) < 0);
 	CHECK(parse(&c, ARGS("--fd", "3", "--ipv6-prefix", "fd00::")) < 0);
+	CHECK(parse(&c, ARGS("--fd", "3", "--ipv6-prefix", "fd00::1/64")) < 0);
+	CHECK(parse(&c, ARGS("--fd", "3", "--ipv6-prefix", "fd00:0:0:5::/64")) == 0);
+	CHECK(parse(&c, ARGS("--fd", "3", "--ipv6-prefix", "fd00:1:2:3:4::/80")) == 0);
 	CHECK(parse(&c, ARGS("--ipv6-prefix", "fd00::/64")) < 0 &&
 	      strstr(err, "IPv4 only"));
 	CHECK(parse(&c, ARGS("--fd", "3", "--no-ipv6", "--forward",
