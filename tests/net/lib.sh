@@ -348,9 +348,11 @@ guest_wait() {
 		guest_kill "$name"
 		fail "guest '$name' did not finish within ${secs}s"
 	fi
-	busywait 10 eval "! _pid_alive $pid" || guest_kill "$name"
-	wait "$pid" 2>/dev/null
-	_group_alive "$pid" && _kill_group "$pid" KILL
+	{
+		busywait 10 eval "! _pid_alive $pid" || guest_kill "$name"
+		wait "$pid"
+		_group_alive "$pid" && _kill_group "$pid" KILL
+	} 2>/dev/null
 	if [ ! -e "$T/$name.rc" ]; then
 		_guest_tail "$name" >&2
 		fail "guest '$name' exited without running its script to the end"
@@ -445,7 +447,7 @@ _cleanup() {
 		pid=${BG_PIDS[$name]:-}
 		[ -n "$pid" ] || continue
 		if _pid_alive "$pid" || _group_alive "$pid"; then
-			_kill_group "$pid" TERM
+			_kill_group "$pid" TERM 2>/dev/null
 		fi
 	done
 	for name in "${BG_ORDER[@]}"; do
