@@ -126,7 +126,8 @@ bg() {
 	local name=$1; shift
 	[ -n "${BG_PIDS[$name]:-}" ] && _pid_alive "${BG_PIDS[$name]}" &&
 		fail "bg: a process named '$name' is already running"
-	setsid "$@" </dev/null >"${BG_LOG:-$T/$name.log}" 2>&1 &
+	: >"${BG_LOG:-$T/$name.log}"	# exists at once, for busywait greps
+	setsid "$@" </dev/null >>"${BG_LOG:-$T/$name.log}" 2>&1 &
 	BG_PID=$!
 	BG_PIDS[$name]=$BG_PID
 	BG_ORDER+=("$name")
