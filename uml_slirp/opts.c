@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include "uml_slirp.h"
 
@@ -20,11 +21,13 @@
 enum {
 	OPT_FD = 256, OPT_READY_FD, OPT_NET, OPT_HOST, OPT_DNS, OPT_DHCP,
 	OPT_IPV6, OPT_NO_IPV6, OPT_FWD, OPT_MTU, OPT_RESTRICT, OPT_NO_LOOP,
+	OPT_BESS,
 };
 
 static const struct option opts_long[] = {
 	{ "fd",			required_argument, NULL, OPT_FD },
 	{ "ready-fd",		required_argument, NULL, OPT_READY_FD },
+	{ "bess",		required_argument, NULL, OPT_BESS },
 	{ "net",		required_argument, NULL, OPT_NET },
 	{ "host",		required_argument, NULL, OPT_HOST },
 	{ "dns",		required_argument, NULL, OPT_DNS },
@@ -57,6 +60,8 @@ void us_usage(FILE *out)
 "\n"
 "  --fd N               Ethernet mode: one frame per message on socket N\n"
 "                       (SOCK_SEQPACKET or SOCK_DGRAM); DHCP, DNS, IPv6 RA\n"
+"  --bess PATH          Ethernet mode for one UML vector client\n"
+"                       (vec0:transport=bess,dst=PATH); exits when it leaves\n"
 "  --net ADDR/LEN       guest network (default 10.0.2.0/24)\n"
 "  --host ADDR          the gateway/host address (default network .2)\n"
 "  --dns ADDR           the DNS forwarder (default network .3)\n"
@@ -349,6 +354,12 @@ static int opts_one(struct us_cfg *c, int opt, const char *arg, char *err,
 			goto bad;
 		c->mode = US_MODE_ETHER;
 		return 0;
+	case OPT_BESS:
+		if (!*arg || strlen(arg) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+			goto bad;
+		c->bess = arg;
+		c->mode = US_MODE_ETHER;
+		return 0;
 	case OPT_READY_FD:
 		return opts_fd(arg, &c->ready_fd) ? -EINVAL : 0;
 	case OPT_NET:
@@ -562,6 +573,10 @@ int us_cfg_finish(struct us_cfg *c, char *err, size_t errlen)
 	    c->dns.s_addr == c->dhcp_start.s_addr) {
 		snprintf(err, errlen,
 			 "--host, --dns and --dhcp-start must differ");
+		return -EINVAL;
+	}
+	if (c->bess && c->fd >= 0) {
+		snprintf(err, errlen, "--fd and --bess exclude each other");
 		return -EINVAL;
 	}
 	if (c->mode == US_MODE_LEGACY) {
