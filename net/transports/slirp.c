@@ -12,7 +12,8 @@
  * F is PROTO:[HADDR:]HPORT:[GADDR:]GPORT (uml_slirp --forward); ARGS/args
  * are more uml_slirp arguments with '_' between words, as the stock
  * kernel's slirp transport writes them (e.g. redir_8080_80).  HELPER
- * defaults to "uml_slirp" looked up in PATH.
+ * defaults to uml_slirp in the running program's directory if there is
+ * one, else "uml_slirp" looked up in PATH.
  *
  * Start-up: the helper gets --fd (its end of the pair) and --ready-fd (a
  * pipe); it writes "ok" once libslirp and every forward are set up, or the
@@ -21,6 +22,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -98,6 +100,25 @@ static int slirp_words(struct slirp_argv *a, const char *opt, const char *s,
 	return 0;
 }
 
+/* uml_slirp beside the running program (build/ or an install's bin/),
+ * else "uml_slirp" for a PATH search. */
+static const char *slirp_default_helper(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	char *slash;
+
+	if (n > 0) {
+		buf[n] = '\0';
+		slash = strrchr(buf, '/');
+		if (slash && (size_t)(slash - buf) + sizeof("/uml_slirp") <= len) {
+			strcpy(slash, "/uml_slirp");
+			if (!access(buf, X_OK))
+				return buf;
+		}
+	}
+	return "uml_slirp";
+}
+
 static int slirp_build_argv(struct slirp_argv *a, const struct tp_spec *s,
 			    int fd, int ready)
 {
@@ -106,14 +127,15 @@ static int slirp_build_argv(struct slirp_argv *a, const struct tp_spec *s,
 		{ "dhcp", "--dhcp-start" }, { "mtu", "--mtu" },
 	};
 	const char *helper = tp_spec_get(s, "helper");
+	char num[16], path[PATH_MAX];
 	const char *v;
-	char num[16];
 	size_t i;
 	int ret;
 
 	a->n = 0;
 	a->used = 0;
-	ret = slirp_arg(a, helper ? helper : "uml_slirp");
+	ret = slirp_arg(a, helper ? helper : slirp_default_helper(path,
+								  sizeof(path)));
 	snprintf(num, sizeof(num), "%d", fd);
 	ret = ret ?: slirp_arg(a, "--fd") ?: slirp_arg(a, num);
 	snprintf(num, sizeof(num), "%d", ready);

@@ -170,6 +170,14 @@ sw_refuses "slirp:fwd=tcp:1:2:3:4:5:6" "bad forward"
 sw_refuses "slirp:helper=$T/no-such-helper" "cannot run '$T/no-such-helper': No such file"
 sw_refuses "slirp,zz:zz" "bad MAC address 'zz:zz'"
 
+# no helper= and no uml_slirp in PATH: the one beside the switch is used
+if [ -x "$(dirname "$UML_SWITCH")/uml_slirp" ]; then
+	PATH=/usr/sbin:/usr/bin:/sbin:/bin switch_start sw0 -unix "$T/sw0.ctl" --port slirp
+	busywait 5 eval "pgrep -P $(bg_pid sw0) -f uml_slirp >/dev/null" || fail "no helper for --port slirp"
+	stop sw0
+	log "ok: --port slirp runs $(dirname "$UML_SWITCH")/uml_slirp"
+fi
+
 # helper killed: the port goes, the switch keeps serving
 switch_start sw -unix "$T/sw.ctl" --port "slirp:helper=$UML_SLIRP" --port "slirp:helper=$UML_SLIRP,net=10.9.0.0/24"
 busywait 10 eval "[ \$(pgrep -P $(bg_pid sw) -c -f uml_slirp) -eq 2 ]" || fail "switch did not start two helpers"
