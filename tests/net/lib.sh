@@ -442,7 +442,7 @@ plug_check() {
 
 _cleanup() {
 	local rc=$? i name pid entry l ns
-	trap - EXIT INT TERM
+	trap - EXIT INT TERM HUP PIPE
 	for (( i=${#BG_ORDER[@]}-1; i>=0; i-- )); do
 		name=${BG_ORDER[$i]}
 		pid=${BG_PIDS[$name]:-}
@@ -482,6 +482,8 @@ _cleanup() {
 trap _cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
+trap 'exit 141' PIPE
 
 # Short, unique names for namespaces and links (IFNAMSIZ is 16).
 UID8=$(basename "$T" | sed 's/umlnet\.//' | tr -cd 'a-zA-Z0-9' | cut -c1-6)
