@@ -89,4 +89,13 @@ for n in a b; do
 	grep -q '3 packets received' "$T/$n.out" || fail "guest $n: $(grep packets "$T/$n.out")"
 done
 alive sw || fail "switch died: $(tail -5 "$T/sw.log")"
+# guest A is gone, so is its helper and the pty master: the slip port is
+# reported and closed, the switch serves on
+PN=$(sed -n 's/.*port \([0-9]*\): new connection (slip.*/\1/p' "$T/sw.log")
+[ -n "$PN" ] || fail "no slip port in the switch's log: $(head -3 "$T/sw.log")"
+wait_log "$T/sw.log" 10 "port $PN: disconnect" ||
+	fail "the switch did not notice the end of the SLIP line: $(tail -3 "$T/sw.log")"
+alive sw || fail "the switch died with its slip line: $(tail -5 "$T/sw.log")"
+PLUG_NS=$NS plug_check after "$T/sw.ctl" 3 || fail "the switch stopped serving after the SLIP line ended"
+log "ok: line gone: $(grep -E "port $PN: disconnect" "$T/sw.log" | head -1 | sed 's/^uml_switch: //')"
 log "ok: slip guest <-> daemon guest over --port slip on a pty: ping both ways, 64 KiB over TCP intact"
