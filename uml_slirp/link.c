@@ -71,6 +71,7 @@ static int link_listen(struct us *u, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	const char *path = u->cfg->bess;
+	struct stat st;
 	int fd, ret;
 
 	u->in_fd = u->out_fd = -1;
@@ -84,7 +85,9 @@ static int link_listen(struct us *u, char *err, size_t errlen)
 			 path);
 		return -EADDRINUSE;
 	}
-	if (errno == ECONNREFUSED)
+	/* only a socket nobody listens on is stale; a file of another kind
+	 * stays, and bind() below says so */
+	if (errno == ECONNREFUSED && !lstat(path, &st) && S_ISSOCK(st.st_mode))
 		unlink(path);
 	close(fd);
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

@@ -39,6 +39,10 @@ expect_err "bad redir" "bad command 'redir tcp x 80'" "redir tcp x 80"
 expect_err "IPv6 on SLIP" "IPv4 only" --ipv6-prefix fd00::/64
 rc=0; "$UML_SLIRP" </dev/null 2>"$T/err" || rc=$?
 [ $rc -eq 1 ] && grep -q 'not a socket or pipe' "$T/err" || fail "stdin /dev/null: status $rc, $(cat "$T/err")"
+echo keep >"$T/plain"
+rc=0; "$UML_SLIRP" --bess "$T/plain" 2>"$T/err" || rc=$?
+[ $rc -eq 1 ] && grep -q 'Address already in use' "$T/err" && [ "$(cat "$T/plain")" = keep ] ||
+	fail "--bess on a regular file: status $rc, $(cat "$T/err"), file $(cat "$T/plain" 2>&1)"
 rc=0; "$UML_SLIRP" --fd 0 </dev/null 2>"$T/err" || rc=$?
 [ $rc -eq 1 ] && grep -q -- '--fd 0' "$T/err" || fail "--fd on a non-socket: status $rc, $(cat "$T/err")"
 
