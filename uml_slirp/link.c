@@ -168,7 +168,7 @@ int link_init(struct us *u, char *err, size_t errlen)
 		if (isatty(0) || fstat(0, &st) ||
 		    !(S_ISSOCK(st.st_mode) || S_ISFIFO(st.st_mode))) {
 			snprintf(err, errlen,
-				 "stdin is not a socket or pipe: uml_slirp is run by UML's slirp transport (eth0=slirp,,uml_slirp) or with --fd; see --help");
+				 "stdin is not a socket or pipe: uml_slirp is run by UML's slirp transport (eth0=slirp), or with --fd or --bess; see --help");
 			return -ENOTSOCK;
 		}
 		u->in_fd = 0;
