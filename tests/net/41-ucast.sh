@@ -63,15 +63,19 @@ auto_time 1
 option subnet 255.255.255.0
 EOF3
 touch /tmp/leases
-udhcpd -f /tmp/u.conf &
+udhcpd -f /tmp/u.conf >/tmp/ud.log 2>&1 &
 touch /t/d.up
+# an ACK answers QEMU's REQUEST, which it sends only once it got our OFFER
 n=0
 while [ $n -lt 120 ]; do
 	sleep 1
-	dumpleases -f /tmp/leases | grep -qi '52:54:00:12:34:57' && { dumpleases -f /tmp/leases; exit 0; }
+	if grep -q 'sending ACK' /tmp/ud.log &&
+	   dumpleases -f /tmp/leases | grep -qi '52:54:00:12:34:57'; then
+		cat /tmp/ud.log; dumpleases -f /tmp/leases; exit 0
+	fi
 	n=$((n + 1))
 done
-echo "d: no lease for QEMU"; exit 1
+cat /tmp/ud.log; echo "d: no lease for QEMU"; exit 1
 EOF2
 GUEST_NS=$NS guest_start d eth0=daemon,fe:fd:0a:00:01:04,unix,"$T/sw2.ctl"
 busywait 60 eval "[ -e '$T/d.up' ] || [ -e '$T/d.rc' ]" && [ -e "$T/d.up" ] ||
