@@ -137,7 +137,7 @@ fuzz: $(FUZZERS)
 		    || { tail -40 $(BUILD)/$$(basename $$f).log; exit 1; }; \
 	done
 
-asan:
+asan: $(BUILD)/uml_slirp
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan WERROR=1 \
 		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -U_FORTIFY_SOURCE -O1" \
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" units
@@ -157,17 +157,22 @@ bench:
 	$(Q)scripts/install-deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/bench/run
+	$(Q)tests/bench/slirp-bench
 
 lint:
 	$(Q)cppcheck --quiet --enable=warning,performance,portability \
-		--error-exitcode=1 -Inet net uml_switch tunctl uml_net
+		--error-exitcode=1 -Inet net uml_switch tunctl uml_net uml_slirp
 
 MANDIR		?= $(PREFIX)/share/man
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(PREFIX)/share/doc/umlnet
 	install -m 0755 $(BUILD)/uml_switch $(BUILD)/uml_slirp $(DESTDIR)$(PREFIX)/bin/
+	# The kernel turns '_' into ' ' in eth0=slirp,,HELPER: a name without one.
+	ln -sf uml_slirp $(DESTDIR)$(PREFIX)/bin/uml-slirp
+	install -m 0644 uml_slirp/uml_slirp.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0755 $(BUILD)/tunctl scripts/uml-bridge-tap \
 		scripts/uml-proxy-arp scripts/uml-guest $(DESTDIR)$(PREFIX)/sbin/
 	install -m 4755 -o root $(BUILD)/uml_net $(DESTDIR)$(PREFIX)/bin/
