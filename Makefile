@@ -13,6 +13,7 @@
 CC		?= gcc
 PREFIX		?= /usr/local
 BUILD		?= build
+SYSCONFDIR	?= /etc
 FUZZ_SECONDS	?= 20
 PKG_CONFIG	?= pkg-config
 
@@ -87,6 +88,8 @@ $(BUILD)/uml_switch: $(call obj,uml_switch/main.c) $(SWLIB) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
+$(BUILD)/obj/uml_net/%.o: TARGET_CFLAGS := -DUML_NET_CONF='"$(SYSCONFDIR)/umlnet/uml_net.conf"'
+
 # uml_slirp: the only program with libslirp (and so glib) in it.
 $(BUILD)/obj/uml_slirp/%.o: TARGET_CFLAGS := $(SLIRP_CFLAGS)
 $(BUILD)/uml_slirp: $(call obj,$(UMLSLIRP_SRC)) $(LIB)
@@ -143,7 +146,7 @@ fuzz: $(FUZZERS)
 		    || { tail -40 $(BUILD)/$$(basename $$f).log; exit 1; }; \
 	done
 
-asan:
+asan: $(BUILD)/uml_slirp
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan WERROR=1 \
 		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -U_FORTIFY_SOURCE -O1" \
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" units
@@ -164,17 +167,31 @@ bench:
 	$(Q)scripts/install-deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/bench/run
+	$(Q)tests/bench/slirp-bench
 
 lint:
 	$(Q)cppcheck --quiet --enable=warning,performance,portability \
-		--error-exitcode=1 -Inet net uml_switch tunctl uml_net
+		--error-exitcode=1 -Inet net uml_switch tunctl uml_net uml_slirp
 
+MANDIR		?= $(PREFIX)/share/man
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin
-	install -m 0755 $(BUILD)/uml_switch $(DESTDIR)$(PREFIX)/bin/
-	$(if $(filter $(BUILD)/tunctl,$(PROGS)),install -m 0755 $(BUILD)/tunctl $(DESTDIR)$(PREFIX)/sbin/)
-	$(if $(filter $(BUILD)/uml_net,$(PROGS)),install -m 4755 -o root $(BUILD)/uml_net $(DESTDIR)$(PREFIX)/bin/)
-	$(if $(filter $(BUILD)/uml_slirp,$(PROGS)),install -m 0755 $(BUILD)/uml_slirp $(DESTDIR)$(PREFIX)/bin/)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(PREFIX)/share/doc/umlnet
+	install -m 0755 $(BUILD)/uml_switch $(BUILD)/uml_slirp $(DESTDIR)$(PREFIX)/bin/
+	# The kernel turns '_' into ' ' in eth0=slirp,,HELPER: a name without one.
+	ln -sf uml_slirp $(DESTDIR)$(PREFIX)/bin/uml-slirp
+	install -m 0644 uml_slirp/uml_slirp.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0755 $(BUILD)/tunctl scripts/uml-bridge-tap \
+		scripts/uml-proxy-arp scripts/uml-guest $(DESTDIR)$(PREFIX)/sbin/
+	install -m 4755 -o root $(BUILD)/uml_net $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 uml_switch/uml_switch.8 tunctl/tunctl.8 \
+		uml_net/uml_net.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 uml_net/uml_net.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 uml_net/uml_net.conf.example \
+		$(DESTDIR)$(PREFIX)/share/doc/umlnet/
+	install -d -m 0755 -o root $(DESTDIR)$(SYSCONFDIR)/umlnet
 
 clean:
 	rm -rf $(BUILD)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -97,13 +98,13 @@ int main(int argc, char **argv)
 {
 	struct unet_ctx ctx;
 	const char *conf;
-	int pfd, ret, version = 0, off;
+	int pfd, lockfd, ret, version = 0, off;
 
 	memset(&ctx, 0, sizeof(ctx));
 	if (priv_sanitize(&conf) < 0)
 		return 1;
 	openlog("uml_net", LOG_PID, LOG_AUTHPRIV);
-	pfd = priv_open_policy(conf);
+	pfd = priv_open_policy(conf, &lockfd);
 	ctx.tunfd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	ret = priv_drop(&ctx);
 	if (ret < 0) {
@@ -133,13 +134,21 @@ int main(int argc, char **argv)
 		out_finish(NULL, -1);
 		return 1;
 	}
-	if (pfd >= 0)
+	if (pfd >= 0) {
+		/* one uml_net at a time: the quota is counted, then used */
+		if (lockfd < 0 || flock(lockfd, LOCK_EX) < 0) {
+			refuse(&ctx, "cannot create or lock uml_net.lock "
+			       "beside the policy file");
+			out_finish(NULL, -1);
+			return 1;
+		}
 		ctx.pol = policy_load(pfd, conf);
-	else
+	} else {
 		fprintf(stderr, "uml_net: policy %s: %s (everything is "
 			"denied)\n", conf, pfd == -EPERM ?
 			"must be owned by root and writable only by root" :
 			strerror(-pfd));
+	}
 	if (hn_open(&ctx) < 0) {
 		ret = refuse(&ctx, "cannot open a route netlink socket");
 	} else {

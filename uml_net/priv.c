@@ -39,7 +39,8 @@ static void close_stray_fds(void)
 }
 
 /**
- * priv_sanitize() - clear the environment, close fds >= 3, reset signals.
+ * priv_sanitize() - make sure fds 0-2 are open, clear the environment,
+ * close fds >= 3, reset signals.
  * @conf_path:	set to the policy file to use: UMLNET_CONF from the
  *		environment only when the caller really is root and the
  *		kernel did not mark this exec secure (setuid); else the
@@ -52,7 +53,7 @@ int priv_sanitize(const char **conf_path)
 	const char *env = getenv("UMLNET_CONF");
 	struct sigaction sa;
 	sigset_t none;
-	int sig;
+	int sig, fd;
 
 	*conf_path = UML_NET_CONF;
 	if (env && getuid() == 0 && geteuid() == 0 && !getauxval(AT_SECURE) &&
@@ -60,6 +61,11 @@ int priv_sanitize(const char **conf_path)
 		strcpy(conf_buf, env);
 		*conf_path = conf_buf;
 	}
+	/* a closed 0, 1 or 2 would be taken by the next open (the policy!) */
+	for (fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", O_RDWR) != fd)
+			return -EBADF;
 	if (clearenv() != 0)
 		return -ENOMEM;
 	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
@@ -75,21 +81,46 @@ int priv_sanitize(const char **conf_path)
 	return 0;
 }
 
+/* uml_net.lock beside the policy, root's only (0600): users cannot open,
+ * so cannot hold, the lock that serialises uml_net runs. */
+static int priv_open_lock(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/uml_net.lock", dir) >=
+	    sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+		  0600);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & 077)) {
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
 /**
- * priv_open_policy() - open the policy file while still root.
+ * priv_open_policy() - open the policy file (and its lock) while still root.
  * @path:	policy file
+ * @lockfd:	set to the lock file's fd, or -1 if there is none
  *
  * The file and its directory must be owned by root and writable by no one
  * else, so that only root decides the policy.
  *
  * Return: an fd, or -errno (-EPERM for bad ownership or mode).
  */
-int priv_open_policy(const char *path)
+int priv_open_policy(const char *path, int *lockfd)
 {
 	char dir[PATH_MAX], *slash;
 	struct stat st;
 	int fd;
 
+	*lockfd = -1;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
@@ -108,6 +139,7 @@ int priv_open_policy(const char *path)
 		close(fd);
 		return -EPERM;
 	}
+	*lockfd = priv_open_lock(dir);
 	return fd;
 }
 

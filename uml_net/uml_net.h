@@ -51,7 +51,7 @@ struct unet_ctx {
 
 /* priv.c */
 int priv_sanitize(const char **conf_path);
-int priv_open_policy(const char *path);
+int priv_open_policy(const char *path, int *lockfd);
 int priv_drop(struct unet_ctx *ctx);
 void priv_drop_all(void);
 

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <libslirp.h>
@@ -62,6 +63,68 @@ static void link_eth(struct us *u, uint8_t *h, uint16_t type)
 	h[13] = type & 0xff;
 }
 
+/*
+ * --bess: a SOCK_SEQPACKET listener for one UML vector client.  A stale
+ * socket file (nobody accepting) is replaced; a live one is an error.
+ */
+static int link_listen(struct us *u, char *err, size_t errlen)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *path = u->cfg->bess;
+	struct stat st;
+	int fd, ret;
+
+	u->in_fd = u->out_fd = -1;
+	strcpy(sa.sun_path, path);	/* length checked by the parser */
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		goto fail;
+	if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		snprintf(err, errlen, "--bess %s: in use by a running server",
+			 path);
+		return -EADDRINUSE;
+	}
+	/* only a socket nobody listens on is stale; a file of another kind
+	 * stays, and bind() below says so */
+	if (errno == ECONNREFUSED && !lstat(path, &st) && S_ISSOCK(st.st_mode))
+		unlink(path);
+	close(fd);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(fd, 1))
+		goto fail;
+	u->listen_fd = fd;
+	return 0;
+fail:
+	ret = -errno;
+	if (fd >= 0)
+		close(fd);
+	snprintf(err, errlen, "--bess %s: %s", path, strerror(-ret));
+	return ret;
+}
+
+/**
+ * link_accept() - --bess: take the client; the listener goes away (one
+ * client per run, as with slirp4netns --target-type=bess).
+ *
+ * Return: 0, or -errno (-EAGAIN: nobody after all).
+ */
+int link_accept(struct us *u)
+{
+	int fd = accept4(u->listen_fd, NULL, NULL,
+			 SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (fd < 0)
+		return -errno;
+	close(u->listen_fd);
+	u->listen_fd = -1;
+	unlink(u->cfg->bess);
+	u->in_fd = u->out_fd = fd;
+	info("vector client connected on %s", u->cfg->bess);
+	return 0;
+}
+
 /**
  * link_init() - set up the guest link's fds and buffers from the config.
  *
@@ -78,7 +141,15 @@ int link_init(struct us *u, char *err, size_t errlen)
 	u->rx = malloc(US_BATCH * u->frame_max);
 	if (!u->rx)
 		goto nomem;
+	u->listen_fd = -1;
 	if (c->mode == US_MODE_ETHER) {
+		u->txcap = TX_SLOTS;
+		u->txq = malloc(TX_SLOTS * u->frame_max);
+		u->txlen = calloc(TX_SLOTS, sizeof(*u->txlen));
+		if (!u->txq || !u->txlen)
+			goto nomem;
+		if (c->bess)
+			return link_listen(u, err, errlen);
 		if (getsockopt(c->fd, SOL_SOCKET, SO_TYPE, &type, &tl)) {
 			snprintf(err, errlen, "--fd %d: %s", c->fd,
 				 strerror(errno));
@@ -91,18 +162,13 @@ int link_init(struct us *u, char *err, size_t errlen)
 			return -EPROTOTYPE;
 		}
 		u->in_fd = u->out_fd = c->fd;
-		u->txcap = TX_SLOTS;
-		u->txq = malloc(TX_SLOTS * u->frame_max);
-		u->txlen = calloc(TX_SLOTS, sizeof(*u->txlen));
-		if (!u->txq || !u->txlen)
-			goto nomem;
 	} else {
 		struct stat st;
 
 		if (isatty(0) || fstat(0, &st) ||
 		    !(S_ISSOCK(st.st_mode) || S_ISFIFO(st.st_mode))) {
 			snprintf(err, errlen,
-				 "stdin is not a socket or pipe: uml_slirp is run by UML's slirp transport (eth0=slirp,,uml_slirp) or with --fd; see --help");
+				 "stdin is not a socket or pipe: uml_slirp is run by UML's slirp transport (eth0=slirp), or with --fd or --bess; see --help");
 			return -ENOTSOCK;
 		}
 		u->in_fd = 0;
@@ -452,6 +518,10 @@ int link_inject(struct us *u)
  */
 int link_flush(struct us *u)
 {
+	if (u->out_fd < 0) {		/* --bess, nobody yet */
+		u->txcount = u->txhead = 0;
+		return 0;
+	}
 	if (u->cfg->mode == US_MODE_ETHER)
 		return link_flush_ether(u);
 	return link_flush_slip(u);

@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	u->cfg = c;
-	u->ep = u->sigfd = -1;
+	u->ep = u->sigfd = u->listen_fd = -1;
 	if (link_init(u, msg, sizeof(msg)) || stack_init(u, msg, sizeof(msg)) ||
 	    stack_forwards(u, msg, sizeof(msg)))
 		return main_fail(c, msg);
@@ -101,5 +101,7 @@ int main(int argc, char **argv)
 	debug("ignored %lu frames addressed to other stations",
 	      u->drops_other);
 	stack_close(u);
+	if (u->listen_fd >= 0)
+		unlink(c->bess);	/* --bess: nobody came */
 	return ret ? 1 : 0;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include "uml_slirp.h"
 
@@ -20,11 +21,13 @@
 enum {
 	OPT_FD = 256, OPT_READY_FD, OPT_NET, OPT_HOST, OPT_DNS, OPT_DHCP,
 	OPT_IPV6, OPT_NO_IPV6, OPT_FWD, OPT_MTU, OPT_RESTRICT, OPT_NO_LOOP,
+	OPT_BESS,
 };
 
 static const struct option opts_long[] = {
 	{ "fd",			required_argument, NULL, OPT_FD },
 	{ "ready-fd",		required_argument, NULL, OPT_READY_FD },
+	{ "bess",		required_argument, NULL, OPT_BESS },
 	{ "net",		required_argument, NULL, OPT_NET },
 	{ "host",		required_argument, NULL, OPT_HOST },
 	{ "dns",		required_argument, NULL, OPT_DNS },
@@ -50,13 +53,17 @@ void us_usage(FILE *out)
 "Usage: uml_slirp [OPTION]... [redir [tcp|udp] HOSTPORT [ADDR:]GUESTPORT]...\n"
 "User-mode NAT (libslirp) for User-mode Linux guests; no privileges needed.\n"
 "\n"
-"Without --fd it is a drop-in for the legacy slirp program of UML's slirp\n"
-"transport (eth0=slirp,,/path/to/uml_slirp[,ARGS]): SLIP (IPv4) on stdin and\n"
-"stdout, which must be a socket; '_' in ARGS arrives as ' '.  Guest set-up:\n"
-"  ifconfig eth0 10.0.2.15 up; route add default dev eth0\n"
+"Without --fd or --bess it is a drop-in for the legacy slirp program of UML's\n"
+"slirp transport: SLIP (IPv4) on stdin and stdout, which must be a socket.\n"
+"The kernel turns every '_' of the program and ARGS into ' ', so call it by\n"
+"a name without one (a symlink uml-slirp, or slirp found in PATH):\n"
+"  eth0=slirp,,/path/to/uml-slirp[,ARGS]\n"
+"and inside the guest: ifconfig eth0 10.0.2.15 up; route add default dev eth0\n"
 "\n"
 "  --fd N               Ethernet mode: one frame per message on socket N\n"
 "                       (SOCK_SEQPACKET or SOCK_DGRAM); DHCP, DNS, IPv6 RA\n"
+"  --bess PATH          Ethernet mode for one UML vector client\n"
+"                       (vec0:transport=bess,dst=PATH); exits when it leaves\n"
 "  --net ADDR/LEN       guest network (default 10.0.2.0/24)\n"
 "  --host ADDR          the gateway/host address (default network .2)\n"
 "  --dns ADDR           the DNS forwarder (default network .3)\n"
@@ -140,6 +147,10 @@ static int opts_net6(const char *s, struct in6_addr *p, unsigned int *plen)
 	if (inet_pton(AF_INET6, buf, p) != 1 ||
 	    opts_uint(slash + 1, 8, 126, &len))
 		return -EINVAL;
+	/* no bits beyond the prefix: ::2 and ::3 are put there */
+	for (unsigned int bit = len; bit < 128; bit++)
+		if (p->s6_addr[bit / 8] & (0x80 >> (bit % 8)))
+			return -EINVAL;
 	*plen = len;
 	return 0;
 }
@@ -343,6 +354,12 @@ static int opts_one(struct us_cfg *c, int opt, const char *arg, char *err,
 	case OPT_FD:
 		if (opts_fd(arg, &c->fd))
 			goto bad;
+		c->mode = US_MODE_ETHER;
+		return 0;
+	case OPT_BESS:
+		if (!*arg || strlen(arg) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+			goto bad;
+		c->bess = arg;
 		c->mode = US_MODE_ETHER;
 		return 0;
 	case OPT_READY_FD:
@@ -558,6 +575,10 @@ int us_cfg_finish(struct us_cfg *c, char *err, size_t errlen)
 	    c->dns.s_addr == c->dhcp_start.s_addr) {
 		snprintf(err, errlen,
 			 "--host, --dns and --dhcp-start must differ");
+		return -EINVAL;
+	}
+	if (c->bess && c->fd >= 0) {
+		snprintf(err, errlen, "--fd and --bess exclude each other");
 		return -EINVAL;
 	}
 	if (c->mode == US_MODE_LEGACY) {

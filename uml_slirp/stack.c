@@ -30,7 +30,7 @@
 #include "log.h"
 #include "uml_slirp.h"
 
-enum { EV_SLIRP = 1, EV_GUEST_IN, EV_GUEST_OUT, EV_SIGNAL };
+enum { EV_SLIRP = 1, EV_GUEST_IN, EV_GUEST_OUT, EV_SIGNAL, EV_LISTEN };
 
 #define EV(type, fd)	((uint64_t)(type) << 32 | (uint32_t)(fd))
 #define EV_TYPE(u64)	((int)((u64) >> 32))
@@ -340,7 +340,10 @@ int stack_init(struct us *u, char *err, size_t errlen)
 	u->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (u->ep < 0 || u->sigfd < 0 ||
 	    stack_epoll_add(u, u->sigfd, EPOLLIN, EV_SIGNAL) ||
-	    stack_epoll_add(u, u->in_fd, EPOLLIN, EV_GUEST_IN)) {
+	    (u->in_fd >= 0 &&
+	     stack_epoll_add(u, u->in_fd, EPOLLIN, EV_GUEST_IN)) ||
+	    (u->listen_fd >= 0 &&
+	     stack_epoll_add(u, u->listen_fd, EPOLLIN, EV_LISTEN))) {
 		snprintf(err, errlen, "epoll set-up: %s", strerror(errno));
 		return -errno;
 	}
@@ -435,6 +438,19 @@ static void stack_signal(struct us *u)
 	}
 }
 
+/* --bess: the client arrives; the listener is closed by link_accept */
+static void stack_accept(struct us *u)
+{
+	int ret = link_accept(u);
+
+	if (ret == -EAGAIN || ret == -ECONNABORTED || ret == -EINTR)
+		return;
+	if (ret || stack_epoll_add(u, u->in_fd, EPOLLIN, EV_GUEST_IN)) {
+		err("--bess: accept: %s", strerror(ret ? -ret : errno));
+		u->quit = 1;
+	}
+}
+
 /**
  * stack_run() - the loop: until the guest link ends or a signal arrives.
  *
@@ -484,6 +500,9 @@ int stack_run(struct us *u)
 				break;	/* link_flush below */
 			case EV_SIGNAL:
 				stack_signal(u);
+				break;
+			case EV_LISTEN:
+				stack_accept(u);
 				break;
 			}
 		}

@@ -41,6 +41,7 @@ struct us_fwd {
 struct us_cfg {
 	enum us_mode mode;
 	int fd;			/* US_MODE_ETHER: the frame socket */
+	const char *bess;	/* US_MODE_ETHER: listen here for one client */
 	int ready_fd;		/* write "ok\n" or the error here, then close */
 	int verbose;
 	int restrict_out;	/* no outbound connections (libslirp restricted) */
@@ -138,6 +139,7 @@ struct us {
 	struct us_timer timers[US_TIMERS];
 	/* the guest link */
 	int in_fd, out_fd;	/* legacy: 0 and 1; Ethernet: both cfg->fd */
+	int listen_fd;		/* --bess: until the client connects, else -1 */
 	int out_armed;		/* EPOLLOUT requested on out_fd */
 	uint8_t guest_mac[6];
 	size_t frame_max;	/* largest Ethernet frame either way */
@@ -164,6 +166,7 @@ void stack_close(struct us *u);
 
 /* link.c */
 int link_init(struct us *u, char *err, size_t errlen);
+int link_accept(struct us *u);
 int link_input(struct us *u);
 ssize_t link_from_slirp(struct us *u, const uint8_t *buf, size_t len);
 int link_inject(struct us *u);

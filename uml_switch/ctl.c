@@ -315,6 +315,7 @@ void ctl_port_input(struct sw *sw, int idx)
 	struct port *p = &sw->ports[idx];
 	uint8_t junk[256];
 	ssize_t n;
+	int i;
 
 	n = read(p->ctl, junk, sizeof(junk));
 	if (n > 0) {
@@ -325,6 +326,10 @@ void ctl_port_input(struct sw *sw, int idx)
 	}
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
+	/* Frames the client sent just before leaving are still queued on its
+	 * data socket (at most its socket buffer): forward them first. */
+	for (i = 0; i < 4 && p->kind == PORT_DGRAM && p->blocked_by < 0; i++)
+		port_read(sw, idx);
 	port_close(sw, idx, n ? strerror(errno) : "client closed the control "
 		   "connection");
 }

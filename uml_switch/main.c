@@ -89,20 +89,34 @@ static int sw_alloc(struct sw *sw)
 	return pool_init(&sw->pool, n * sw->o.qmax / 2 + 4 * SW_BATCH, 64);
 }
 
-static int sw_signals(struct sw *sw)
+static void sw_sigset(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGUSR1);
+}
+
+/* Blocked from the start, so no signal is lost before the loop runs. */
+static int sw_block_signals(void)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sw_sigset(&set);
+	return sigprocmask(SIG_BLOCK, &set, NULL) ? -errno : 0;
+}
+
+/* After daemon(): a signalfd polled through epoll wakes only the process
+ * that registered it, so the detached child must make its own. */
+static int sw_signalfd(struct sw *sw)
 {
 	struct epoll_event ev = { .events = EPOLLIN,
 				  .data.u64 = EV(EV_SIGNAL, 0) };
 	sigset_t set;
 
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGUSR1);
-	if (sigprocmask(SIG_BLOCK, &set, NULL))
-		return -errno;
+	sw_sigset(&set);
 	sw->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (sw->sfd < 0)
 		return -errno;
@@ -279,7 +293,7 @@ int main(int argc, char **argv)
 	if (sw_paths(&sw) || sw_alloc(&sw))
 		die("cannot set up: %s", strerror(ENOMEM));
 	sw.epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (sw.epfd < 0 || sw_signals(&sw))
+	if (sw.epfd < 0 || sw_block_signals())
 		die("cannot set up epoll/signals: %s", strerror(errno));
 	ret = ctl_listen(&sw);
 	if (ret) {
@@ -296,6 +310,12 @@ int main(int argc, char **argv)
 	sw_announce(&sw);
 	if (sw.o.daemonize && daemon(0, 1)) {
 		err("daemon: %s", strerror(errno));
+		ctl_cleanup(&sw);
+		listen_cleanup(&sw);
+		return 1;
+	}
+	if (sw_signalfd(&sw)) {
+		err("signalfd: %s", strerror(errno));
 		ctl_cleanup(&sw);
 		listen_cleanup(&sw);
 		return 1;

@@ -98,6 +98,10 @@ void port_close(struct sw *sw, int idx, const char *why)
 	struct buf **q;
 	int i;
 
+	for (i = p->iheld; i < p->nheld; i++) {
+		pool_put(&sw->pool, p->held[i]);
+		p->drop_full++;
+	}
 	info("port %d: disconnect (%s): rx=%llu tx=%llu drop=%llu", idx, why,
 	     (unsigned long long)p->rx, (unsigned long long)p->tx,
 	     (unsigned long long)(p->drop_full + p->drop_size + p->drop_err +
@@ -110,8 +114,6 @@ void port_close(struct sw *sw, int idx, const char *why)
 		close(p->ctl);
 	free(p->sbuf);
 	q_drop_all(sw, p, &p->drop_err);
-	for (i = p->iheld; i < p->nheld; i++)
-		pool_put(&sw->pool, p->held[i]);
 	if (p->starved)
 		sw->nstarved--;
 	for (i = 0; i < sw->nports; i++) {

@@ -16,6 +16,9 @@
  * socket, bound to an ephemeral port and connected to the group: its
  * (address, port) is ours alone, and datagrams from it are dropped on
  * receive.  Peers never look at the source, so this stays compatible.
+ * A full send buffer on that socket reads as "would block" although tp.fd
+ * (the receiving socket) polls writable: a caller waiting for POLLOUT just
+ * retries until the kernel has drained it, which takes microseconds.
  */
 #include <arpa/inet.h>
 #include <errno.h>

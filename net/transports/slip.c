@@ -20,6 +20,9 @@
  * tp.fd is an epoll fd over the line and an eventfd, so the caller's poll
  * also wakes for a queued ARP reply and, while an encoded packet is only
  * partly written, for the line becoming writable (recv then flushes it).
+ * An epoll fd never polls writable, so send never reports "would block":
+ * when the line lags by a whole buffer (128 KiB) frames are dropped and
+ * counted as sent, like a serial line's full queue; TCP recovers.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -306,14 +309,14 @@ static int slip_send(struct tp *tp, const struct tp_frame *f, unsigned int n)
 			slip_arp(s, f[i].buf, f[i].len);
 			break;
 		case ET_IPV4:
-			if (slip_ipv4(s, f[i].buf, f[i].len) == -ENOSPC)
-				goto out;
+			/* -ENOSPC: the line is behind by a full buffer;
+			 * drop, as a serial line would (see the top) */
+			slip_ipv4(s, f[i].buf, f[i].len);
 			break;
 		default:
 			break;
 		}
 	}
-out:
 	ret = slip_flush(s);
 	if (ret)
 		return i ? (int)i : ret;

@@ -12,7 +12,8 @@
  * F is PROTO:[HADDR:]HPORT:[GADDR:]GPORT (uml_slirp --forward); ARGS/args
  * are more uml_slirp arguments with '_' between words, as the stock
  * kernel's slirp transport writes them (e.g. redir_8080_80).  HELPER
- * defaults to "uml_slirp" looked up in PATH.
+ * defaults to uml_slirp in the running program's directory if there is
+ * one, else "uml_slirp" looked up in PATH.
  *
  * Start-up: the helper gets --fd (its end of the pair) and --ready-fd (a
  * pipe); it writes "ok" once libslirp and every forward are set up, or the
@@ -21,6 +22,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -35,7 +37,6 @@
 #include "frame.h"
 #include "transport.h"
 
-#define SLIRP_BATCH		64
 #define SLIRP_MAX_ARGV		96
 #define SLIRP_READY_MS		10000
 #define SLIRP_REAP_MS		1000
@@ -99,6 +100,25 @@ static int slirp_words(struct slirp_argv *a, const char *opt, const char *s,
 	return 0;
 }
 
+/* uml_slirp beside the running program (build/ or an install's bin/),
+ * else "uml_slirp" for a PATH search. */
+static const char *slirp_default_helper(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	char *slash;
+
+	if (n > 0) {
+		buf[n] = '\0';
+		slash = strrchr(buf, '/');
+		if (slash && (size_t)(slash - buf) + sizeof("/uml_slirp") <= len) {
+			strcpy(slash, "/uml_slirp");
+			if (!access(buf, X_OK))
+				return buf;
+		}
+	}
+	return "uml_slirp";
+}
+
 static int slirp_build_argv(struct slirp_argv *a, const struct tp_spec *s,
 			    int fd, int ready)
 {
@@ -107,14 +127,15 @@ static int slirp_build_argv(struct slirp_argv *a, const struct tp_spec *s,
 		{ "dhcp", "--dhcp-start" }, { "mtu", "--mtu" },
 	};
 	const char *helper = tp_spec_get(s, "helper");
+	char num[16], path[PATH_MAX];
 	const char *v;
-	char num[16];
 	size_t i;
 	int ret;
 
 	a->n = 0;
 	a->used = 0;
-	ret = slirp_arg(a, helper ? helper : "uml_slirp");
+	ret = slirp_arg(a, helper ? helper : slirp_default_helper(path,
+								  sizeof(path)));
 	snprintf(num, sizeof(num), "%d", fd);
 	ret = ret ?: slirp_arg(a, "--fd") ?: slirp_arg(a, num);
 	snprintf(num, sizeof(num), "%d", ready);
@@ -300,61 +321,31 @@ fail:
 
 static int slirp_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 {
-	struct mmsghdr m[SLIRP_BATCH];
-	struct iovec iov[SLIRP_BATCH];
-	unsigned int i;
-	int ret;
+	int i, ret = tp_dgram_recv(tp->fd, f, n);
 
-	if (n > SLIRP_BATCH)
-		n = SLIRP_BATCH;
-	memset(m, 0, sizeof(m[0]) * n);
-	for (i = 0; i < n; i++) {
-		iov[i].iov_base = f[i].buf;
-		iov[i].iov_len = f[i].cap;
-		m[i].msg_hdr.msg_iov = &iov[i];
-		m[i].msg_hdr.msg_iovlen = 1;
-	}
-	/* MSG_TRUNC: len > cap tells the caller a frame was oversized */
-	ret = recvmmsg(tp->fd, m, n, MSG_DONTWAIT | MSG_TRUNC, NULL);
-	if (ret < 0)
-		return errno == EAGAIN ? 0 : -errno;
-	for (i = 0; i < (unsigned int)ret; i++) {
-		/* the helper never sends an empty message: end of file */
-		if (!m[i].msg_len)
-			return i ? (int)i : -ECONNRESET;
-		f[i].len = m[i].msg_len;
-	}
+	/* the helper never sends an empty message: end of file */
+	for (i = 0; i < ret; i++)
+		if (!f[i].len)
+			return i ? i : -ECONNRESET;
 	return ret;
 }
 
 static int slirp_send(struct tp *tp, const struct tp_frame *f,
 		      unsigned int n)
 {
-	struct mmsghdr m[SLIRP_BATCH];
-	struct iovec iov[SLIRP_BATCH];
-	unsigned int i, skip = 0, k = 0;
+	unsigned int skip = 0, k = 0;
 	int ret;
 
-	if (n > SLIRP_BATCH)
-		n = SLIRP_BATCH;
 	/* an empty message would read as end of file: runts are dropped */
 	while (skip < n && f[skip].len < FRAME_MIN)
 		skip++;
-	for (i = skip; i < n && f[i].len >= FRAME_MIN; i++, k++) {
-		memset(&m[k], 0, sizeof(m[k]));
-		iov[k].iov_base = f[i].buf;
-		iov[k].iov_len = f[i].len;
-		m[k].msg_hdr.msg_iov = &iov[k];
-		m[k].msg_hdr.msg_iovlen = 1;
-	}
+	while (skip + k < n && f[skip + k].len >= FRAME_MIN)
+		k++;
 	if (!k)
 		return skip;
-	ret = sendmmsg(tp->fd, m, k, MSG_DONTWAIT | MSG_NOSIGNAL);
-	if (ret < 0) {
-		if (errno == EAGAIN)
-			return skip;
-		return skip ? (int)skip : -errno;
-	}
+	ret = tp_dgram_send(tp->fd, f + skip, k);
+	if (ret < 0)
+		return skip ? (int)skip : ret;
 	return skip + ret;
 }
 

@@ -98,6 +98,12 @@ static int tuntap_open(struct tp *tp, const struct tp_spec *s, char *err,
 	return tuntap_attach(t, dev, err, errlen);
 }
 
+/* The device was deleted under us: the queue answers EBADFD; say so. */
+static int tuntap_err(int e)
+{
+	return e == EBADFD ? -ENODEV : -e;
+}
+
 static int tuntap_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 {
 	struct tp_tuntap *t = (struct tp_tuntap *)tp;
@@ -116,7 +122,7 @@ static int tuntap_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 		if (r < 0) {
 			if (errno == EAGAIN)
 				break;
-			return i ? (int)i : -errno;
+			return i ? (int)i : tuntap_err(errno);
 		}
 		if (r == 0)	/* not expected from a tap: report, not spin */
 			return i ? (int)i : -EPIPE;
@@ -143,7 +149,7 @@ static int tuntap_send(struct tp *tp, const struct tp_frame *f,
 		 * the link is down): drop it and go on with the batch. */
 		if (errno == EINVAL || errno == EMSGSIZE || errno == EIO)
 			continue;
-		return i ? (int)i : -errno;
+		return i ? (int)i : tuntap_err(errno);
 	}
 	return (int)i;
 }

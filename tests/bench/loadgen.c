@@ -28,7 +28,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,6 +47,7 @@
 #define LG_HDR_LEN	34		/* header + magic + seq + timestamp */
 #define LG_BATCH	64		/* frames per send/recv call */
 #define LG_MAX_PAIRS	64
+#define LG_RX_TAG	(1ULL << 32)	/* epoll data: a receiver's index */
 #define LG_RX_CAP_MIN	2048
 #define LG_HELLO_MS	250		/* resend a hello not seen by then */
 #define LG_HELLO_TRIES	8
@@ -79,6 +82,8 @@ struct lg {
 	uint8_t dst[ETH_ALEN_];
 	uint8_t mac[ETH_ALEN_];
 	int have_mac;
+	int linger;			/* send: wait for the switch to read all */
+	int single;			/* sat/paced: one thread for all */
 	unsigned int nc;
 	struct lg_client c[2 * LG_MAX_PAIRS];
 	/* shared between the two threads */
@@ -322,14 +327,6 @@ static int lg_epoll_add(int ep, int fd, uint32_t events, uint64_t data)
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 }
 
-static void lg_epoll_mod(int ep, int fd, uint32_t events, uint64_t data)
-{
-	struct epoll_event ev = { .events = events, .data.u64 = data };
-
-	if (epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev))
-		lg_die_errno("epoll_ctl", errno);
-}
-
 /*
  * Send up to @want frames from @c in batches.  Returns 1 if the switch
  * pushed back (the caller must wait for EPOLLOUT), else 0.
@@ -368,7 +365,7 @@ static void lg_tx_drain(struct lg_client *c)
 }
 
 /* One pass over the senders: returns how many are still able to send. */
-static unsigned int lg_tx_pass(struct lg *g, int ep)
+static unsigned int lg_tx_pass(struct lg *g)
 {
 	unsigned int i, active = 0;
 
@@ -381,7 +378,6 @@ static unsigned int lg_tx_pass(struct lg *g, int ep)
 		if (lg_tx_burst(c, want)) {
 			c->blocked = 1;
 			c->waits++;
-			lg_epoll_mod(ep, c->tp->fd, EPOLLIN | EPOLLOUT, i);
 		} else if (g->mode == LG_SAT) {
 			active++;
 		}
@@ -389,7 +385,9 @@ static unsigned int lg_tx_pass(struct lg *g, int ep)
 	return active;
 }
 
-static void lg_tx_events(struct lg *g, int ep, int tfd,
+static void lg_rx_drain(struct lg *g, struct lg_client *c);
+
+static void lg_tx_events(struct lg *g, int tfd,
 			 const struct epoll_event *ev, int n)
 {
 	uint64_t ticks;
@@ -406,13 +404,16 @@ static void lg_tx_events(struct lg *g, int ep, int tfd,
 				g->c[2 * j].pending += ticks * g->burst;
 			continue;
 		}
+		if (ev[i].data.u64 & LG_RX_TAG) {
+			j = (unsigned int)(ev[i].data.u64 & ~LG_RX_TAG);
+			lg_rx_drain(g, &g->c[2 * j + 1]);
+			continue;
+		}
 		c = &g->c[2 * ev[i].data.u64];
 		if (ev[i].events & EPOLLIN)
 			lg_tx_drain(c);
-		if ((ev[i].events & EPOLLOUT) && c->blocked) {
+		if (ev[i].events & EPOLLOUT)
 			c->blocked = 0;
-			lg_epoll_mod(ep, c->tp->fd, EPOLLIN, ev[i].data.u64);
-		}
 	}
 }
 
@@ -433,11 +434,14 @@ static int lg_timerfd(const struct lg *g)
 	return fd;
 }
 
-/* The sender thread: saturation or paced bursts until the end time. */
+/*
+ * The sender thread: saturation or paced bursts until the end time.  With
+ * --single it also serves the receivers, in the same epoll.
+ */
 static void *lg_tx_thread(void *arg)
 {
 	struct lg *g = arg;
-	struct epoll_event ev[LG_MAX_PAIRS + 1];
+	struct epoll_event ev[2 * LG_MAX_PAIRS + 1];
 	uint64_t end = g->t_start + (uint64_t)(g->duration * 1e9);
 	int ep, tfd = -1, n, tmo;
 	unsigned int i, active;
@@ -445,8 +449,15 @@ static void *lg_tx_thread(void *arg)
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (ep < 0)
 		lg_die_errno("epoll_create1", errno);
+	/* Edge-triggered: the send that would block arms the wake-up for
+	 * when the switch makes room, and the event then clears "blocked". */
 	for (i = 0; i < g->pairs; i++)
-		if (lg_epoll_add(ep, g->c[2 * i].tp->fd, EPOLLIN, i))
+		if (lg_epoll_add(ep, g->c[2 * i].tp->fd,
+				 EPOLLIN | EPOLLOUT | EPOLLET, i))
+			lg_die_errno("epoll_ctl", errno);
+	for (i = 0; g->single && i < g->pairs; i++)
+		if (lg_epoll_add(ep, g->c[2 * i + 1].tp->fd, EPOLLIN,
+				 LG_RX_TAG | i))
 			lg_die_errno("epoll_ctl", errno);
 	if (g->mode == LG_PACED) {
 		tfd = lg_timerfd(g);
@@ -458,13 +469,13 @@ static void *lg_tx_thread(void *arg)
 
 		if (now >= end)
 			break;
-		active = lg_tx_pass(g, ep);
+		active = lg_tx_pass(g);
 		tmo = active ? 0 : (int)((end - now) / 1000000ULL) + 1;
-		n = epoll_wait(ep, ev, LG_MAX_PAIRS + 1, tmo);
+		n = epoll_wait(ep, ev, 2 * LG_MAX_PAIRS + 1, tmo);
 		if (n < 0 && errno != EINTR)
 			lg_die_errno("epoll_wait", errno);
 		if (n > 0)
-			lg_tx_events(g, ep, tfd, ev, n);
+			lg_tx_events(g, tfd, ev, n);
 	}
 	__atomic_store_n(&g->t_tx_end, lg_now(), __ATOMIC_RELEASE);
 	__atomic_store_n(&g->tx_done, 1, __ATOMIC_RELEASE);
@@ -554,7 +565,17 @@ static void lg_rx_loop(struct lg *g)
 	for (j = 0; j < g->pairs; j++)
 		if (lg_epoll_add(ep, g->c[2 * j + 1].tp->fd, EPOLLIN, j))
 			lg_die_errno("epoll_ctl", errno);
-	while (!lg_rx_finished(g)) {
+	for (;;) {
+		uint64_t last = g->t_last_rx;
+
+		if (lg_rx_finished(g)) {
+			/* We may have been off the CPU for the whole quiet
+			 * period: look once more before giving up. */
+			for (j = 0; j < g->pairs; j++)
+				lg_rx_drain(g, &g->c[2 * j + 1]);
+			if (g->t_last_rx == last)
+				break;
+		}
 		n = epoll_wait(ep, ev, LG_MAX_PAIRS, 10);
 		if (n < 0 && errno != EINTR)
 			lg_die_errno("epoll_wait", errno);
@@ -577,7 +598,8 @@ static void lg_report_flow(const struct lg *g)
 	if (g->mode == LG_PACED)
 		printf(" rate=%.0f burst=%u offered_fps=%.0f", g->rate,
 		       g->burst, sent / tx_secs);
-	printf(" rx_cost_us=%.1f", g->rx_cost / 1000.0);
+	printf(" threads=%d rx_cost_us=%.1f", g->single ? 1 : 2,
+	       g->rx_cost / 1000.0);
 	printf(" sent=%" PRIu64 " received=%" PRIu64 " lost=%" PRIu64
 	       " loss_pct=%.3f tx_fps=%.0f rx_fps=%.0f tx_waits=%" PRIu64
 	       " stray=%" PRIu64 "\n", sent, rcvd, lost,
@@ -586,7 +608,10 @@ static void lg_report_flow(const struct lg *g)
 	       lg_total(g, 0, 2) + lg_total(g, 1, 2));
 }
 
-/* sat and paced: pairs of clients, senders in a thread, receivers here. */
+/*
+ * sat and paced: pairs of clients, senders in a thread, receivers here; or,
+ * with --single, everything in this thread and then the stragglers.
+ */
 static int lg_run_flow(struct lg *g)
 {
 	pthread_t tx;
@@ -595,11 +620,16 @@ static int lg_run_flow(struct lg *g)
 
 	lg_pairs_open(g);
 	g->t_start = g->t_last_rx = lg_now();
-	ret = pthread_create(&tx, NULL, lg_tx_thread, g);
-	if (ret)
-		lg_die_errno("pthread_create", ret);
-	lg_rx_loop(g);
-	pthread_join(tx, NULL);
+	if (g->single) {
+		lg_tx_thread(g);
+		lg_rx_loop(g);
+	} else {
+		ret = pthread_create(&tx, NULL, lg_tx_thread, g);
+		if (ret)
+			lg_die_errno("pthread_create", ret);
+		lg_rx_loop(g);
+		pthread_join(tx, NULL);
+	}
 	lg_report_flow(g);
 	for (i = 0; i < g->nc; i++)
 		lg_client_close(&g->c[i]);
@@ -721,6 +751,21 @@ static void lg_sleep_until(uint64_t t)
 		;
 }
 
+/*
+ * Wait until the switch has read every frame we sent: SIOCOUTQ on a unix
+ * datagram socket is the memory of frames not yet consumed by the peer.
+ * Closing earlier would race our control EOF against those frames.
+ */
+static void lg_linger(struct lg_client *c, int ms)
+{
+	uint64_t end = lg_now() + (uint64_t)ms * 1000000ULL;
+	int outq;
+
+	while (!ioctl(c->tp->fd, SIOCOUTQ, &outq) && outq > 0 &&
+	       lg_now() < end)
+		lg_sleep_until(lg_now() + 1000000ULL);
+}
+
 /* send N: one client sends N frames to --dst, paced by --rate if given. */
 static int lg_run_send(struct lg *g)
 {
@@ -743,6 +788,8 @@ static int lg_run_send(struct lg *g)
 		lg_send_one(c, g->dst, g->size, i + 1, LG_ETHERTYPE);
 		lg_tx_drain(c);
 	}
+	if (g->linger)
+		lg_linger(c, 2000);
 	printf("mode=send size=%zu sent=%" PRIu64 " waits=%" PRIu64 "\n",
 	       g->size, c->sent, c->waits);
 	lg_client_close(c);
@@ -817,10 +864,14 @@ static void lg_usage(FILE *out)
 "  -n, --count N         ping: round trips (plus 10%% warm-up)   [10000]\n"
 "  -t, --timeout SECS    count: give up after                      [10]\n"
 "  -w, --drain SECS      sat/paced: wait for stragglers after sending [0.5]\n"
+"  -1, --single          sat/paced: senders and receivers in one thread\n"
+"                        (default: a sender thread and a receiver thread)\n"
 "  -k, --rx-cost USECS   sat/paced: busy time a receiver spends per frame,\n"
 "                        to model a slower consumer such as a guest    [0]\n"
 "      --dst MAC         send: destination        [ff:ff:ff:ff:ff:ff]\n"
 "      --mac MAC         send/count: our source MAC     [02:4c:...]\n"
+"      --no-linger       send: exit at once instead of waiting (<= 2 s)\n"
+"                        until the switch has read every frame\n"
 "  -h, --help            this text\n"
 "\n"
 "Output: one line of key=value pairs on stdout, e.g.\n"
@@ -857,8 +908,10 @@ static const struct option lg_opts[] = {
 	{ "timeout", required_argument, NULL, 't' },
 	{ "drain", required_argument, NULL, 'w' },
 	{ "rx-cost", required_argument, NULL, 'k' },
+	{ "single", no_argument, NULL, '1' },
 	{ "dst", required_argument, NULL, 'D' },
 	{ "mac", required_argument, NULL, 'M' },
+	{ "no-linger", no_argument, NULL, 'L' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -890,6 +943,8 @@ static void lg_opt(struct lg *g, int o, const char *a)
 			lg_die("--mac: bad unicast MAC address '%s'", a);
 		g->have_mac = 1;
 		break;
+	case 'L': g->linger = 0; break;
+	case '1': g->single = 1; break;
 	case 'h': lg_usage(stdout); exit(0);
 	default: lg_usage(stderr); exit(2);
 	}
@@ -926,12 +981,12 @@ int main(int argc, char **argv)
 {
 	static struct lg g = {
 		.pairs = 1, .size = 60, .duration = 3, .burst = 20,
-		.count = 10000, .timeout = 10, .drain = 0.5,
+		.count = 10000, .timeout = 10, .drain = 0.5, .linger = 1,
 		.dst = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
 	};
 	int o, rate_set = 0, burst_set = 0;
 
-	while ((o = getopt_long(argc, argv, "c:p:s:d:r:b:n:t:w:k:h", lg_opts,
+	while ((o = getopt_long(argc, argv, "c:p:s:d:r:b:n:t:w:k:1h", lg_opts,
 				NULL)) != -1) {
 		lg_opt(&g, o, optarg);
 		rate_set |= o == 'r';

@@ -9,7 +9,7 @@
 # policy denies gets no route; after the guest halts
 # its tap and routes are gone.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/30-unet-lib.sh"
+. "$(dirname "$0")/unet-lib.sh"
 
 TU=umlnet-hlp
 unet_user "$TU"

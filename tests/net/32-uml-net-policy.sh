@@ -11,7 +11,7 @@
 # private mount namespace); the namespace's addresses, routes, links and
 # neighbours are byte-identical before and after.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/30-unet-lib.sh"
+. "$(dirname "$0")/unet-lib.sh"
 
 need socat
 TU=umlnet-hlp TU2=umlnet-hlp2

@@ -12,7 +12,7 @@
 # host through the relay; slip down removes the tun and ends the relay;
 # a pty hang-up ends the relay and removes the tun too.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/30-unet-lib.sh"
+. "$(dirname "$0")/unet-lib.sh"
 
 need socat od
 TU=umlnet-hlp

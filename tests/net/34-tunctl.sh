@@ -7,7 +7,7 @@
 # end; -d deletes; every bad input is refused with a clear message, exit 1
 # and nothing made or touched.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/30-unet-lib.sh"
+. "$(dirname "$0")/unet-lib.sh"
 
 TUNCTL=$BUILD/tunctl
 [ -x "$TUNCTL" ] || fail "no $TUNCTL (run make)"

@@ -9,7 +9,7 @@
 #  - uml-guest + uml-proxy-arp: L reaches the guest through proxy ARP (no
 #    bridge); uml-guest --stop ends it and removes tap, route and proxy entry
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/30-unet-lib.sh"
+. "$(dirname "$0")/unet-lib.sh"
 
 need brctl
 S=$ROOT/scripts

@@ -7,10 +7,13 @@
 # other (the switch must drop its own looped-back frames, or it would learn
 # the daemon guest's MAC on the mcast port and lose its replies); a raw UDP
 # peer (socat) in the group sees the guests' frames as bare Ethernet in UDP
-# to 239.192.168.1:1102, and a frame it sends reaches a guest.  Bad mcast
-# specs are refused with a message naming the culprit.
+# to 239.192.168.1:1102, and a frame it sends reaches a guest.  Then QEMU
+# (-netdev socket,mcast=239.192.168.1:1102, its iPXE boot ROM) gets a DHCP
+# lease from udhcpd in a daemon guest behind the switch's mcast port: its
+# DHCPREQUEST follows our OFFER, the ACK comes back.  Bad mcast specs are
+# refused with a message naming the culprit.
 . "$(dirname "$0")/lib.sh"
-need socat xxd
+need socat xxd qemu-system-x86_64
 
 NS=mc$UID8
 netns_add "$NS"
@@ -89,3 +92,38 @@ busywait 10 eval "[ \$(xxd -p '$T/raw.bin' | tr -d '\n' | grep -o '0806000108000
 touch "$T/inject.done"
 for n in a b c; do guest_ok "$n" 30; done
 log "ok: mcast guests <-> each other and <-> daemon guest via --port mcast; raw UDP peer sees and injects frames"
+
+# QEMU on the group, DHCP server behind the switch
+guest_script d <<'EOF2'
+ip addr add 10.0.0.4/24 dev eth0
+ip link set eth0 up
+cat >/tmp/u.conf <<EOF3
+start 10.0.0.100
+end 10.0.0.110
+interface eth0
+lease_file /tmp/leases
+option subnet 255.255.255.0
+EOF3
+touch /tmp/leases
+udhcpd -f /tmp/u.conf &
+touch /t/d.up
+gw /t/d.go 120
+EOF2
+GUEST_NS=$NS guest_start d eth0=daemon,fe:fd:0a:00:00:04,unix,"$T/sw.ctl"
+busywait 60 eval "[ -e '$T/d.up' ] || [ -e '$T/d.rc' ]" && [ -e "$T/d.up" ] ||
+	{ guest_ok d 5; fail "DHCP guest did not start"; }
+# TCG: KVM is not needed for a BIOS and a boot ROM
+bg qemu ip netns exec "$NS" qemu-system-x86_64 -accel tcg -m 64 -nodefaults \
+	-display none -vga none -serial none -boot n \
+	-netdev socket,id=n0,mcast=239.192.168.1:1102 \
+	-device e1000,netdev=n0,mac=52:54:00:12:34:56
+dhcp_seen() { xxd -p "$T/raw.bin" | tr -d '\n' | grep -q "$1"; }
+# cookie 63825363, option 53 (message type): 03 request, 05 ack
+busywait 120 dhcp_seen 63825363350105 ||
+	{ touch "$T/d.go"; fail "QEMU got no DHCP ACK through the mcast port (request seen: $(dhcp_seen 63825363350103 && echo yes || echo no); $(tail -3 "$T/qemu.log"))"; }
+dhcp_seen 63825363350103 || fail "an ACK without QEMU's DHCPREQUEST"
+xxd -p "$T/raw.bin" | tr -d '\n' | grep -q '525400123456' || fail "no frame from QEMU's MAC"
+stop qemu
+touch "$T/d.go"
+guest_ok d 30
+log "ok: QEMU -netdev socket,mcast= leased an address from a daemon guest via --port mcast"

@@ -6,7 +6,8 @@
 # "not icmp": the guest's echo requests still reach the host (injection is
 # not filtered; the host's ICMP counters rise), but the host's replies are
 # dropped (the guest gets none) while ARP passes (the guest learns the
-# host's MAC).  Bad pcap specs are refused, naming the culprit.
+# host's MAC).  Deleting the interface closes that port only.  Bad pcap
+# specs are refused, naming the culprit.
 . "$(dirname "$0")/lib.sh"
 need nstat
 
@@ -74,3 +75,15 @@ echos1=$(nsx "$HOST" nstat -asz IcmpInEchos | awk '/IcmpInEchos/ {print $2}')
 	fail "the host did not get the guest's echo requests (IcmpInEchos $echos0 -> $echos1)"
 grep -q '0 packets received' "$T/h.out" || fail "guest h: $(grep packets "$T/h.out")"
 log "ok: filter 'not icmp': $((echos1 - echos0)) echo requests injected, 0 replies captured, ARP passed"
+
+# the interface disappears: the port is reported and closed, the switch
+# keeps serving its control socket
+PN=$(sed -n 's/.*port \([0-9]*\): new connection (pcap.*/\1/p' "$T/sw2.log")
+[ -n "$PN" ] || fail "no pcap port in the switch's log: $(head -3 "$T/sw2.log")"
+grep -Eq "port $PN: disconnect" "$T/sw2.log" && fail "the pcap port closed early"
+ip -n "$NS" link del "$VA" || fail "cannot delete $VA"
+wait_log "$T/sw2.log" 10 "port $PN: disconnect" ||
+	fail "the switch did not report losing $VA: $(tail -3 "$T/sw2.log")"
+alive sw2 || fail "the switch died with its pcap interface: $(tail -5 "$T/sw2.log")"
+PLUG_NS=$NS plug_check after "$T/sw2.ctl" 3 || fail "the switch stopped serving after $VA went away"
+log "ok: $VA deleted: $(grep -E "port $PN: disconnect" "$T/sw2.log" | head -1 | sed 's/^uml_switch: //')"

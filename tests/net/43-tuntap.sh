@@ -4,7 +4,8 @@
 # attaches an existing tap (address 10.0.3.254 there), and a bare
 # --port tuntap makes the kernel pick a new tapN, which is then moved into a
 # second namespace host (10.0.3.253).  A stock daemon guest pings both, and
-# both ping the guest.  Bad tuntap specs (a tun device, long name, bad MAC or
+# both ping the guest; then the first tap is deleted under the switch, which
+# closes that port and keeps serving the other.  Bad tuntap specs (a tun device, long name, bad MAC or
 # gateway, surplus field) are refused naming the culprit.
 . "$(dirname "$0")/lib.sh"
 
@@ -66,6 +67,14 @@ nsx "$NS" ping -c 3 -w 15 10.0.3.1 >"$T/p1.out" 2>&1 ||
 	fail "the tap host could not ping the guest: $(tail -2 "$T/p1.out")"
 nsx "$HOST" ping -c 3 -w 15 10.0.3.1 >"$T/p2.out" 2>&1 ||
 	fail "the new-tap host could not ping the guest: $(tail -2 "$T/p2.out")"
+# the existing tap disappears: that port is reported and closed, the
+# switch serves on (the new-tap host still reaches the guest)
+ip -n "$NS" link del "$TAP" || fail "cannot delete $TAP"
+wait_log "$T/sw.log" 10 "port [0-9]+: disconnect \(No such device\)" ||
+	fail "the switch did not report losing $TAP: $(tail -3 "$T/sw.log")"
+alive sw || fail "the switch died with its tap: $(tail -5 "$T/sw.log")"
+nsx "$HOST" ping -c 2 -w 10 10.0.3.1 >"$T/p3.out" 2>&1 ||
+	fail "after $TAP went away the new-tap host lost the guest: $(tail -2 "$T/p3.out")"
 touch "$T/g.go"
 guest_ok g 30
 stop sw || fail "switch exited with an error: $(tail -5 "$T/sw.log")"

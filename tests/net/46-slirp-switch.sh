@@ -4,8 +4,10 @@
 # behind libumlnet's slirp transport) gives a stock eth0=daemon guest DHCP
 # and NAT; the guest fetches a file from a TCP server on the host's
 # 127.0.0.1 (10.0.2.2 from the guest); a host port forward of the port
-# reaches a server in the guest.  Switch and guest run as an unprivileged
-# user.
+# reaches a server in the guest.  Then a hub (which floods every frame to
+# the slirp port too): two guests move a file between them by TCP while
+# one of them fetches from the host, so slirp must leave the frames of
+# other stations alone.  Switches and guests run as an unprivileged user.
 . "$(dirname "$0")/lib.sh"
 
 USER_=${UMLNET_TEST_USER:-umlnet-test}
@@ -41,7 +43,10 @@ busywait 10 eval "ss -ltn | grep -q ':$WEB '" || fail "host web server did not s
 switch_start sw -unix "$T/sw.ctl" --port "slirp:helper=$UML_SLIRP,fwd=tcp:127.0.0.1:$FWD:80"
 busywait 10 eval "ss -ltn | grep -q '127.0.0.1:$FWD '" ||
 	fail "the slirp port's forward of $FWD is not listening: $(tail -5 "$T/sw.log")"
-pgrep -u "$USER_" -f "$UML_SLIRP --fd" >/dev/null || fail "no uml_slirp running as $USER_"
+# the wrapper execs setpriv, which execs the switch: one pid throughout
+helper=$(pgrep -P "$(bg_pid sw)" -f uml_slirp | head -1)
+[ -n "$helper" ] && [ "$(stat -c %U "/proc/$helper")" = "$USER_" ] ||
+	fail "no uml_slirp child of the switch running as $USER_"
 
 cat >"$T/dhcp.script" <<'EOF2'
 #!/bin/sh
@@ -91,4 +96,40 @@ touch "$T/host.done"
 guest_ok g 60
 grep -q hello-from-host "$T/fwd-in.txt" || fail "the guest server did not get the host's data"
 alive sw || fail "switch died"
-log "ok: DHCP lease $(grep lease: "$T/g.out" | cut -d' ' -f2), 500000-byte fetch and host forward through the switch's slirp port (as $USER_)"
+lease=$(grep lease: "$T/g.out" | cut -d' ' -f2)
+
+# the hub
+switch_start hub -unix "$T/hub.ctl" -hub --port "slirp:helper=$UML_SLIRP,args=-v_-v"
+head -c 300000 /dev/urandom >"$T/www/peer.bin"
+guest_script a <<EOF2
+ip link set eth0 up
+udhcpc -i eth0 -s /t/dhcp.script -q -n -t 10 -T 1 || { echo "a: no DHCP lease"; exit 1; }
+gw /t/b.listening 60 || exit 1
+nc 10.0.2.30 5000 </t/www/peer.bin || { echo "a: send to b failed"; exit 1; }
+wget -q -O /tmp/data.bin http://10.0.2.2:$WEB/data.bin || { echo "a: wget failed"; exit 1; }
+cmp /tmp/data.bin /t/www/data.bin || { echo "a: file differs"; exit 1; }
+gw /t/b.done 60 || exit 1
+echo a-ok
+EOF2
+guest_script b <<EOF2
+ip addr add 10.0.2.30/24 dev eth0
+ip link set eth0 up
+# busybox nc ends at EOF of its stdin: give it one that stays open
+tail -f /dev/null | nc -l -p 5000 >/tmp/peer.bin &
+touch /t/b.listening
+n=0
+until [ "\$(wc -c </tmp/peer.bin)" -ge 300000 ]; do
+	n=\$((n + 1)); [ \$n -gt 600 ] && { echo "b: got \$(wc -c </tmp/peer.bin) bytes"; exit 1; }; sleep 0.1
+done
+cmp /tmp/peer.bin /t/www/peer.bin || { echo "b: file from a differs"; exit 1; }
+wget -q -O /tmp/data.bin http://10.0.2.2:$WEB/data.bin || { echo "b: wget failed"; exit 1; }
+touch /t/b.done
+echo b-ok
+EOF2
+guest_start a eth0=daemon,,unix,"$T/hub.ctl"
+guest_start b eth0=daemon,,unix,"$T/hub.ctl"
+guest_ok b 90
+guest_ok a 60
+grep -q a-ok "$T/a.out" && grep -q b-ok "$T/b.out" || fail "hub guests: $(tail -2 "$T/a.out" "$T/b.out")"
+alive hub || fail "hub died"
+log "ok: DHCP lease $lease, 500000-byte fetch and host forward through the switch's slirp port; on a hub, guest-to-guest TCP and NAT side by side (as $USER_)"

@@ -39,6 +39,10 @@ expect_err "bad redir" "bad command 'redir tcp x 80'" "redir tcp x 80"
 expect_err "IPv6 on SLIP" "IPv4 only" --ipv6-prefix fd00::/64
 rc=0; "$UML_SLIRP" </dev/null 2>"$T/err" || rc=$?
 [ $rc -eq 1 ] && grep -q 'not a socket or pipe' "$T/err" || fail "stdin /dev/null: status $rc, $(cat "$T/err")"
+echo keep >"$T/plain"
+rc=0; "$UML_SLIRP" --bess "$T/plain" 2>"$T/err" || rc=$?
+[ $rc -eq 1 ] && grep -q 'Address already in use' "$T/err" && [ "$(cat "$T/plain")" = keep ] ||
+	fail "--bess on a regular file: status $rc, $(cat "$T/err"), file $(cat "$T/plain" 2>&1)"
 rc=0; "$UML_SLIRP" --fd 0 </dev/null 2>"$T/err" || rc=$?
 [ $rc -eq 1 ] && grep -q -- '--fd 0' "$T/err" || fail "--fd on a non-socket: status $rc, $(cat "$T/err")"
 
@@ -170,6 +174,14 @@ sw_refuses "slirp:fwd=tcp:1:2:3:4:5:6" "bad forward"
 sw_refuses "slirp:helper=$T/no-such-helper" "cannot run '$T/no-such-helper': No such file"
 sw_refuses "slirp,zz:zz" "bad MAC address 'zz:zz'"
 
+# no helper= and no uml_slirp in PATH: the one beside the switch is used
+if [ -x "$(dirname "$UML_SWITCH")/uml_slirp" ]; then
+	PATH=/usr/sbin:/usr/bin:/sbin:/bin switch_start sw0 -unix "$T/sw0.ctl" --port slirp
+	busywait 5 eval "pgrep -P $(bg_pid sw0) -f uml_slirp >/dev/null" || fail "no helper for --port slirp"
+	stop sw0
+	log "ok: --port slirp runs $(dirname "$UML_SWITCH")/uml_slirp"
+fi
+
 # helper killed: the port goes, the switch keeps serving
 switch_start sw -unix "$T/sw.ctl" --port "slirp:helper=$UML_SLIRP" --port "slirp:helper=$UML_SLIRP,net=10.9.0.0/24"
 busywait 10 eval "[ \$(pgrep -P $(bg_pid sw) -c -f uml_slirp) -eq 2 ]" || fail "switch did not start two helpers"
@@ -179,8 +191,9 @@ wait_log "$T/sw.log" 10 'port [0-9]+: disconnect' || fail "switch did not log th
 alive sw || fail "switch died with its slirp helper"
 log "switch: $(grep -E 'port [0-9]+: disconnect' "$T/sw.log" | head -1)"
 plug_check after-kill "$SWITCH_CTL" 5 || fail "switch stopped serving after a helper died"
-[ "$(pgrep -P "$(bg_pid sw)" -c -f uml_slirp)" -eq 1 ] || fail "the other helper did not survive"
+survivor=$(pgrep -P "$(bg_pid sw)" -f uml_slirp)
+[ "$(echo "$survivor" | wc -w)" -eq 1 ] || fail "the other helper did not survive"
 busywait 5 eval "! kill -0 $victim 2>/dev/null" || fail "killed helper not reaped"
 stop sw || fail "switch exit status $?"
-busywait 5 eval "! pgrep -f '$UML_SLIRP --fd' >/dev/null" || fail "helpers left behind after the switch exited"
+busywait 5 eval "! kill -0 $survivor 2>/dev/null" || fail "helper $survivor left behind after the switch exited"
 log "ok: a killed helper closes its port only; helpers end with the switch"

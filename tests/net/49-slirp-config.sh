@@ -103,7 +103,7 @@ UDP=$(shuf -i 20000-60000 -n 1)
 switch_start sw2 -unix "$T/sw2.ctl" --port "slirp,fe:fd:00:00:00:49,$UML_SLIRP,redir_udp_${UDP}_5000"
 busywait 10 eval "ss -lun | grep -q ':$UDP '" ||
 	fail "slirp,MAC,HELPER,redir_udp_${UDP}_5000: no UDP forward on $UDP: $(tail -3 "$T/sw2.log")"
-pgrep -a -f "uml_slirp --fd" | grep -q "redir udp $UDP 5000" ||
+pgrep -a -f "uml_slirp --fd .*redir udp $UDP 5000" >/dev/null ||
 	fail "helper argv: $(pgrep -a -f 'uml_slirp --fd')"
 stop sw2
 busywait 5 eval "! ss -lun | grep -q ':$UDP '" || fail "UDP forward outlived the switch"

@@ -35,6 +35,8 @@
 #   guest_wait NAME [SECS]  wait (default 60 s) for the guest to power off;
 #                           return the script's status; fail with console/out
 #                           tails on timeout
+#   guest_ok NAME [SECS]    guest_wait, and fail (with the tails) unless the
+#                           guest script exited 0
 #   guest_kill NAME [SIG]   kill a guest's whole process group (default KILL)
 #   netns_add NAME          ip netns add NAME (lo up); deleted at exit
 #   nsx NAME CMD...         ip netns exec NAME CMD...
@@ -47,6 +49,15 @@
 #   need_plug               build tests/tools/plug (daemon test client); sets PLUG
 #   plug_check TAG CTL [N]  a plug receiver must get N frames from a plug
 #                           sender through the switch on CTL (netns $PLUG_NS)
+#
+#   UID8                    6 characters unique to this test, for netns and
+#                           link names (IFNAMSIZ is 16)
+#   KEEP=1                  environment: keep $T after the test
+#
+# Guests boot with root=/dev/root rootfstype=hostfs rootflags=$BUILD/guestroot
+# (not hostfs=DIR, which would confine every later hostfs mount, /t included,
+# to DIR).  The kernel command line carries tdir=$T guest=NAME; unknown
+# key=value parameters become the environment of /init.
 #
 # Guest side: /init (in $BUILD/guestroot) mounts proc, sys, tmpfs /tmp and
 # the host dir $T at /t (hostfs), brings lo up, runs /t/NAME.sh with output
@@ -115,7 +126,8 @@ bg() {
 	local name=$1; shift
 	[ -n "${BG_PIDS[$name]:-}" ] && _pid_alive "${BG_PIDS[$name]}" &&
 		fail "bg: a process named '$name' is already running"
-	setsid "$@" </dev/null >"${BG_LOG:-$T/$name.log}" 2>&1 &
+	: >"${BG_LOG:-$T/$name.log}"	# exists at once, for busywait greps
+	setsid "$@" </dev/null >>"${BG_LOG:-$T/$name.log}" 2>&1 &
 	BG_PID=$!
 	BG_PIDS[$name]=$BG_PID
 	BG_ORDER+=("$name")
@@ -337,9 +349,11 @@ guest_wait() {
 		guest_kill "$name"
 		fail "guest '$name' did not finish within ${secs}s"
 	fi
-	busywait 10 eval "! _pid_alive $pid" || guest_kill "$name"
-	wait "$pid" 2>/dev/null
-	_group_alive "$pid" && _kill_group "$pid" KILL
+	{
+		busywait 10 eval "! _pid_alive $pid" || guest_kill "$name"
+		wait "$pid"
+		_group_alive "$pid" && _kill_group "$pid" KILL
+	} 2>/dev/null
 	if [ ! -e "$T/$name.rc" ]; then
 		_guest_tail "$name" >&2
 		fail "guest '$name' exited without running its script to the end"
@@ -428,13 +442,13 @@ plug_check() {
 
 _cleanup() {
 	local rc=$? i name pid entry l ns
-	trap - EXIT INT TERM
+	trap - EXIT INT TERM HUP PIPE
 	for (( i=${#BG_ORDER[@]}-1; i>=0; i-- )); do
 		name=${BG_ORDER[$i]}
 		pid=${BG_PIDS[$name]:-}
 		[ -n "$pid" ] || continue
 		if _pid_alive "$pid" || _group_alive "$pid"; then
-			_kill_group "$pid" TERM
+			_kill_group "$pid" TERM 2>/dev/null
 		fi
 	done
 	for name in "${BG_ORDER[@]}"; do
@@ -468,6 +482,8 @@ _cleanup() {
 trap _cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
+trap 'exit 141' PIPE
 
 # Short, unique names for namespaces and links (IFNAMSIZ is 16).
 UID8=$(basename "$T" | sed 's/umlnet\.//' | tr -cd 'a-zA-Z0-9' | cut -c1-6)

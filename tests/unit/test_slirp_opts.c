@@ -73,6 +73,9 @@ static void test_defaults(void)
 	CHECK(c.ipv6 == 0);
 	CHECK(!strcmp(inet_ntop(AF_INET, &c.host, a, sizeof(a)),
 		      "192.168.7.2"));
+	CHECK(parse(&c, ARGS("--bess", "/tmp/b.sock")) == 0);
+	CHECK(c.mode == US_MODE_ETHER && c.fd == -1 && c.ipv6 == 1 &&
+	      !strcmp(c.bess, "/tmp/b.sock"));
 	CHECK(parse(&c, ARGS("--fd", "3", "--net", "172.16.0.0/16", "--host",
 			     "172.16.9.1", "--dns", "172.16.9.2", "--dhcp-start",
 			     "172.16.10.1", "--mtu", "9000")) == 0);
@@ -154,6 +157,11 @@ static void test_errors(void)
 	CHECK(parse(&c, ARGS("--net")) < 0 && strstr(err, "needs a value"));
 	CHECK(parse(&c, ARGS("--fd", "-1")) < 0 && strstr(err, "--fd"));
 	CHECK(parse(&c, ARGS("--fd", "3x")) < 0);
+	CHECK(parse(&c, ARGS("--fd", "3", "--bess", "/x")) < 0 &&
+	      strstr(err, "exclude"));
+	CHECK(parse(&c, ARGS("--bess", "/0123456789012345678901234567890123456789"
+			     "0123456789012345678901234567890123456789"
+			     "01234567890123456789012345678901234567890")) < 0);
 	CHECK(parse(&c, ARGS("--net", "10.0.2.0")) < 0);
 	CHECK(parse(&c, ARGS("--net", "10.0.2.0/33")) < 0);
 	CHECK(parse(&c, ARGS("--net", "10.0.2.0/31")) < 0);
@@ -167,6 +175,9 @@ static void test_errors(void)
 	CHECK(parse(&c, ARGS("--mtu", "16385")) < 0);
 	CHECK(parse(&c, ARGS("--fd", "3", "--ipv6-prefix", "fd00::/127")) < 0);
 	CHECK(parse(&c, ARGS("--fd", "3", "--ipv6-prefix", "fd00::")) < 0);
+	CHECK(parse(&c, ARGS("--fd", "3", "--ipv6-prefix", "fd00::1/64")) < 0);
+	CHECK(parse(&c, ARGS("--fd", "3", "--ipv6-prefix", "fd00:0:0:5::/64")) == 0);
+	CHECK(parse(&c, ARGS("--fd", "3", "--ipv6-prefix", "fd00:1:2:3:4::/80")) == 0);
 	CHECK(parse(&c, ARGS("--ipv6-prefix", "fd00::/64")) < 0 &&
 	      strstr(err, "IPv4 only"));
 	CHECK(parse(&c, ARGS("--fd", "3", "--no-ipv6", "--forward",

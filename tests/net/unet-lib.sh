@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# 30-unet-lib.sh: helpers shared by tests 31-35 (uml_net, tunctl, scripts),
+# unet-lib.sh: helpers shared by tests 31-35 (uml_net, tunctl, scripts),
 # sourced after lib.sh.  Run on its own (the runner runs every NN-*.sh) it
 # only says so and exits 0.
 #
@@ -18,7 +18,7 @@
 #                           there (it is 0600 on some hosts).  Exit 99: the
 #                           namespace could not be set up.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-	echo "30-unet-lib.sh: helpers for tests 31-35, not a test"
+	echo "unet-lib.sh: helpers for tests 31-35, not a test"
 	exit 0
 fi
 
@@ -74,7 +74,7 @@ unet_policy() {
 
 cat >"$T/asuser" <<'EOF_ASUSER'
 #!/bin/bash
-# asuser [-n NS] [-p DIR] [-t] USER CMD...: see tests/net/30-unet-lib.sh
+# asuser [-n NS] [-p DIR] [-t] USER CMD...: see tests/net/unet-lib.sh
 ns= pol=$T/pol tun=
 while :; do
 	case $1 in

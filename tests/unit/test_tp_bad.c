@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_tp_bad.c: bad tuntap and pcap options are refused before anything
+ * is opened, with a message naming the offending part.  (mcast/ucast and
+ * slip have theirs in test_tp_udp.c and test_tp_slip.c.)
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "transport.h"
+#include "test.h"
+
+int main(void)
+{
+	static const struct {
+		const char *spec, *word;
+	} bad[] = {
+		{ "tuntap,abcdefghijklmnop", "abcdefghijklmnop" },
+		{ "tuntap,a/b", "a/b" },
+		{ "tuntap,tap%d", "tap%d" },
+		{ "tuntap,tap0,fe:fd:00:00:00", "fe:fd:00:00:00" },
+		{ "tuntap,tap0,,10.0.0", "10.0.0" },
+		{ "tuntap,tap0,,,x", "'x'" },
+		{ "tuntap:dev=tap0,gateway=1.2.3.4", "gateway" },
+		{ "tuntap:dev=tap0,dev=tap1", "twice" },
+		{ "pcap,abcdefghijklmnop", "abcdefghijklmnop" },
+		{ "pcap,lo,,promisc,fast", "fast" },
+		{ "pcap,lo,,PROMISC", "PROMISC" },
+		{ "pcap,lo,,,,02:00:00:00:00:0g", "02:00:00:00:00:0g" },
+		{ "pcap,lo,,,,,x", "'x'" },
+		{ "pcap:if=lo,direction=out", "direction" },
+		{ NULL, NULL },
+	};
+	char err[TP_ERR_MAX];
+	struct tp *tp;
+	size_t i;
+
+	for (i = 0; bad[i].spec; i++) {
+		err[0] = '\0';
+		CHECK(tp_open(&tp, bad[i].spec, err, sizeof(err)) < 0);
+		if (!strstr(err, bad[i].word)) {
+			fprintf(stderr, "%s: error '%s' lacks '%s'\n",
+				bad[i].spec, err, bad[i].word);
+			CHECK(0);
+		}
+	}
+	TEST_DONE("test_tp_bad");
+}

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_tp_udp.c: the mcast and ucast transports on the loopback interface:
+ * frames cross one per datagram, batches, oversized datagrams come back
+ * with len > cap, an mcast member never receives its own frames but every
+ * other member does, and bad options name the culprit.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "transport.h"
+#include "test.h"
+
+#define NF	8
+
+static uint8_t bufs[NF][2048];
+
+static void frames(struct tp_frame *f, size_t cap)
+{
+	unsigned int i;
+
+	for (i = 0; i < NF; i++) {
+		f[i].buf = bufs[i];
+		f[i].cap = cap;
+		f[i].len = 0;
+	}
+}
+
+static struct tp *open_ok(const char *spec)
+{
+	char err[TP_ERR_MAX];
+	struct tp *tp;
+
+	if (tp_open(&tp, spec, err, sizeof(err))) {
+		fprintf(stderr, "open %s: %s\n", spec, err);
+		return NULL;
+	}
+	return tp;
+}
+
+/* Receive up to NF frames within 1 s (0 if none came). */
+static int recv_wait(struct tp *tp, struct tp_frame *f, int ms)
+{
+	struct pollfd p = { .fd = tp->fd, .events = POLLIN };
+
+	if (poll(&p, 1, ms) != 1)
+		return 0;
+	return tp_recv(tp, f, NF);
+}
+
+static void send_n(struct tp *tp, unsigned int n, size_t len, uint8_t tag)
+{
+	struct tp_frame f[NF];
+	unsigned int i;
+
+	frames(f, sizeof(bufs[0]));
+	for (i = 0; i < n; i++) {
+		memset(bufs[i], tag + i, len);
+		f[i].len = len;
+	}
+	CHECK(tp_send(tp, f, n) == (int)n);
+}
+
+static void test_ucast(void)
+{
+	struct tp *a = open_ok("ucast,,127.0.0.1,41201,41202");
+	struct tp *b = open_ok("ucast:remote=127.0.0.1,lport=41202,rport=41201,local=127.0.0.1");
+	struct tp_frame f[NF];
+	int n;
+
+	CHECK(a && b);
+	if (!a || !b)
+		goto out;
+	send_n(a, 3, 60, 0x10);
+	frames(f, sizeof(bufs[0]));
+	n = recv_wait(b, f, 1000);
+	CHECK(n == 3);
+	CHECK(n >= 1 && f[0].len == 60 && bufs[0][59] == 0x10);
+	CHECK(n == 3 && f[2].len == 60 && bufs[2][0] == 0x12);
+	/* and back, oversized for the receiver's buffers */
+	send_n(b, 1, 1500, 0x20);
+	frames(f, 100);
+	n = recv_wait(a, f, 1000);
+	CHECK(n == 1 && f[0].len == 1500 && bufs[0][99] == 0x20);
+	CHECK(tp_recv(a, f, NF) == 0);
+out:
+	tp_close(a);
+	tp_close(b);
+}
+
+static void test_mcast(void)
+{
+	struct tp *a = open_ok("mcast:group=239.192.168.7,port=41203,if=lo");
+	struct tp *b = open_ok("mcast,,239.192.168.7,41203,1,lo");
+	struct tp_frame f[NF];
+	int n;
+
+	CHECK(a && b);
+	if (!a || !b)
+		goto out;
+	send_n(a, 4, 42, 0x30);
+	frames(f, sizeof(bufs[0]));
+	n = recv_wait(b, f, 1000);
+	CHECK(n == 4 && f[3].len == 42 && bufs[3][41] == 0x33);
+	/* a heard its own four looped back and dropped them */
+	frames(f, sizeof(bufs[0]));
+	CHECK(recv_wait(a, f, 200) == 0);
+	/* mixed: b's frame reaches a, a's own do not, order kept */
+	send_n(a, 2, 42, 0x40);
+	send_n(b, 1, 50, 0x50);
+	frames(f, sizeof(bufs[0]));
+	n = recv_wait(a, f, 1000);
+	CHECK(n == 1 && f[0].len == 50 && bufs[0][0] == 0x50);
+	frames(f, sizeof(bufs[0]));
+	n = recv_wait(b, f, 1000);
+	CHECK(n == 2 && f[0].len == 42 && bufs[1][0] == 0x41);
+out:
+	tp_close(a);
+	tp_close(b);
+}
+
+static void test_bad(void)
+{
+	static const struct {
+		const char *spec, *word;
+	} bad[] = {
+		{ "mcast,,10.1.2.3", "10.1.2.3" },
+		{ "mcast,,239.1.2.3,0", "port '0'" },
+		{ "mcast,,239.1.2.3,65536", "65536" },
+		{ "mcast,,239.1.2.3,+5", "+5" },
+		{ "mcast,,239.1.2.3, 5", " 5" },
+		{ "mcast,,,,-1", "ttl '-1'" },
+		{ "mcast,,,,1x", "1x" },
+		{ "mcast,zz:00:00:00:00:01", "zz:00" },
+		{ "mcast:if=nosuchif9", "nosuchif9" },
+		{ "mcast:local=1.2.3", "1.2.3" },
+		{ "mcast:loop=0", "loop" },
+		{ "mcast,,,,,,,", "field 7" },
+		{ "ucast", "remote" },
+		{ "ucast,,localhost", "localhost" },
+		{ "ucast,,127.0.0.1,99999", "99999" },
+		{ "ucast,,127.0.0.1,5000,x", "remote port 'x'" },
+		{ "ucast:remote=127.0.0.1,if=lo", "if" },
+	};
+	char err[TP_ERR_MAX];
+	struct tp *tp;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		CHECK(tp_open(&tp, bad[i].spec, err, sizeof(err)) < 0);
+		if (!strstr(err, bad[i].word)) {
+			fprintf(stderr, "%s: error '%s' lacks '%s'\n",
+				bad[i].spec, err, bad[i].word);
+			CHECK(0);
+		}
+	}
+}
+
+int main(void)
+{
+	test_ucast();
+	test_mcast();
+	test_bad();
+	TEST_DONE("test_tp_udp");
+}
