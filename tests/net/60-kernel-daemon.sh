@@ -26,6 +26,9 @@ gw /t/a.done 60 && gw /t/b.done 60
 EOF2
 	done
 	our_guest a eth0=daemon,fe:fd:0a:00:00:01,unix,"$ctl"
+	# one joins at a time: the original uml_switch can lose the request
+	# of one of two clients that connect at the same moment
+	busywait 30 eval "[ -e '$T/a.up' ] || [ -e '$T/a.rc' ]"
 	our_guest b eth0=daemon,,unix,"$ctl"
 	guest_ok a 90
 	guest_ok b 30

@@ -16,7 +16,7 @@ STOCK_KERNEL=${STOCK_KERNEL:-/usr/bin/linux.uml}
 our_guest() { GUEST_KERNEL=$OUR_KERNEL guest_start "$@"; }
 stock_guest() { GUEST_KERNEL=$STOCK_KERNEL guest_start "$@"; }
 
-console_has() { tr -d '\r' <"$T/$1.console" | grep -Eq -- "$2"; }
+console_has() { tr -d '\r' <"$T/$1.console" | grep -E -- "$2" >/dev/null; }
 
 # The stock kernel's ipv6 is a module under /usr/lib/uml/modules/VERSION.
 stock_moddir() {
