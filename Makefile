@@ -168,6 +168,8 @@ bench:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/bench/run
 	$(Q)tests/bench/slirp-bench
+	$(Q)$(MAKE) --no-print-directory kernel
+	$(Q)tests/bench/guest-bench
 
 lint:
 	$(Q)cppcheck --quiet --enable=warning,performance,portability \
