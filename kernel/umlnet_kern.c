@@ -12,7 +12,8 @@
  * drains in batches), and a write IRQ.  Transmit never drops for lack of
  * room: when the transport would block, the frame is kept, the queue is
  * stopped, and the write IRQ (or, for transports that send on another fd,
- * a one-tick timer) retries it and wakes the queue.
+ * a one-tick timer) retries it and wakes the queue.  A transport whose fd
+ * cannot raise SIGIO (an epoll set, as slip's) is polled every tick instead.
  */
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
@@ -51,6 +52,8 @@ struct umlnet {
 	spinlock_t tx_lock;	/* tx_pending, the transport's send side */
 	struct sk_buff *tx_pending;
 	struct timer_list tx_timer;
+	struct timer_list poll_timer;	/* fds that cannot raise SIGIO */
+	bool poll;
 	struct work_struct down_work;
 	bool dead;		/* the peer went away: stay down */
 	struct umlnet_info info;
@@ -249,6 +252,19 @@ static void umlnet_tx_timer(struct timer_list *t)
 	umlnet_tx_retry(un);
 }
 
+/* For a transport whose fd cannot signal: look at it every tick while up. */
+static void umlnet_poll_timer(struct timer_list *t)
+{
+	struct umlnet *un = from_timer(un, t, poll_timer);
+
+	if (un->rx_irq < 0)
+		return;
+	napi_schedule(&un->napi);
+	if (READ_ONCE(un->tx_pending))
+		umlnet_tx_retry(un);
+	mod_timer(&un->poll_timer, jiffies + 1);
+}
+
 static netdev_tx_t umlnet_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct umlnet *un = netdev_priv(dev);
@@ -314,6 +330,8 @@ static int umlnet_open(struct net_device *dev)
 	napi_enable(&un->napi);
 	netif_start_queue(dev);
 	napi_schedule(&un->napi);	/* what arrived while down */
+	if (un->poll)
+		mod_timer(&un->poll_timer, jiffies + 1);
 	return 0;
 fail:
 	netdev_err(dev, "um_request_irq: %d\n", irq);
@@ -329,6 +347,7 @@ static int umlnet_stop(struct net_device *dev)
 
 	netif_stop_queue(dev);
 	umlnet_free_irqs(un);
+	del_timer_sync(&un->poll_timer);
 	napi_disable(&un->napi);
 	del_timer_sync(&un->tx_timer);
 	spin_lock_irqsave(&un->tx_lock, flags);
@@ -441,6 +460,7 @@ static int umlnet_create(int index, const char *spec, char *err, int errlen)
 	strscpy(un->spec, spec, sizeof(un->spec));
 	spin_lock_init(&un->tx_lock);
 	timer_setup(&un->tx_timer, umlnet_tx_timer, 0);
+	timer_setup(&un->poll_timer, umlnet_poll_timer, 0);
 	INIT_WORK(&un->down_work, umlnet_down_work);
 
 	ret = umlnet_user_open(spec, &un->tp, &un->info, err, errlen);
@@ -449,6 +469,7 @@ static int umlnet_create(int index, const char *spec, char *err, int errlen)
 		return ret;
 	}
 	un->fd = umlnet_user_fd(un->tp);
+	un->poll = !umlnet_user_fd_signals(un->fd);
 	umlnet_set_mac(un);
 
 	dev->netdev_ops = &umlnet_netdev_ops;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "frame.h"
 #include "transport.h"
@@ -126,6 +127,20 @@ int umlnet_user_open(const char *spec, void **tpp, struct umlnet_info *info,
 int umlnet_user_fd(void *tp)
 {
 	return ((struct tp *)tp)->fd;
+}
+
+int umlnet_user_fd_signals(int fd)
+{
+	char path[32], link[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return 1;
+	link[n] = '\0';
+	/* anon inodes without fasync: no SIGIO ever comes from them */
+	return strcmp(link, "anon_inode:[eventpoll]") != 0;
 }
 
 int umlnet_user_recv(void *tp, void *const *bufs, const unsigned int *caps,

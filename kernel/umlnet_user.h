@@ -32,6 +32,12 @@ int umlnet_user_open(const char *spec, void **tpp, struct umlnet_info *info,
 int umlnet_user_fd(void *tp);
 
 /**
+ * umlnet_user_fd_signals() - whether @fd can raise SIGIO.  An epoll fd
+ * (a transport that multiplexes several fds) cannot, so the driver polls.
+ */
+int umlnet_user_fd_signals(int fd);
+
+/**
  * umlnet_user_recv() - receive up to @n frames into @bufs (@caps bytes
  * each); @lens gets each frame's real length, which exceeds its cap for an
  * oversized frame.
