@@ -473,7 +473,10 @@ void port_flush(struct sw *sw, int idx)
 	while (p->qlen) {
 		sent = port_send(sw, p);
 		if (sent == -EAGAIN || sent == 0) {
-			p->want_out = p->kind != PORT_V0;
+			/* A transport may poll one fd and send on another
+			 * (mcast), so its would-block is retried on the tick,
+			 * like the shared v0 socket's. */
+			p->want_out = p->kind != PORT_V0 && p->kind != PORT_TP;
 			break;
 		}
 		if (sent < 0) {
@@ -536,7 +539,8 @@ void port_tick(struct sw *sw)
 			sw->nstarved--;
 			sw->woken[sw->nwoken++] = idx;
 		}
-		if (p->kind == PORT_V0 && p->qlen && !p->dirty) {
+		if ((p->kind == PORT_V0 || p->kind == PORT_TP) && p->qlen &&
+		    !p->dirty) {
 			p->dirty = 1;
 			sw->dirty[sw->ndirty++] = idx;
 		}
