@@ -179,7 +179,7 @@ int link_init(struct us *u, char *err, size_t errlen)
 		if (!u->decbuf || !u->obuf)
 			goto nomem;
 		/* decode after the headroom that the Ethernet header takes */
-		sc_dec_init(&u->dec, u->decbuf + ETH_HDR, c->mtu);
+		slip_rx_init(&u->dec, u->decbuf + ETH_HDR, c->mtu);
 	}
 	/* one open file description, maybe shared by fd 0 and 1: both */
 	if (set_nonblock(u->in_fd) || set_nonblock(u->out_fd)) {
@@ -351,7 +351,7 @@ static void link_slip_packet(struct us *u, size_t len)
 static int link_input_slip(struct us *u)
 {
 	size_t cap = US_BATCH * u->frame_max, off = 0, used, len;
-	unsigned long dropped = u->dec.dropped;
+	unsigned long dropped = u->slip_dropped;
 	ssize_t n;
 
 	n = read(u->in_fd, u->rx, cap);
@@ -366,16 +366,18 @@ static int link_input_slip(struct us *u)
 		return 0;
 	}
 	while (off < (size_t)n) {
-		used = sc_dec_feed(&u->dec, u->rx + off, n - off, &len);
+		used = slip_rx_feed(&u->dec, u->rx + off, n - off, &len);
 		off += used;
-		if (len)
+		if (len > u->dec.cap)	/* longer than the MTU: whole drop */
+			u->slip_dropped++;
+		else if (len)
 			link_slip_packet(u, len);
 	}
-	if (u->dec.dropped != dropped) {
+	if (u->slip_dropped != dropped) {
 		if (!dropped)
 			warn("SLIP: dropped a malformed or over-long (> %u bytes) packet",
 			     u->cfg->mtu);
-		debug("SLIP: %lu malformed packets so far", u->dec.dropped);
+		debug("SLIP: %lu malformed packets so far", u->slip_dropped);
 	}
 	return 1;
 }
@@ -435,7 +437,7 @@ static int link_flush_slip(struct us *u)
 
 static ssize_t link_queue_slip(struct us *u, const uint8_t *buf, size_t len)
 {
-	size_t need = SC_ENC_MAX(len - ETH_HDR), n;
+	size_t need = SLIP_WRAP_MAX(len - ETH_HDR), n;
 
 	switch (get16(buf + 12)) {
 	case ETYPE_ARP:
@@ -461,7 +463,7 @@ static ssize_t link_queue_slip(struct us *u, const uint8_t *buf, size_t len)
 		u->drops_full++;
 		return len;
 	}
-	n = sc_encode(buf + ETH_HDR, len - ETH_HDR,
+	n = slip_wrap(buf + ETH_HDR, len - ETH_HDR,
 		      u->obuf + u->ohead + u->olen, need);
 	u->olen += n;
 	return len;

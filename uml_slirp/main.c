@@ -94,9 +94,9 @@ int main(int argc, char **argv)
 	     c->mode == US_MODE_ETHER ? "Ethernet" : "legacy SLIP", c->mtu);
 	main_ready(c, "ok");
 	ret = stack_run(u);
-	if (u->drops_big || u->drops_full || u->dec.dropped || u->drops_proto)
+	if (u->drops_big || u->drops_full || u->slip_dropped || u->drops_proto)
 		info("dropped: %lu oversize, %lu queue full, %lu malformed SLIP, %lu other",
-		     u->drops_big, u->drops_full, u->dec.dropped,
+		     u->drops_big, u->drops_full, u->slip_dropped,
 		     u->drops_proto);
 	debug("ignored %lu frames addressed to other stations",
 	      u->drops_other);

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "slip.h"
+
 #define US_MAX_FWD	32
 #define US_ERR_MAX	256
 #define US_MTU_DEFAULT	1500
@@ -68,33 +70,7 @@ int us_cfg_finish(struct us_cfg *c, char *err, size_t errlen);
 void us_usage(FILE *out);
 
 /* slipcodec.c: RFC 1055 framing (spec 5.3) */
-#define SC_END		0xC0
-#define SC_ESC		0xDB
-#define SC_ESC_END	0xDC
-#define SC_ESC_ESC	0xDD
-#define SC_ENC_MAX(n)	(2 * (size_t)(n) + 2)
-
-/**
- * struct sc_dec - receive state of one SLIP byte stream.
- * @buf, @cap:	the packet buffer; longer packets are dropped whole
- * @len:	bytes of the packet being received
- * @esc:	the previous byte was ESC
- * @bad:	the packet being received is being discarded
- * @dropped:	packets discarded (too long or bad escape)
- */
-struct sc_dec {
-	uint8_t *buf;
-	size_t cap;
-	size_t len;
-	int esc;
-	int bad;
-	unsigned long dropped;
-};
-
-void sc_dec_init(struct sc_dec *d, uint8_t *buf, size_t cap);
-size_t sc_dec_feed(struct sc_dec *d, const uint8_t *in, size_t n,
-		   size_t *pkt_len);
-size_t sc_encode(const uint8_t *in, size_t n, uint8_t *out, size_t cap);
+/* SLIP framing: the shared codec in net/slip.h. */
 
 /* The running helper: one per process. */
 struct us_timer {
@@ -149,7 +125,8 @@ struct us {
 	size_t *txlen;
 	unsigned int txhead, txcount, txcap;
 	/* legacy mode: SLIP decode state, encoded output bytes */
-	struct sc_dec dec;
+	struct slip_rx dec;
+	unsigned long slip_dropped;	/* over-long SLIP packets */
 	uint8_t *decbuf;
 	uint8_t *obuf;
 	size_t ohead, olen, ocap;

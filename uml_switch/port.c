@@ -253,7 +253,15 @@ static int port_recv(struct sw *sw, struct port *p, struct buf **b,
 		m[i].msg_hdr.msg_iov = iov[i];
 		m[i].msg_hdr.msg_iovlen = 2;
 	}
-	ret = recvmmsg(p->fd, m, n, MSG_DONTWAIT | MSG_TRUNC, NULL);
+	if (n == 1) {	/* plain recvmsg is cheaper for a lone frame */
+		r = recvmsg(p->fd, &m[0].msg_hdr, MSG_DONTWAIT | MSG_TRUNC);
+		if (r < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		m[0].msg_len = r;
+		ret = 1;
+	} else {
+		ret = recvmmsg(p->fd, m, n, MSG_DONTWAIT | MSG_TRUNC, NULL);
+	}
 	if (ret < 0)
 		return errno == EAGAIN ? 0 : -errno;
 	for (i = 0; i < (unsigned int)ret; i++) {
@@ -277,7 +285,11 @@ void port_read(struct sw *sw, int idx)
 		return;
 	if (!port_run_held(sw, idx))
 		goto out;
-	n = sw->pool.nfree_small < SW_BATCH ? sw->pool.nfree_small : SW_BATCH;
+	/* The batch follows the traffic: what the last read got, doubled
+	 * when that filled it; a lone frame costs one recvmsg, not 64. */
+	n = p->rx_batch ? p->rx_batch : SW_BATCH;
+	if (n > sw->pool.nfree_small)
+		n = sw->pool.nfree_small;
 	if (n == 0) {
 		if (!p->starved) {
 			p->starved = 1;
@@ -302,6 +314,10 @@ void port_read(struct sw *sw, int idx)
 		debug("port %d: recv: %s", idx, strerror(-got));
 		return;
 	}
+	if (got == (int)n)
+		p->rx_batch = n * 2 > SW_BATCH ? SW_BATCH : n * 2;
+	else if (got > 0)
+		p->rx_batch = got;
 	for (i = 0; i < (unsigned int)got; i++) {
 		if (port_take(sw, p, &b[i], len[i], i))
 			b[k++] = b[i];
@@ -403,7 +419,7 @@ static int port_send(struct sw *sw, struct port *p)
 	struct iovec iov[SW_BATCH];
 	unsigned int i, n = p->qlen < SW_BATCH ? p->qlen : SW_BATCH;
 	uint32_t h = p->qhead;
-	int ret;
+	int ret, fd;
 
 	memset(m, 0, sizeof(m[0]) * n);
 	for (i = 0; i < n; i++) {
@@ -438,8 +454,12 @@ static int port_send(struct sw *sw, struct port *p)
 		ret = tp_send(p->tp, f, n);
 		return ret;
 	}
-	ret = sendmmsg(p->kind == PORT_V0 ? sw->v0fd : p->fd, m, n,
-		       MSG_DONTWAIT | MSG_NOSIGNAL);
+	fd = p->kind == PORT_V0 ? sw->v0fd : p->fd;
+	if (n == 1)	/* plain sendmsg is cheaper for a lone frame */
+		ret = sendmsg(fd, &m[0].msg_hdr, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ?
+			      -1 : 1;
+	else
+		ret = sendmmsg(fd, m, n, MSG_DONTWAIT | MSG_NOSIGNAL);
 	return ret < 0 ? -errno : ret;
 }
 
@@ -453,7 +473,10 @@ void port_flush(struct sw *sw, int idx)
 	while (p->qlen) {
 		sent = port_send(sw, p);
 		if (sent == -EAGAIN || sent == 0) {
-			p->want_out = p->kind != PORT_V0;
+			/* A transport may poll one fd and send on another
+			 * (mcast), so its would-block is retried on the tick,
+			 * like the shared v0 socket's. */
+			p->want_out = p->kind != PORT_V0 && p->kind != PORT_TP;
 			break;
 		}
 		if (sent < 0) {
@@ -516,7 +539,8 @@ void port_tick(struct sw *sw)
 			sw->nstarved--;
 			sw->woken[sw->nwoken++] = idx;
 		}
-		if (p->kind == PORT_V0 && p->qlen && !p->dirty) {
+		if ((p->kind == PORT_V0 || p->kind == PORT_TP) && p->qlen &&
+		    !p->dirty) {
 			p->dirty = 1;
 			sw->dirty[sw->ndirty++] = idx;
 		}

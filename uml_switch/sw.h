@@ -64,6 +64,7 @@ struct port {
 
 	struct buf *held[SW_BATCH];	/* frames read, not yet placed */
 	uint16_t nheld, iheld;
+	uint16_t rx_batch;	/* frames to ask for in the next read */
 
 	struct tp *tp;		/* PORT_TP */
 	uint8_t *sbuf;		/* PORT_STREAM: partial input */

@@ -8,12 +8,15 @@
  *   or  pcap:if=..,filter=..,opt1=..,opt2=..,mac=..
  * HOSTIF defaults to eth0; OPT1/OPT2 are promisc (default), nopromisc,
  * optimize, nooptimize (default).  A filter cannot contain a comma.
+ * The interface going down or away is an error (-ENETDOWN): the port ends.
  */
 #include <errno.h>
 #include <net/if.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include "frame.h"
 #include "transport.h"
@@ -25,6 +28,7 @@ struct tp_pcap {
 	struct tp tp;		/* tp.fd: pcap_get_selectable_fd() */
 	pcap_t *p;
 	uint8_t mac[ETH_ALEN_];
+	char ifname[IFNAMSIZ];
 };
 
 static const char *const tpcap_keys[] = {
@@ -160,12 +164,108 @@ static int tpcap_open(struct tp *tp, const struct tp_spec *s, char *err,
 		snprintf(err, errlen, "pcap: bad MAC address '%s'", mac);
 		return -EINVAL;
 	}
+	memcpy(c->ifname, ifname, strlen(ifname) + 1);
 	ret = tpcap_start(c, ifname, promisc, err, errlen);
 	if (!ret && filter)
 		ret = tpcap_filter(c, ifname, filter, optimize, err, errlen);
 	if (ret)
 		tpcap_close(tp);
 	return ret;
+}
+
+/* ---- checksums left for the NIC ------------------------------------------
+ * A frame sent by this host (say from the far end of a veth) is captured
+ * before any NIC fills in its TCP/UDP checksum: the field still holds the
+ * pseudo-header sum only (CHECKSUM_PARTIAL).  Injected into a LAN such a
+ * frame is dropped by every receiver, so where the field holds exactly that
+ * sum, the real checksum is computed here.  (A correct checksum that
+ * happens to equal it is recomputed to the same value.)  Offloaded
+ * segmentation cannot be undone here: frames longer than the buffers are
+ * reported as such, so a local peer needs gso_max_segs 1 or TSO/GSO off.
+ */
+
+static uint32_t tpcap_sum(uint32_t sum, const uint8_t *p, size_t len)
+{
+	for (; len > 1; p += 2, len -= 2)
+		sum += (uint32_t)(p[0] << 8 | p[1]);
+	if (len)
+		sum += (uint32_t)p[0] << 8;
+	return sum;
+}
+
+static uint16_t tpcap_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* @l4: the TCP/UDP header, @len bytes of segment, @pseudo: the pseudo-header
+ * sum (addresses, protocol, length). */
+static void tpcap_fix_l4(uint8_t *l4, size_t len, int proto, uint32_t pseudo)
+{
+	size_t off = proto == 6 ? 16 : 6;
+	uint16_t stored, c;
+
+	if (len < (proto == 6 ? 20u : 8u))
+		return;
+	stored = (uint16_t)(l4[off] << 8 | l4[off + 1]);
+	if (stored != tpcap_fold(pseudo))
+		return;
+	l4[off] = l4[off + 1] = 0;
+	c = (uint16_t)~tpcap_fold(tpcap_sum(pseudo, l4, len));
+	if (proto == 17 && !c)
+		c = 0xffff;
+	l4[off] = (uint8_t)(c >> 8);
+	l4[off + 1] = (uint8_t)c;
+}
+
+static void tpcap_fix_csum(uint8_t *f, size_t len)
+{
+	size_t h = ETH_HLEN_, ihl, tot;
+	uint8_t *ip;
+	int type;
+
+	type = len >= ETH_HLEN_ ? f[12] << 8 | f[13] : -1;
+	if (type == 0x8100 && len >= ETH_HLEN_ + 4) {
+		type = f[16] << 8 | f[17];
+		h += 4;
+	}
+	ip = f + h;
+	if (type == 0x0800 && len >= h + 20) {
+		ihl = (size_t)(ip[0] & 15) * 4;
+		tot = (size_t)(ip[2] << 8 | ip[3]);
+		if (ihl < 20 || tot < ihl || h + tot > len ||
+		    (ip[6] & 0x3f) || ip[7] || (ip[9] != 6 && ip[9] != 17))
+			return;	/* short, or a fragment, or not TCP/UDP */
+		tpcap_fix_l4(ip + ihl, tot - ihl, ip[9],
+			     tpcap_sum(ip[9] + (uint32_t)(tot - ihl),
+				       ip + 12, 8));
+	} else if (type == 0x86dd && len >= h + 40) {
+		tot = (size_t)(ip[4] << 8 | ip[5]);
+		if (h + 40 + tot > len || (ip[6] != 6 && ip[6] != 17))
+			return;	/* short, or extension headers */
+		tpcap_fix_l4(ip + 40, tot, ip[6],
+			     tpcap_sum(ip[6] + (uint32_t)tot, ip + 8, 32));
+	}
+}
+
+/* Woken with nothing to read: the interface may have gone down or away.
+ * That shows as a socket error (ENETDOWN, POLLERR) which libpcap may
+ * already have taken and kept to itself, so look at the interface too. */
+static int tpcap_check(struct tp_pcap *c)
+{
+	socklen_t len = sizeof(int);
+	struct ifreq ifr;
+	int e = 0;
+
+	if (!getsockopt(c->tp.fd, SOL_SOCKET, SO_ERROR, &e, &len) && e)
+		return -e;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, c->ifname, sizeof(ifr.ifr_name));
+	if (ioctl(c->tp.fd, SIOCGIFFLAGS, &ifr))
+		return errno == ENODEV ? -ENODEV : 0;
+	return ifr.ifr_flags & IFF_UP ? 0 : -ENETDOWN;
 }
 
 static int tpcap_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
@@ -178,6 +278,8 @@ static int tpcap_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 
 	for (i = 0; i < n; i++) {
 		ret = pcap_next_ex(c->p, &h, &data);
+		if (ret == 0 && !i)
+			return tpcap_check(c);
 		if (ret == 0)
 			break;
 		if (ret < 0)	/* e.g. the interface went away */
@@ -187,6 +289,8 @@ static int tpcap_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 		memcpy(f[i].buf, data, h->caplen < f[i].cap ? h->caplen :
 		       f[i].cap);
 		f[i].len = h->len;
+		if (h->caplen == h->len && h->len <= f[i].cap)
+			tpcap_fix_csum(f[i].buf, h->len);
 	}
 	return (int)i;
 }

@@ -13,7 +13,7 @@
 # DHCPREQUEST follows our OFFER, the ACK comes back.  Bad mcast specs are
 # refused with a message naming the culprit.
 . "$(dirname "$0")/lib.sh"
-need socat xxd qemu-system-x86_64
+need socat od qemu-system-x86_64
 
 NS=mc$UID8
 netns_add "$NS"
@@ -76,7 +76,9 @@ done
 
 # The raw peer saw the mcast guests' ARP and ICMP as bare frames, and the
 # daemon guest's frames too (forwarded by the switch's mcast port).
-hex=$(xxd -p "$T/raw.bin" | tr -d '\n')
+# rawhex: every byte the raw peer got, as one hex string
+rawhex() { od -An -v -tx1 "$T/raw.bin" | tr -d ' \n'; }
+hex=$(rawhex)
 for m in fefd0a000001 fefd0a000002 fefd0a000003; do
 	grep -q "$m" <<<"$hex" || fail "raw UDP peer never saw a frame from $m"
 done
@@ -85,9 +87,9 @@ done
 arp=ffffffffffff02000000000908060001080006040001020000000009
 arp+=0a000009000000000000 arp+=0a000003
 arp=${arp// /}
-before=$(xxd -p "$T/raw.bin" | tr -d '\n' | grep -o '0806000108000604000[2]fefd0a000003' | wc -l)
-xxd -r -p <<<"$arp" | ip netns exec "$NS" socat -u - UDP4-DATAGRAM:239.192.168.1:1102
-busywait 10 eval "[ \$(xxd -p '$T/raw.bin' | tr -d '\n' | grep -o '0806000108000604000[2]fefd0a000003' | wc -l) -gt $before ]" ||
+before=$(rawhex | grep -o '020000000009fefd0a0000030806000108000604000[2]' | wc -l)
+printf "$(sed 's/../\\x&/g' <<<"$arp")" | ip netns exec "$NS" socat -u - UDP4-DATAGRAM:239.192.168.1:1102
+busywait 10 eval "[ \$(rawhex | grep -o '020000000009fefd0a0000030806000108000604000[2]' | wc -l) -gt $before ]" ||
 	fail "the daemon guest did not answer an ARP request sent by the raw peer"
 touch "$T/inject.done"
 for n in a b c; do guest_ok "$n" 30; done
@@ -117,12 +119,12 @@ bg qemu ip netns exec "$NS" qemu-system-x86_64 -accel tcg -m 64 -nodefaults \
 	-display none -vga none -serial none -boot n \
 	-netdev socket,id=n0,mcast=239.192.168.1:1102 \
 	-device e1000,netdev=n0,mac=52:54:00:12:34:56
-dhcp_seen() { xxd -p "$T/raw.bin" | tr -d '\n' | grep -q "$1"; }
+dhcp_seen() { rawhex | grep -q "$1"; }
 # cookie 63825363, option 53 (message type): 03 request, 05 ack
 busywait 120 dhcp_seen 63825363350105 ||
 	{ touch "$T/d.go"; fail "QEMU got no DHCP ACK through the mcast port (request seen: $(dhcp_seen 63825363350103 && echo yes || echo no); $(tail -3 "$T/qemu.log"))"; }
 dhcp_seen 63825363350103 || fail "an ACK without QEMU's DHCPREQUEST"
-xxd -p "$T/raw.bin" | tr -d '\n' | grep -q '525400123456' || fail "no frame from QEMU's MAC"
+rawhex | grep -q '525400123456' || fail "no frame from QEMU's MAC"
 stop qemu
 touch "$T/d.go"
 guest_ok d 30

@@ -7,7 +7,8 @@
 # not filtered; the host's ICMP counters rise), but the host's replies are
 # dropped (the guest gets none) while ARP passes (the guest learns the
 # host's MAC).  Deleting the interface closes that port only.  Bad pcap
-# specs are refused, naming the culprit.
+# specs are refused, naming the culprit.  Also 256 KiB over TCP from the
+# host to the guest (see below for the offload caveats).
 . "$(dirname "$0")/lib.sh"
 need nstat
 
@@ -42,9 +43,17 @@ guest_script g <<'EOF2'
 ip addr add 10.0.2.1/24 dev eth0
 ip link set eth0 up
 ping -c 3 -w 20 10.0.2.254 || { echo "guest: no reply from the host"; exit 1; }
+# stdin kept open: at EOF busybox nc would close its side early
+sleep 120 | nc -l -p 5000 >/t/recv &
+n=0
+until netstat -ltn | grep -q ':5000 '; do
+	n=$((n + 1)); [ $n -gt 100 ] && { echo "g: nc does not listen"; exit 1; }
+	sleep 0.1
+done
 touch /t/g.pinged
 gw /t/g.go 60
 EOF2
+head -c 262144 /dev/urandom >"$T/data"
 GUEST_NS=$NS guest_start g eth0=daemon,fe:fd:0a:00:02:01,unix,"$T/sw.ctl"
 if ! busywait 60 eval "[ -e '$T/g.pinged' ] || [ -e '$T/g.rc' ]" || [ ! -e "$T/g.pinged" ]; then
 	guest_ok g 10
@@ -52,6 +61,14 @@ if ! busywait 60 eval "[ -e '$T/g.pinged' ] || [ -e '$T/g.rc' ]" || [ ! -e "$T/g
 fi
 nsx "$HOST" ping -c 3 -w 15 10.0.2.1 >"$T/hostping.out" 2>&1 ||
 	fail "the host could not ping the guest through the pcap port: $(tail -2 "$T/hostping.out")"
+# 256 KiB over TCP from the host to the guest.  The host's frames are
+# captured before checksum offload (the transport completes those
+# checksums) and segmentation offload (gso_max_segs 1 keeps them to one
+# segment each: a pcap port cannot split a 64 KiB TSO frame).
+ip -n "$HOST" link set "$VB" gso_max_segs 1 || fail "gso_max_segs on $VB"
+bg xfer ip netns exec "$HOST" socat -u FILE:"$T/data" TCP:10.0.2.1:5000
+busywait 60 cmp -s "$T/data" "$T/recv" || { switch_stats sw >&2; false; } ||
+	fail "256 KiB from the host did not reach the guest intact ($(stat -c %s "$T/recv") bytes)"
 touch "$T/g.go"
 guest_ok g 30
 stop sw || fail "switch exited with an error: $(tail -5 "$T/sw.log")"

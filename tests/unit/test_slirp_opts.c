@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_slirp_opts.c: unit test of uml_slirp's command line (both modes,
- * classic redir commands, forwards, defaults and errors) and of its SLIP
- * codec (spec 5.3).
+ * classic redir commands, forwards, defaults and errors).  Its SLIP codec
+ * is net/slip, tested by test_tp_slip.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -10,7 +10,6 @@
 
 #include "test.h"
 #include "../../uml_slirp/opts.c"
-#include "../../uml_slirp/slipcodec.c"
 
 static char err[US_ERR_MAX];
 
@@ -198,58 +197,6 @@ static void test_many_forwards(void)
 	CHECK(parse(&c, args) < 0 && strstr(err, "too many"));
 }
 
-static void test_slip(void)
-{
-	static const uint8_t pkt[] = { 0x45, SC_END, 1, SC_ESC, 2, SC_ESC_END,
-				       SC_ESC_ESC };
-	uint8_t enc[SC_ENC_MAX(sizeof(pkt))], buf[16], small[4];
-	struct sc_dec d;
-	size_t n, len, used, i;
-
-	n = sc_encode(pkt, sizeof(pkt), enc, sizeof(enc));
-	CHECK(n == sizeof(pkt) + 2 + 2);
-	CHECK(enc[0] == SC_END && enc[n - 1] == SC_END);
-	CHECK(enc[2] == SC_ESC && enc[3] == SC_ESC_END);
-	CHECK(sc_encode(pkt, sizeof(pkt), enc, n - 1) == 0);
-	/* byte by byte */
-	sc_dec_init(&d, buf, sizeof(buf));
-	len = 0;
-	for (i = 0; i < n; i++) {
-		used = sc_dec_feed(&d, enc + i, 1, &len);
-		CHECK(used == 1);
-		if (len)
-			break;
-	}
-	CHECK(i == n - 1 && len == sizeof(pkt) && !memcmp(buf, pkt, len));
-	/* two packets in one read: stops after the first */
-	uint8_t two[2 * sizeof(enc)];
-
-	memcpy(two, enc, n);
-	memcpy(two + n, enc, n);
-	sc_dec_init(&d, buf, sizeof(buf));
-	used = sc_dec_feed(&d, two, 2 * n, &len);
-	CHECK(used == n && len == sizeof(pkt));
-	used = sc_dec_feed(&d, two + n, n, &len);
-	CHECK(used == n && len == sizeof(pkt));
-	/* empty packets are skipped, not delivered */
-	static const uint8_t ends[] = { SC_END, SC_END, SC_END };
-
-	CHECK(sc_dec_feed(&d, ends, 3, &len) == 3 && len == 0);
-	CHECK(d.dropped == 0);
-	/* over-long: dropped whole, counted, next packet fine */
-	sc_dec_init(&d, small, sizeof(small));
-	CHECK(sc_dec_feed(&d, enc, n, &len) == n && len == 0);
-	CHECK(d.dropped == 1);
-	static const uint8_t ok[] = { SC_END, 1, 2, SC_END };
-
-	CHECK(sc_dec_feed(&d, ok, 4, &len) == 4 && len == 2);
-	/* bad escape and ESC END: dropped */
-	static const uint8_t bad[] = { 1, SC_ESC, 7, 2, SC_END, 3, SC_ESC,
-				       SC_END };
-
-	CHECK(sc_dec_feed(&d, bad, sizeof(bad), &len) == sizeof(bad));
-	CHECK(len == 0 && d.dropped == 3);
-}
 
 int main(void)
 {
@@ -258,6 +205,5 @@ int main(void)
 	test_forwards();
 	test_errors();
 	test_many_forwards();
-	test_slip();
 	TEST_DONE("test_slirp_opts");
 }
