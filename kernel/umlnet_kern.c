@@ -17,6 +17,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
+#include <linux/inetdevice.h>
 #include <linux/init.h>
 #include <linux/interrupt.h>
 #include <linux/kernel.h>
@@ -488,8 +489,10 @@ static int umlnet_create(int index, const char *spec, char *err, int errlen)
 		return ret;
 	}
 	list_add_tail(&un->list, &umlnet_devices);
-	pr_info("Netdevice %d (%pM) : umlnet %s backend - %s\n", index,
-		dev->dev_addr, un->info.transport, spec);
+	pr_info("Netdevice %d (%pM) : umlnet %s backend - %s%s%s\n", index,
+		dev->dev_addr, un->info.transport, spec,
+		un->info.helper_dev[0] ? ", TUN/TAP backend - host tap " : "",
+		un->info.helper_dev);
 	return 0;
 }
 
@@ -574,6 +577,34 @@ __uml_help(umlnet_setup,
 "      slip[,GATE]\n"
 "    or keyed: <transport>:key=value,...\n\n"
 );
+
+/* ---- uml_net helper mode: host routes follow the guest's addresses ---- */
+
+static int umlnet_inetaddr_event(struct notifier_block *nb,
+				 unsigned long event, void *ptr)
+{
+	struct in_ifaddr *ifa = ptr;
+	struct net_device *dev = ifa->ifa_dev ? ifa->ifa_dev->dev : NULL;
+	char addr[16], mask[16];
+	struct umlnet *un;
+
+	if (!dev || dev->netdev_ops != &umlnet_netdev_ops)
+		return NOTIFY_DONE;
+	if (event != NETDEV_UP && event != NETDEV_DOWN)
+		return NOTIFY_DONE;
+	un = netdev_priv(dev);
+	if (!un->info.helper_dev[0] || !un->tp)
+		return NOTIFY_DONE;
+	snprintf(addr, sizeof(addr), "%pI4", &ifa->ifa_address);
+	snprintf(mask, sizeof(mask), "%pI4", &ifa->ifa_mask);
+	umlnet_user_helper_addr(un->info.helper_dev, event == NETDEV_UP,
+				addr, mask);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block umlnet_inetaddr_nb = {
+	.notifier_call = umlnet_inetaddr_event,
+};
 
 /* ---- mconsole ---- */
 
@@ -669,6 +700,7 @@ static int __init umlnet_init(void)
 			       err);
 	mutex_unlock(&umlnet_mutex);
 	mconsole_register_dev(&umlnet_mc);
+	register_inetaddr_notifier(&umlnet_inetaddr_nb);
 	return 0;
 }
 late_initcall(umlnet_init);

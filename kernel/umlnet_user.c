@@ -6,9 +6,12 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "frame.h"
@@ -83,6 +86,161 @@ static void restore_signals_host(const sigset_t *old)
 	sigprocmask(SIG_SETMASK, old, NULL);
 }
 
+#define UML_NET		"uml_net"	/* looked up in PATH, as UML does */
+#define UML_NET_VERSION	"4"
+#define HELPER_OUT_MAX	4096
+
+extern char **environ;
+
+/* Run uml_net with @argv, its stdout on @out; wait for it.  Signals are
+ * already blocked by the caller.  Return: its exit status or -errno. */
+static int helper_run(char *const *argv, int out)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, all;
+	int ret, status;
+	pid_t pid;
+
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, out, 1);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+				 POSIX_SPAWN_SETSIGDEF);
+	ret = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (ret) {
+		printk(UM_KERN_ERR "umlnet: cannot run %s: %s\n", argv[0],
+		       strerror(ret));
+		return -ret;
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return status;
+}
+
+static void helper_print(const char *text)
+{
+	if (*text)
+		printk(UM_KERN_INFO "%s%s", text,
+		       text[strlen(text) - 1] == '\n' ? "" : "\n");
+}
+
+/*
+ * tuntap with no device, the stock kernel's helper mode: "uml_net 4
+ * tuntap up GATE" makes a tap and answers one datagram (spec 3.4): the
+ * name, its output text and the tap fd as SCM_RIGHTS.
+ */
+static int tuntap_helper(const char *gate, int *fdp, char *name,
+			 char *err, int errlen)
+{
+	char *argv[] = { UML_NET, UML_NET_VERSION, "tuntap", "up",
+			 (char *)gate, NULL };
+	static char buf[HELPER_OUT_MAX + 16];
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) - 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+	};
+	struct cmsghdr *c;
+	int sv[2], status;
+	ssize_t n;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv)) {
+		snprintf(err, errlen, "tuntap: socketpair: %s", strerror(errno));
+		return -errno;
+	}
+	status = helper_run(argv, sv[1]);
+	close(sv[1]);
+	memset(buf, 0, sizeof(buf));
+	n = recvmsg(sv[0], &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	close(sv[0]);
+	c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+	    c->cmsg_len != CMSG_LEN(sizeof(int)) || n < 16) {
+		/* a failure: no name, the datagram is all text */
+		if (n > 0)
+			helper_print(buf);
+		if (c && c->cmsg_type == SCM_RIGHTS) {
+			memcpy(&sv[0], CMSG_DATA(c), sizeof(int));
+			close(sv[0]);
+		}
+		snprintf(err, errlen,
+			 "tuntap: %s %s tuntap up %s: no tap came back (status %d)",
+			 UML_NET, UML_NET_VERSION, gate ? gate : "", status);
+		return -EINVAL;
+	}
+	helper_print(buf + 16);
+	memcpy(fdp, CMSG_DATA(c), sizeof(int));
+	memcpy(name, buf, 15);
+	name[15] = '\0';
+	return 0;
+}
+
+void umlnet_user_helper_addr(const char *dev, int add, const char *addr,
+			     const char *mask)
+{
+	char *argv[] = { UML_NET, UML_NET_VERSION, add ? "add" : "del",
+			 (char *)dev, (char *)addr, (char *)mask, NULL };
+	static char text[HELPER_OUT_MAX];
+	sigset_t all, old;
+	int sv[2], len = 0;
+	ssize_t n;
+	size_t got = 0;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		goto out;
+	helper_run(argv, sv[1]);
+	close(sv[1]);
+	/* "len + text" (spec 3.3); the helper has exited, so no blocking */
+	if (read(sv[0], &len, sizeof(len)) == (ssize_t)sizeof(len) &&
+	    len > 0 && len < (int)sizeof(text)) {
+		while (got < (size_t)len &&
+		       (n = read(sv[0], text + got, len - got)) > 0)
+			got += n;
+		text[got] = '\0';
+		helper_print(text);
+	}
+	close(sv[0]);
+out:
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Helper mode: the tap from uml_net, then the tuntap transport on its fd. */
+static int tuntap_helper_open(const struct tp_spec *s, struct tp **tpp,
+			      struct umlnet_info *info, char *err, int errlen)
+{
+	static char spec[UMLNET_SPEC_MAX];
+	const char *mac = tp_spec_get(s, "mac");
+	const char *gate = tp_spec_get(s, "gate");
+	int fd, ret;
+
+	ret = tuntap_helper(gate, &fd, info->helper_dev, err, errlen);
+	if (ret)
+		return ret;
+	snprintf(spec, sizeof(spec), "tuntap:fd=%d%s%s%s%s", fd,
+		 mac ? ",mac=" : "", mac ? mac : "",
+		 gate ? ",gate=" : "", gate ? gate : "");
+	ret = tp_open(tpp, spec, err, errlen);
+	if (ret) {
+		close(fd);
+		info->helper_dev[0] = '\0';
+	}
+	return ret;
+}
+
 int umlnet_user_open(const char *spec, void **tpp, struct umlnet_info *info,
 		     char *err, int errlen)
 {
@@ -116,7 +274,11 @@ int umlnet_user_open(const char *spec, void **tpp, struct umlnet_info *info,
 		info->mac_set = 1;
 	}
 	block_signals_host(&old);
-	ret = tp_open(&tp, spec, err, errlen);
+	if (!strcmp(s.name, "tuntap") && !tp_spec_get(&s, "dev") &&
+	    !tp_spec_get(&s, "fd"))
+		ret = tuntap_helper_open(&s, &tp, info, err, errlen);
+	else
+		ret = tp_open(&tp, spec, err, errlen);
 	restore_signals_host(&old);
 	if (ret)
 		return ret;

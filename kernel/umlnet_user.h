@@ -16,6 +16,7 @@ struct umlnet_info {
 	unsigned char mac[6];
 	int mac_set;		/* mac[] came from the spec */
 	char transport[16];	/* "daemon", "tuntap", ... */
+	char helper_dev[16];	/* tap made by uml_net, or "" */
 };
 
 /**
@@ -51,6 +52,14 @@ int umlnet_user_recv(void *tp, void *const *bufs, const unsigned int *caps,
  * Return: 1 when sent, 0 if the transport would block, or -errno.
  */
 int umlnet_user_send(void *tp, const void *buf, unsigned int len);
+
+/**
+ * umlnet_user_helper_addr() - tell uml_net that a guest address was added
+ * (@add) or removed on the tap it made, @dev: it routes it on the host.
+ * @addr, @mask: dotted quads.  Its output goes to the kernel log.
+ */
+void umlnet_user_helper_addr(const char *dev, int add, const char *addr,
+			     const char *mask);
 
 /** umlnet_user_close() - close and free the transport. */
 void umlnet_user_close(void *tp);

@@ -4,6 +4,7 @@
  * one per read/write on /dev/net/tun, no packet-info or vnet header.
  *
  * Spec: tuntap[,DEV[,MAC[,GATE]]]  or  tuntap:dev=tap0,mac=..,gate=..
+ *   or  tuntap:fd=N,...  (a tap queue already open, e.g. from uml_net)
  * DEV names an existing tap (persistent, owned by us, or any with
  * CAP_NET_ADMIN) or a new one; empty lets the kernel pick tapN.  MAC and
  * GATE are validated here and used by the guest driver.
@@ -11,9 +12,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
@@ -34,7 +37,48 @@ struct tp_tuntap {
 	uint8_t spill[FRAME_MAX + 1];
 };
 
-static const char *const tuntap_keys[] = { "dev", "mac", "gate", NULL };
+static const char *const tuntap_keys[] = { "dev", "mac", "gate", "fd", NULL };
+
+/* fd=N: a tap queue opened by someone else (uml_net's reply to the UML
+ * kernel), taken over as it is. */
+static int tuntap_fd_parse(const char *fdstr, long *fd, char *err,
+			   size_t errlen)
+{
+	char *end;
+
+	errno = 0;
+	*fd = strtol(fdstr, &end, 10);
+	if (errno || *end || end == fdstr || *fd < 0 || *fd > INT_MAX) {
+		snprintf(err, errlen, "tuntap: bad fd '%s'", fdstr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int tuntap_adopt(struct tp_tuntap *t, long fd, char *err,
+			size_t errlen)
+{
+	struct ifreq ifr;
+	int fl;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl((int)fd, TUNGETIFF, &ifr) ||
+	    (ifr.ifr_flags & (IFF_TAP | IFF_NO_PI)) != (IFF_TAP | IFF_NO_PI)) {
+		snprintf(err, errlen, "tuntap: fd %ld is not a tap queue without packet info",
+			 fd);
+		return -EINVAL;
+	}
+	fl = fcntl((int)fd, F_GETFL);
+	if (fl < 0 || fcntl((int)fd, F_SETFL, fl | O_NONBLOCK) ||
+	    fcntl((int)fd, F_SETFD, FD_CLOEXEC)) {
+		snprintf(err, errlen, "tuntap: fd %ld: %s", fd, strerror(errno));
+		return -errno;
+	}
+	t->tp.fd = (int)fd;
+	memcpy(t->name, ifr.ifr_name, IFNAMSIZ);
+	t->name[IFNAMSIZ - 1] = '\0';
+	return 0;
+}
 
 static int tuntap_attach(struct tp_tuntap *t, const char *dev, char *err,
 			 size_t errlen)
@@ -76,7 +120,15 @@ static int tuntap_open(struct tp *tp, const struct tp_spec *s, char *err,
 	const char *dev = tp_spec_get(s, "dev");
 	const char *mac = tp_spec_get(s, "mac");
 	const char *gate = tp_spec_get(s, "gate");
+	const char *fdstr = tp_spec_get(s, "fd");
+	long fd = -1;
 
+	if (fdstr && tuntap_fd_parse(fdstr, &fd, err, errlen))
+		return -EINVAL;
+	if (dev && fdstr) {
+		snprintf(err, errlen, "tuntap: give dev= or fd=, not both");
+		return -EINVAL;
+	}
 	if (dev && strnlen(dev, IFNAMSIZ) >= IFNAMSIZ) {
 		snprintf(err, errlen, "tuntap: interface name '%s' longer than %d",
 			 dev, IFNAMSIZ - 1);
@@ -95,6 +147,8 @@ static int tuntap_open(struct tp *tp, const struct tp_spec *s, char *err,
 		snprintf(err, errlen, "tuntap: bad gateway address '%s'", gate);
 		return -EINVAL;
 	}
+	if (fdstr)
+		return tuntap_adopt(t, fd, err, errlen);
 	return tuntap_attach(t, dev, err, errlen);
 }
 
