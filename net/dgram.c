@@ -34,7 +34,8 @@ int tp_dgram_recv(int fd, struct tp_frame *f, unsigned int n)
 	return ret;
 }
 
-int tp_dgram_send(int fd, const struct tp_frame *f, unsigned int n)
+int tp_dgram_sendto(int fd, const struct tp_frame *f, unsigned int n,
+		    const void *to, socklen_t tolen)
 {
 	struct mmsghdr m[DGRAM_BATCH];
 	struct iovec iov[DGRAM_BATCH];
@@ -49,9 +50,16 @@ int tp_dgram_send(int fd, const struct tp_frame *f, unsigned int n)
 		iov[i].iov_len = f[i].len;
 		m[i].msg_hdr.msg_iov = &iov[i];
 		m[i].msg_hdr.msg_iovlen = 1;
+		m[i].msg_hdr.msg_name = (void *)to;
+		m[i].msg_hdr.msg_namelen = to ? tolen : 0;
 	}
 	ret = sendmmsg(fd, m, n, MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (ret < 0)
 		return errno == EAGAIN ? 0 : -errno;
 	return ret;
+}
+
+int tp_dgram_send(int fd, const struct tp_frame *f, unsigned int n)
+{
+	return tp_dgram_sendto(fd, f, n, NULL, 0);
 }

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #define TP_NAME_MAX	16
 #define TP_MAX_KV	16
@@ -119,6 +120,12 @@ int tp_dgram_recv(int fd, struct tp_frame *f, unsigned int n);
  * Return: frames sent, 0 if the fd is full, or -errno.
  */
 int tp_dgram_send(int fd, const struct tp_frame *f, unsigned int n);
+
+/**
+ * tp_dgram_sendto() - tp_dgram_send() to address @to (NULL: connected).
+ */
+int tp_dgram_sendto(int fd, const struct tp_frame *f, unsigned int n,
+		    const void *to, socklen_t tolen);
 
 /* The registry: every transport's ops, defined in its own file. */
 extern const struct tp_ops tp_daemon_ops;

@@ -383,34 +383,17 @@ static int mcast_send(struct tp *tp, const struct tp_frame *f,
 		      unsigned int n)
 {
 	struct tp_mcast *m = (struct tp_mcast *)tp;
-	struct mmsghdr mm[MCAST_BATCH];
-	struct iovec iov[MCAST_BATCH];
-	unsigned int i;
 	int ret;
 
-	if (n > MCAST_BATCH)
-		n = MCAST_BATCH;
-	memset(mm, 0, sizeof(mm[0]) * n);
-	for (i = 0; i < n; i++) {
-		iov[i].iov_base = f[i].buf;
-		iov[i].iov_len = f[i].len;
-		mm[i].msg_hdr.msg_iov = &iov[i];
-		mm[i].msg_hdr.msg_iovlen = 1;
-		if (!m->is_mcast) {	/* the mcast tx socket is connected */
-			mm[i].msg_hdr.msg_name = &m->dst;
-			mm[i].msg_hdr.msg_namelen = sizeof(m->dst);
-		}
-	}
-	ret = sendmmsg(m->tx, mm, n, MSG_DONTWAIT);
-	if (ret < 0) {
-		if (errno == EAGAIN || errno == ENOBUFS || errno == EINTR)
-			return 0;
-		/* A peer that went away (ICMP port unreachable) or a frame
-		 * too big for UDP: drop that one frame, not the port. */
-		if (errno == ECONNREFUSED || errno == EMSGSIZE)
-			return 1;
-		return -errno;
-	}
+	/* The mcast tx socket is connected to the group; ucast sends to. */
+	ret = tp_dgram_sendto(m->tx, f, n, m->is_mcast ? NULL : &m->dst,
+			      sizeof(m->dst));
+	if (ret == -ENOBUFS || ret == -EINTR)
+		return 0;
+	/* A peer that went away (ICMP port unreachable) or a frame too big
+	 * for UDP: drop that one frame, not the port. */
+	if (ret == -ECONNREFUSED || ret == -EMSGSIZE)
+		return 1;
 	return ret;
 }
 

@@ -18,31 +18,10 @@ bg qemu qemu-system-x86_64 -M none -nodefaults -display none \
 wait_log "$T/sw.log" 20 'new connection \(stream client\)' ||
 	fail "QEMU did not connect to the stream socket: $(tail -5 "$T/qemu.log")"
 
-guest_script a <<'EOF2'
-ip addr add 10.0.6.1/24 dev eth0
-ip link set eth0 up
-touch /t/a.up
-gw /t/b.up || exit 1
-ping -c 4 -w 20 10.0.6.2 || { echo "a: no reply from 10.0.6.2"; exit 1; }
-touch /t/a.done
-gw /t/b.done 60
-EOF2
-guest_script b <<'EOF2'
-ip addr add 10.0.6.2/24 dev eth0
-ip link set eth0 up
-touch /t/b.up
-gw /t/a.up || exit 1
-ping -c 4 -w 20 10.0.6.1 || { echo "b: no reply from 10.0.6.1"; exit 1; }
-touch /t/b.done
-gw /t/a.done 60
-EOF2
-
+ping_pair_scripts a b 10.0.6
 guest_start a eth0=ucast,,127.0.0.1,15502,15501
 guest_start b eth0=daemon,,unix,"$SWITCH_CTL"
-guest_ok a 90
-guest_ok b 30
-grep -q '4 packets received' "$T/a.out" || fail "ucast guest: not 4/4 replies: $(grep packets "$T/a.out")"
-grep -q '4 packets received' "$T/b.out" || fail "daemon guest: not 4/4 replies: $(grep packets "$T/b.out")"
+ping_pair_check a b
 
 # QEMU going away frees its port.
 stop qemu || true

@@ -38,6 +38,9 @@
 #   guest_ok NAME [SECS]    guest_wait, and fail (with the tails) unless the
 #                           guest script exited 0
 #   guest_kill NAME [SIG]   kill a guest's whole process group (default KILL)
+#   ping_pair_scripts A B NET [IFA [IFB]]  scripts for two guests pinging
+#                           each other (NET.1 and NET.2); ping_pair_check A B
+#                           waits for them and requires 4/4 both ways
 #   netns_add NAME          ip netns add NAME (lo up); deleted at exit
 #   nsx NAME CMD...         ip netns exec NAME CMD...
 #   link_track NAME [NS]    remember a link to delete at exit
@@ -383,6 +386,41 @@ guest_ok() {
 		_guest_tail "$name" >&2
 		fail "guest '$name' script failed (status $rc)"
 	fi
+}
+
+# ping_pair_scripts A B NET [IFA [IFB]]: guest scripts for A (NET.1 on IFA,
+# default eth0) and B (NET.2 on IFB) that wait for each other, then ping the
+# other side 4 times; each fails unless all 4 replies came back.
+ping_pair_scripts() {
+	local a=$1 b=$2 net=$3 ifa=${4:-eth0} ifb=${5:-eth0}
+
+	_ping_script "$a" "$b" "$net.1" "$net.2" "$ifa"
+	_ping_script "$b" "$a" "$net.2" "$net.1" "$ifb"
+}
+
+_ping_script() {	# me peer myip peerip ifname
+	guest_script "$1" <<EOF2
+ip addr add $3/24 dev $5
+ip link set $5 up
+touch /t/$1.up
+gw /t/$2.up || exit 1
+ping -c 4 -w 20 $4 || { echo "$1: no reply from $4"; exit 1; }
+touch /t/$1.done
+gw /t/$2.done 60
+EOF2
+}
+
+# ping_pair_check A B: wait for both guests of ping_pair_scripts and require
+# 4 of 4 replies each way.
+ping_pair_check() {
+	local g
+
+	guest_ok "$1" 90
+	guest_ok "$2" 30
+	for g in "$1" "$2"; do
+		grep -q '4 packets received' "$T/$g.out" ||
+			fail "guest $g: not 4/4 replies: $(grep packets "$T/$g.out")"
+	done
 }
 
 # ---- tools -----------------------------------------------------------------
