@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# 64-kernel-tuntap-uml-net: tests/net/31 with our kernel: a guest of our
+# 70-kernel-tuntap-uml-net: tests/net/31 with our kernel: a guest of our
 # kernel (helper mode, eth0=tuntap,,,GATE), run as an unprivileged user in a
 # network namespace, gets its tap from *our* uml_net (setuid root, first in
 # its PATH; policy bind-mounted over /etc/umlnet in a private mount
