@@ -12,14 +12,11 @@
 # --target-type=bess does, and exits when the guest leaves.
 . "$(dirname "$0")/lib.sh"
 
-USER_=${UMLNET_TEST_USER:-umlnet-test}
 UML_SLIRP=${UML_SLIRP:-$BUILD/uml_slirp}
 [ -x "$UML_SLIRP" ] || fail "$UML_SLIRP not built (run make)"
 need busybox setpriv cmp
-id "$USER_" >/dev/null 2>&1 ||
-	useradd --system --no-create-home --shell /usr/sbin/nologin "$USER_" ||
-	fail "cannot create user $USER_"
-AS_USER=(setpriv --reuid="$USER_" --regid="$USER_" --clear-groups --)
+test_user
+USER_=$TEST_USER
 
 # the test dir belongs to the user: guests write their output there
 mkdir -p "$T/uml" "$T/www"
@@ -62,7 +59,7 @@ busywait 30 test -e "$T/g.listening" || fail "guest server not started"
 sleep 0.5	# nc in the guest: started just before the flag, give it a moment
 got=
 for i in 1 2 3 4 5 6 7 8 9 10; do
-	got=$(echo hello-from-host | "${AS_USER[@]}" busybox timeout 5 nc 127.0.0.1 "$FWD" 2>/dev/null)
+	got=$(echo hello-from-host | timeout 5 "${AS_USER[@]}" busybox nc 127.0.0.1 "$FWD" 2>/dev/null)
 	[ "$got" = hello-from-guest ] && break
 	sleep 0.5
 done

@@ -10,14 +10,11 @@
 # other stations alone.  Switches and guests run as an unprivileged user.
 . "$(dirname "$0")/lib.sh"
 
-USER_=${UMLNET_TEST_USER:-umlnet-test}
 UML_SLIRP=${UML_SLIRP:-$BUILD/uml_slirp}
 [ -x "$UML_SLIRP" ] || fail "$UML_SLIRP not built (run make)"
 need busybox setpriv cmp
-id "$USER_" >/dev/null 2>&1 ||
-	useradd --system --no-create-home --shell /usr/sbin/nologin "$USER_" ||
-	fail "cannot create user $USER_"
-AS_USER=(setpriv --reuid="$USER_" --regid="$USER_" --clear-groups --)
+test_user
+USER_=$TEST_USER
 
 mkdir -p "$T/uml" "$T/www"
 chown -R "$USER_" "$T"
@@ -88,7 +85,7 @@ busywait 30 test -e "$T/g.listening" || fail "guest server not started"
 got=
 for i in $(seq 10); do
 	sleep 0.3
-	got=$(echo hello-from-host | "${AS_USER[@]}" busybox timeout 5 nc 127.0.0.1 "$FWD" 2>/dev/null)
+	got=$(echo hello-from-host | timeout 5 "${AS_USER[@]}" busybox nc 127.0.0.1 "$FWD" 2>/dev/null)
 	[ "$got" = hello-from-guest ] && break
 done
 [ "$got" = hello-from-guest ] || fail "host port $FWD did not reach the guest (got '$got')"

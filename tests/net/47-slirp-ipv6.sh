@@ -9,17 +9,14 @@
 # address (EUI-64 of its fixed MAC).
 . "$(dirname "$0")/lib.sh"
 
-USER_=${UMLNET_TEST_USER:-umlnet-test}
 UML_SLIRP=${UML_SLIRP:-$BUILD/uml_slirp}
 MODDIR=/usr/lib/uml/modules/$($GUEST_KERNEL --version 2>/dev/null | head -1 | grep -o '[0-9][0-9.]*[0-9]' | head -1)
 [ -x "$UML_SLIRP" ] || fail "$UML_SLIRP not built (run make)"
 [ -f "$MODDIR/kernel/net/ipv6/ipv6.ko" ] || MODDIR=$(ls -d /usr/lib/uml/modules/* | head -1)
 [ -f "$MODDIR/kernel/net/ipv6/ipv6.ko" ] || fail "no ipv6.ko for the guest kernel under /usr/lib/uml/modules"
 need busybox setpriv cmp
-id "$USER_" >/dev/null 2>&1 ||
-	useradd --system --no-create-home --shell /usr/sbin/nologin "$USER_" ||
-	fail "cannot create user $USER_"
-AS_USER=(setpriv --reuid="$USER_" --regid="$USER_" --clear-groups --)
+test_user
+USER_=$TEST_USER
 
 mkdir -p "$T/uml" "$T/www"
 chown -R "$USER_" "$T"
@@ -83,7 +80,7 @@ busywait 30 test -e "$T/g.listening" || fail "guest server not started"
 got=
 for i in $(seq 10); do
 	sleep 0.3
-	got=$(echo hello6-from-host | "${AS_USER[@]}" busybox timeout 5 nc ::1 "$FWD" 2>/dev/null)
+	got=$(echo hello6-from-host | timeout 5 "${AS_USER[@]}" busybox nc ::1 "$FWD" 2>/dev/null)
 	[ "$got" = hello6-from-guest ] && break
 done
 [ "$got" = hello6-from-guest ] || fail "host [::1]:$FWD did not reach the guest's IPv6 server (got '$got')"

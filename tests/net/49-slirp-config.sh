@@ -14,14 +14,11 @@
 #    with uml_slirp --fd driven like the transport does).
 . "$(dirname "$0")/lib.sh"
 
-USER_=${UMLNET_TEST_USER:-umlnet-test}
 UML_SLIRP=${UML_SLIRP:-$BUILD/uml_slirp}
 [ -x "$UML_SLIRP" ] || fail "$UML_SLIRP not built (run make)"
 need busybox setpriv unshare python3 cmp
-id "$USER_" >/dev/null 2>&1 ||
-	useradd --system --no-create-home --shell /usr/sbin/nologin "$USER_" ||
-	fail "cannot create user $USER_"
-AS_USER=(setpriv --reuid="$USER_" --regid="$USER_" --clear-groups --)
+test_user
+USER_=$TEST_USER
 
 mkdir -p "$T/uml" "$T/www"
 chown -R "$USER_" "$T"

@@ -7,14 +7,11 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kernel-lib.sh"
 
-USER_=${UMLNET_TEST_USER:-umlnet-test}
 UML_SLIRP=${UML_SLIRP:-$BUILD/uml_slirp}
 [ -x "$UML_SLIRP" ] || fail "$UML_SLIRP not built (run make)"
 need busybox setpriv cmp
-id "$USER_" >/dev/null 2>&1 ||
-	useradd --system --no-create-home --shell /usr/sbin/nologin "$USER_" ||
-	fail "cannot create user $USER_"
-AS_USER=(setpriv --reuid="$USER_" --regid="$USER_" --clear-groups --)
+test_user
+USER_=$TEST_USER
 
 mkdir -p "$T/uml" "$T/www"
 chown -R "$USER_" "$T"

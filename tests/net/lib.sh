@@ -41,6 +41,8 @@
 #   ping_pair_scripts A B NET [IFA [IFB]]  scripts for two guests pinging
 #                           each other (NET.1 and NET.2); ping_pair_check A B
 #                           waits for them and requires 4/4 both ways
+#   test_user [NAME]        unprivileged user (made if missing, deleted at
+#                           exit if made); sets TEST_USER and AS_USER
 #   netns_add NAME          ip netns add NAME (lo up); deleted at exit
 #   nsx NAME CMD...         ip netns exec NAME CMD...
 #   link_track NAME [NS]    remember a link to delete at exit
@@ -476,6 +478,24 @@ plug_check() {
 	return 0
 }
 
+# ---- users -----------------------------------------------------------------
+
+# test_user [NAME]: an unprivileged system user for this test (default
+# $UMLNET_TEST_USER or umlnet-test), made if missing and then deleted at
+# cleanup; sets TEST_USER and AS_USER (a command prefix running as it).
+TEST_USER_MADE=
+test_user() {
+	TEST_USER=${1:-${UMLNET_TEST_USER:-umlnet-test}}
+	need setpriv
+	if ! id "$TEST_USER" >/dev/null 2>&1; then
+		useradd --system --no-create-home --shell /usr/sbin/nologin \
+			"$TEST_USER" || fail "cannot create user $TEST_USER"
+		TEST_USER_MADE=$TEST_USER
+	fi
+	AS_USER=(setpriv --reuid="$TEST_USER" --regid="$TEST_USER" \
+		 --clear-groups --)
+}
+
 # ---- cleanup ---------------------------------------------------------------
 
 _cleanup() {
@@ -510,6 +530,13 @@ _cleanup() {
 	for ns in "${NETNS_LIST[@]}"; do
 		ip netns del "$ns" 2>/dev/null
 	done
+	if [ -n "$TEST_USER_MADE" ]; then
+		# the user is this test's own: nothing of it may outlive it
+		pkill -KILL -u "$TEST_USER_MADE" 2>/dev/null
+		busywait 5 eval "! pgrep -u '$TEST_USER_MADE' >/dev/null"
+		userdel "$TEST_USER_MADE" ||
+			echo "[$TEST_NAME] could not delete user $TEST_USER_MADE" >&2
+	fi
 	if [ "${KEEP:-0}" = 1 ]; then
 		echo "[$TEST_NAME] KEEP=1: test files left in $T" >&2
 	else
