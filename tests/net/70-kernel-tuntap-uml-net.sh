@@ -1,78 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # 70-kernel-tuntap-uml-net: tests/net/31 with our kernel: a guest of our
-# kernel (helper mode, eth0=tuntap,,,GATE), run as an unprivileged user in a
-# network namespace, gets its tap from *our* uml_net (setuid root, first in
-# its PATH; policy bind-mounted over /etc/umlnet in a private mount
-# namespace) with eth0=tuntap,,,GATE; guest and host ping each other; the
-# kernel prints our "* ip ..." lines; a second tap is refused (quota 1), one
-# without a gateway fails as with the original, and a guest address the
-# policy denies gets no route; after the guest halts
-# its tap and routes are gone.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/unet-lib.sh"
-. "$(dirname "$0")/kernel-lib.sh"
-
-TU=umlnet-hlp
-unet_user "$TU"
-TUID=$(id -u "$TU")
-unet_setuid
-unet_policy "# test policy: one tap, gateway 10.0.9.254, guests in 10.0.9.0/24
-allow user $TU devices 1 gateway 10.0.9.254 guest 10.0.9.0/24
-deny user $TU guest 10.0.9.66"
-mkdir -p "$T/uml"
-chown "$TU" "$T" "$T/uml"
-
-# The "kernel" guest_start runs: the stock UML as $TU, our uml_net first in
-# its PATH, the test policy at /etc/umlnet (in its mount namespace only).
-cat >"$T/kern" <<EOF2
-#!/bin/sh
-exec "$T/asuser" "$TU" "$OUR_KERNEL" "\$@"
-EOF2
-chmod 755 "$T/kern"
-
-NS=un$UID8
-netns_add "$NS"
-guest_script g <<'EOF2'
-ip addr add 10.0.9.1/24 dev eth0
-ip link set eth0 up
-ping -c 3 -w 15 10.0.9.254 || { echo "guest: no reply from the gateway"; exit 1; }
-touch /t/g.pinged
-# a second tap: over quota, ifup must fail
-if ip link set eth1 up; then echo "guest: eth1 came up over quota"; exit 1; fi
-# no gateway: the helper says so, sends no fd, ifup fails
-if ip link set eth2 up; then echo "guest: eth2 came up without a gateway"; exit 1; fi
-# an address the policy denies: no route may appear
-ip addr add 10.0.9.66/24 dev eth0
-touch /t/g.added
-gw /t/done 60
-EOF2
-GUEST_NS=$NS GUEST_KERNEL=$T/kern guest_start g \
-	eth0=tuntap,,,10.0.9.254 eth1=tuntap,,,10.0.9.254 eth2=tuntap
-if ! busywait 60 eval "[ -e '$T/g.added' ] || [ -e '$T/g.rc' ]" || [ ! -e "$T/g.added" ]; then
-	guest_ok g 10
-	fail "guest did not get through its script"
-fi
-ip -n "$NS" -d link show >"$T/links.txt"
-grep -q "alias uml_net:uid=$TUID" "$T/links.txt" || fail "no tap marked for uid $TUID: $(cat "$T/links.txt")"
-TAP=$(ip -n "$NS" -o link show | awk -F': ' '/tap[0-9]/ {print $2; exit}')
-[ -n "$TAP" ] || fail "no tap in $NS"
-grep -A2 "$TAP" "$T/links.txt" | grep "tun type tap pi off vnet_hdr off persist off user $TU" >/dev/null ||
-	fail "$TAP is not a non-persistent tap owned by $TU: $(grep -A3 "$TAP" "$T/links.txt")"
-[ "$(ip -n "$NS" -o link show | grep -c 'tap[0-9]')" = 1 ] || fail "more than one tap made (quota 1)"
-ip -n "$NS" route show 10.0.9.1 | grep "dev $TAP" >/dev/null || fail "no host route to the guest"
-ip -n "$NS" route show 10.0.9.66 | grep . >/dev/null && fail "route to a denied guest address"
-[ "$(ip netns exec "$NS" cat /proc/sys/net/ipv4/conf/$TAP/proxy_arp)" = 1 ] || fail "proxy_arp is off on $TAP"
-nsx "$NS" ping -c 3 -w 15 10.0.9.1 >"$T/hostping.out" 2>&1 ||
-	{ touch "$T/done"; fail "host could not ping the guest: $(tail -2 "$T/hostping.out")"; }
-touch "$T/done"
-guest_ok g 30
-for l in "\\* ip tuntap add $TAP mode tap user $TUID" "\\* ip addr add 10.0.9.254/32 dev $TAP" \
-	 "\\* ip route add 10.0.9.1/32 dev $TAP" "refused: quota exceeded" \
-	 "refused: guest address 10.0.9.66 denied by the policy" "Too few arguments to tuntap_up"; do
-	grep -q "$l" "$T/g.console" || fail "console lacks '$l'"
-done
-grep -q "TUN/TAP backend" "$T/g.console" || fail "guest did not use the tuntap backend"
-busywait 10 eval "! ip -n $NS link show $TAP >/dev/null 2>&1" || fail "$TAP still exists after the guest halted"
-ip -n "$NS" route | grep 10.0.9 >/dev/null && fail "routes left after the guest halted: $(ip -n "$NS" route)"
-log "ok: tuntap through our uml_net: ping both ways, quota and policy enforced, cleaned up"
+# kernel in uml_net helper mode (eth0=tuntap,,,GATE), run as an unprivileged
+# user, gets its tap from our setuid uml_net, pings the host both ways, and
+# its tap and routes are gone after it halts.
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+OUR_KERNEL=${UMLNET_KERNEL:-$BUILD/linux}
+[ -x "$OUR_KERNEL" ] || {
+	echo "FAIL: our kernel $OUR_KERNEL is not built (run make kernel)" >&2
+	exit 1
+}
+GUEST_KERNEL=$OUR_KERNEL TEST_NAME=70-kernel-tuntap-uml-net \
+	exec "$(dirname "$0")/31-uml-net-tuntap.sh"
