@@ -21,11 +21,7 @@ USER_=$TEST_USER
 # the test dir belongs to the user: guests write their output there
 mkdir -p "$T/uml" "$T/www"
 chown -R "$USER_" "$T"
-cat >"$T/kernel" <<EOK
-#!/bin/sh
-exec ${AS_USER[*]} $GUEST_KERNEL "\$@"
-EOK
-chmod 755 "$T/kernel"
+as_user_script "$T/kernel" "$GUEST_KERNEL"
 GUEST_KERNEL=$T/kernel
 
 # the kernel turns every '_' of the helper's path into ' ' (spec 6.1)

@@ -18,15 +18,8 @@ USER_=$TEST_USER
 
 mkdir -p "$T/uml" "$T/www"
 chown -R "$USER_" "$T"
-cat >"$T/kernel" <<EOK
-#!/bin/sh
-exec ${AS_USER[*]} $GUEST_KERNEL "\$@"
-EOK
-cat >"$T/switch" <<EOK
-#!/bin/sh
-exec ${AS_USER[*]} $UML_SWITCH "\$@"
-EOK
-chmod 755 "$T/kernel" "$T/switch"
+as_user_script "$T/kernel" "$GUEST_KERNEL"
+as_user_script "$T/switch" "$UML_SWITCH"
 GUEST_KERNEL=$T/kernel
 UML_SWITCH=$T/switch
 

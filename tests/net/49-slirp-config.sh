@@ -23,16 +23,13 @@ USER_=$TEST_USER
 mkdir -p "$T/uml" "$T/www"
 chown -R "$USER_" "$T"
 echo "nameserver 127.0.0.77" >"$T/resolv.conf"
-cat >"$T/kernel" <<EOK
-#!/bin/sh
-exec ${AS_USER[*]} $GUEST_KERNEL "\$@"
-EOK
+as_user_script "$T/kernel" "$GUEST_KERNEL"
 # the switch (and so its uml_slirp) sees the test's resolv.conf only
 cat >"$T/switch" <<EOK
 #!/bin/sh
 exec unshare -m --propagation private sh -c 'mount --bind "$T/resolv.conf" /etc/resolv.conf && exec "\$0" "\$@"' ${AS_USER[*]} $UML_SWITCH "\$@"
 EOK
-chmod 755 "$T/kernel" "$T/switch"
+chmod 755 "$T/switch"
 GUEST_KERNEL=$T/kernel
 UML_SWITCH=$T/switch
 

@@ -15,11 +15,7 @@ USER_=$TEST_USER
 
 mkdir -p "$T/uml" "$T/www"
 chown -R "$USER_" "$T"
-cat >"$T/kernel" <<EOK
-#!/bin/sh
-exec ${AS_USER[*]} $OUR_KERNEL "\$@"
-EOK
-chmod 755 "$T/kernel"
+as_user_script "$T/kernel" "$OUR_KERNEL"
 
 head -c 500000 /dev/urandom >"$T/www/data.bin"
 WEB=$(shuf -i 20000-60000 -n 1)

@@ -43,6 +43,7 @@
 #                           waits for them and requires 4/4 both ways
 #   test_user [NAME]        unprivileged user (made if missing, deleted at
 #                           exit if made); sets TEST_USER and AS_USER
+#   as_user_script FILE PROG  executable FILE running PROG as that user
 #   netns_add NAME          ip netns add NAME (lo up); deleted at exit
 #   nsx NAME CMD...         ip netns exec NAME CMD...
 #   link_track NAME [NS]    remember a link to delete at exit
@@ -494,6 +495,13 @@ test_user() {
 	fi
 	AS_USER=(setpriv --reuid="$TEST_USER" --regid="$TEST_USER" \
 		 --clear-groups --)
+}
+
+# as_user_script FILE PROG: an executable FILE that runs PROG (with its
+# arguments) as the test user; test_user first.
+as_user_script() {
+	printf '#!/bin/sh\nexec %s %s "$@"\n' "${AS_USER[*]}" "$2" >"$1"
+	chmod 755 "$1"
 }
 
 # ---- cleanup ---------------------------------------------------------------
