@@ -45,11 +45,7 @@ ip link set eth0 up
 ping -c 3 -w 20 10.0.2.254 || { echo "guest: no reply from the host"; exit 1; }
 # stdin kept open: at EOF busybox nc would close its side early
 sleep 120 | nc -l -p 5000 >/t/recv &
-n=0
-until netstat -ltn | grep -q ':5000 '; do
-	n=$((n + 1)); [ $n -gt 100 ] && { echo "g: nc does not listen"; exit 1; }
-	sleep 0.1
-done
+lw 5000 10 || exit 1
 touch /t/g.pinged
 gw /t/g.go 60
 EOF2

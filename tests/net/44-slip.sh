@@ -49,11 +49,7 @@ ping -c 3 -w 20 -p c0 10.0.4.2 || { echo "a: no reply from 10.0.4.2"; exit 1; }
 # stdin kept open: at EOF busybox nc would close its side, and the sender's
 # nc quits on that FIN before it has sent everything
 sleep 120 | nc -l -p 5000 >/t/recv &
-n=0
-until netstat -ltn | grep -q ':5000 '; do
-	n=$((n + 1)); [ $n -gt 100 ] && { echo "a: nc does not listen"; exit 1; }
-	sleep 0.1
-done
+lw 5000 10 || exit 1
 touch /t/a.listen
 gw /t/done 90
 EOF2

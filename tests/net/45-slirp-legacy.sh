@@ -43,6 +43,7 @@ echo fetched-ok
 # a server for the host's forwarded port
 echo hello-from-guest >/tmp/hello
 (nc -l -p 80 </tmp/hello >/t/fwd-in.txt) &
+lw 80 10 || exit 1
 touch /t/g.listening
 gw /t/host.done 60 || exit 1
 ifconfig eth0 down

@@ -66,6 +66,7 @@ cmp /tmp/data.bin /t/www/data.bin || { echo "g: file differs"; exit 1; }
 echo fetched-ok
 echo hello-from-guest >/tmp/hello
 (nc -l -p 80 </tmp/hello >/t/fwd-in.txt) &
+lw 80 10 || exit 1
 touch /t/g.listening
 gw /t/host.done 60 || exit 1
 EOF2
@@ -106,6 +107,7 @@ ip addr add 10.0.2.30/24 dev eth0
 ip link set eth0 up
 # busybox nc ends at EOF of its stdin: give it one that stays open
 tail -f /dev/null | nc -l -p 5000 >/tmp/peer.bin &
+lw 5000 10 || exit 1
 touch /t/b.listening
 n=0
 until [ "\$(wc -c </tmp/peer.bin)" -ge 300000 ]; do

@@ -61,6 +61,7 @@ cmp /tmp/data.bin /t/www/data.bin || { echo "g: file differs"; exit 1; }
 echo fetched-ok
 echo hello6-from-guest >/tmp/hello
 (nc -l -p 80 </tmp/hello >/t/fwd-in.txt) &
+lw 80 10 || exit 1
 touch /t/g.listening
 gw /t/host.done 60 || exit 1
 EOF2

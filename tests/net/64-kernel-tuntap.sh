@@ -19,7 +19,7 @@ ip addr add 10.64.0.2/24 dev eth0
 ip link set eth0 up
 ping -c 3 -w 15 10.64.0.1 || { echo "g: no reply from the tap side"; exit 1; }
 nc -l -p 5001 >/tmp/in.bin &
-sleep 0.2
+lw 5001 10 || exit 1
 touch /t/g.up
 gw /t/host.done 60 || exit 1
 wait

@@ -27,11 +27,7 @@ touch /t/a.up
 gw /t/b.up 60 || exit 1
 ping -c 3 -w 20 -p c0 10.0.68.2 || { echo "a: no reply from 10.0.68.2"; exit 1; }
 sleep 120 | nc -l -p 5000 >/t/recv &
-n=0
-until netstat -ltn | grep -q ':5000 '; do
-	n=$((n + 1)); [ $n -gt 100 ] && { echo "a: nc does not listen"; exit 1; }
-	sleep 0.1
-done
+lw 5000 10 || exit 1
 touch /t/a.listen
 gw /t/done 90
 EOF2

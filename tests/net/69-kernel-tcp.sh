@@ -15,11 +15,7 @@ guest_script a <<EOF2
 ip addr add 10.0.69.1/24 dev eth0
 ip link set eth0 up
 sleep 120 | nc -l -p 5000 | wc -c >/tmp/count &
-n=0
-until netstat -ltn | grep -q ':5000 '; do
-	n=\$((n + 1)); [ \$n -gt 100 ] && { echo "a: nc does not listen"; exit 1; }
-	sleep 0.1
-done
+lw 5000 10 || exit 1
 touch /t/a.listen
 n=0
 until [ -s /tmp/count ]; do

@@ -70,7 +70,8 @@
 # to /t/NAME.out, writes the status to /t/NAME.rc and powers off.  Inside a
 # guest script, poll host-created files with e.g.
 #   until [ -e /t/go ]; do sleep 0.1; done
-# and use `gw FILE` (a helper in the guest's PATH) to wait up to 30 s.
+# and use `gw FILE` (a helper in the guest's PATH) to wait up to 30 s; after
+# starting a server in the background, `lw PORT` waits until it listens.
 
 set -u
 set -o pipefail
@@ -306,16 +307,26 @@ while [ ! -e "$1" ]; do
 done
 EOF
 	chmod 755 "$dst/bin/gw"
-	echo 2 >"$dst/.version"
+	cat >"$dst/bin/lw" <<'EOF'
+#!/bin/sh
+# lw PORT [SECS]: wait until a TCP socket listens on PORT (default 30 s)
+n=$(( ${2:-30} * 10 ))
+until netstat -ltn | grep -q ":$1 "; do
+	n=$((n - 1)); [ $n -le 0 ] && { echo "lw: nothing listens on TCP port $1"; exit 1; }
+	sleep 0.1
+done
+EOF
+	chmod 755 "$dst/bin/lw"
+	echo 3 >"$dst/.version"
 }
 
 guestroot_build() {
 	local root=$BUILD/guestroot
-	[ -f "$root/.version" ] && [ "$(cat "$root/.version")" = 2 ] && return 0
+	[ -f "$root/.version" ] && [ "$(cat "$root/.version")" = 3 ] && return 0
 	mkdir -p "$BUILD"
 	(
 		flock 9
-		[ -f "$root/.version" ] && [ "$(cat "$root/.version")" = 2 ] && exit 0
+		[ -f "$root/.version" ] && [ "$(cat "$root/.version")" = 3 ] && exit 0
 		rm -rf "$root.new" "$root"
 		_guestroot_make "$root.new" && mv "$root.new" "$root"
 	) 9>"$BUILD/.guestroot.lock" || fail "cannot build the guest root in $root"
