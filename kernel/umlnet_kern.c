@@ -491,7 +491,9 @@ static int umlnet_create(int index, const char *spec, char *err, int errlen)
 	list_add_tail(&un->list, &umlnet_devices);
 	pr_info("Netdevice %d (%pM) : umlnet %s backend - %s%s%s\n", index,
 		dev->dev_addr, un->info.transport, spec,
-		un->info.helper_dev[0] ? ", TUN/TAP backend - host tap " : "",
+		!un->info.helper_dev[0] ? "" :
+		!strcmp(un->info.transport, "slip") ?
+		", SLIP relay - host device " : ", TUN/TAP backend - host tap ",
 		un->info.helper_dev);
 	return 0;
 }

@@ -4,14 +4,19 @@
  * shim over net/ (libumlnet), built into the kernel as UML user objects, so
  * each transport has exactly one implementation in the project.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "frame.h"
@@ -92,9 +97,10 @@ static void restore_signals_host(const sigset_t *old)
 
 extern char **environ;
 
-/* Run uml_net with @argv, its stdout on @out; wait for it.  Signals are
- * already blocked by the caller.  Return: its exit status or -errno. */
-static int helper_run(char *const *argv, int out)
+/* Run uml_net with @argv, its stdin on @in (-1: ours), its stdout on @out;
+ * wait for it.  Signals are already blocked by the caller.
+ * Return: its exit status (128 + N if killed by signal N) or -errno. */
+static int helper_run(char *const *argv, int in, int out)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
@@ -105,6 +111,8 @@ static int helper_run(char *const *argv, int out)
 	sigemptyset(&none);
 	sigfillset(&all);
 	posix_spawn_file_actions_init(&fa);
+	if (in >= 0)
+		posix_spawn_file_actions_adddup2(&fa, in, 0);
 	posix_spawn_file_actions_adddup2(&fa, out, 1);
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setsigmask(&attr, &none);
@@ -122,7 +130,7 @@ static int helper_run(char *const *argv, int out)
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
-	return status;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 static void helper_print(const char *text)
@@ -160,7 +168,7 @@ static int tuntap_helper(const char *gate, int *fdp, char *name,
 		snprintf(err, errlen, "tuntap: socketpair: %s", strerror(errno));
 		return -errno;
 	}
-	status = helper_run(argv, sv[1]);
+	status = helper_run(argv, -1, sv[1]);
 	close(sv[1]);
 	memset(buf, 0, sizeof(buf));
 	n = recvmsg(sv[0], &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
@@ -176,7 +184,7 @@ static int tuntap_helper(const char *gate, int *fdp, char *name,
 			close(sv[0]);
 		}
 		snprintf(err, errlen,
-			 "tuntap: %s %s tuntap up %s: no tap came back (status %d)",
+			 "tuntap: %s %s tuntap up %s: no tap came back (exit status %d)",
 			 UML_NET, UML_NET_VERSION, gate ? gate : "", status);
 		return -EINVAL;
 	}
@@ -187,24 +195,21 @@ static int tuntap_helper(const char *gate, int *fdp, char *name,
 	return 0;
 }
 
-void umlnet_user_helper_addr(const char *dev, int add, const char *addr,
-			     const char *mask)
+/* Run uml_net with @argv and stdin @in on a stream stdout, print the text
+ * it answers ("len + text", spec 3.3).  Return: its status or -errno. */
+static int helper_run_text(char *const *argv, int in)
 {
-	char *argv[] = { UML_NET, UML_NET_VERSION, add ? "add" : "del",
-			 (char *)dev, (char *)addr, (char *)mask, NULL };
 	static char text[HELPER_OUT_MAX];
-	sigset_t all, old;
-	int sv[2], len = 0;
+	int sv[2], len = 0, status;
 	ssize_t n;
 	size_t got = 0;
 
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &old);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-		goto out;
-	helper_run(argv, sv[1]);
+		return -errno;
+	status = helper_run(argv, in, sv[1]);
 	close(sv[1]);
-	/* "len + text" (spec 3.3); the helper has exited, so no blocking */
+	/* the helper has exited (its relay, if any, closed the socket), so
+	 * these reads do not block */
 	if (read(sv[0], &len, sizeof(len)) == (ssize_t)sizeof(len) &&
 	    len > 0 && len < (int)sizeof(text)) {
 		while (got < (size_t)len &&
@@ -214,8 +219,107 @@ void umlnet_user_helper_addr(const char *dev, int add, const char *addr,
 		helper_print(text);
 	}
 	close(sv[0]);
-out:
+	return status;
+}
+
+void umlnet_user_helper_addr(const char *dev, int add, const char *addr,
+			     const char *mask)
+{
+	char *argv[] = { UML_NET, UML_NET_VERSION, add ? "add" : "del",
+			 (char *)dev, (char *)addr, (char *)mask, NULL };
+	sigset_t all, old;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	helper_run_text(argv, -1);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/*
+ * The line of slip helper mode: a pty, raw as the stock kernel sets it
+ * (spec 5.2).  Return: the master, with the slave in *@slave and its
+ * number in *@pts, or -errno.
+ */
+static int slip_pty(int *slave, unsigned int *pts)
+{
+	struct termios tio;
+	int master, ret;
+
+	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		return -errno;
+	if (grantpt(master) || unlockpt(master) ||
+	    ioctl(master, TIOCGPTN, pts))
+		goto fail;
+	*slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*slave < 0)
+		goto fail;
+	memset(&tio, 0, sizeof(tio));
+	tio.c_cflag = CS8 | CREAD | HUPCL | CLOCAL;
+	tio.c_iflag = IGNBRK | IGNPAR;
+	tio.c_cc[VMIN] = 1;
+	tio.c_cc[VTIME] = 0;
+	cfsetospeed(&tio, B38400);
+	cfsetispeed(&tio, B38400);
+	if (!tcsetattr(*slave, TCSAFLUSH, &tio))
+		return master;
+	close(*slave);
+fail:
+	ret = -errno;
+	close(master);
+	return ret;
+}
+
+/*
+ * slip with a gateway and no line, the stock kernel's helper mode:
+ * "uml_net 4 slip up GATE" gets the slave of a fresh pty on its stdin and
+ * joins it to a host device (umlnet's uml_net: a tun, umlsl<pts number>,
+ * behind a user-space SLIP relay that holds the slave from then on); the
+ * slip transport runs on the master.  When the master closes, the relay
+ * sees the hang-up and the host device goes with it.
+ */
+static int slip_helper_open(const struct tp_spec *s, struct tp **tpp,
+			    struct umlnet_info *info, char *err, int errlen)
+{
+	static char spec[UMLNET_SPEC_MAX];
+	const char *gate = tp_spec_get(s, "gate");
+	const char *mac = tp_spec_get(s, "mac");
+	char *argv[] = { UML_NET, UML_NET_VERSION, "slip", "up",
+			 (char *)gate, NULL };
+	struct in_addr a;
+	unsigned int pts;
+	int master, slave, status, ret;
+
+	if (inet_pton(AF_INET, gate, &a) != 1 || !a.s_addr) {
+		snprintf(err, errlen, "slip: bad gateway address '%s'", gate);
+		return -EINVAL;
+	}
+	master = slip_pty(&slave, &pts);
+	if (master < 0) {
+		snprintf(err, errlen, "slip: pty: %s", strerror(-master));
+		return master;
+	}
+	status = helper_run_text(argv, slave);
+	close(slave);
+	if (status) {
+		close(master);
+		if (status < 0)
+			snprintf(err, errlen, "slip: cannot run %s: %s",
+				 UML_NET, strerror(-status));
+		else
+			snprintf(err, errlen,
+				 "slip: %s %s slip up %s failed (exit status %d)",
+				 UML_NET, UML_NET_VERSION, gate, status);
+		return status < 0 ? status : -EINVAL;
+	}
+	snprintf(info->helper_dev, sizeof(info->helper_dev), "umlsl%u", pts);
+	snprintf(spec, sizeof(spec), "slip:fd=%d,gate=%s%s%s", master, gate,
+		 mac ? ",mac=" : "", mac ? mac : "");
+	ret = tp_open(tpp, spec, err, errlen);
+	close(master);		/* the transport has its own copy */
+	if (ret)
+		info->helper_dev[0] = '\0';
+	return ret;
 }
 
 /* Helper mode: the tap from uml_net, then the tuntap transport on its fd. */
@@ -277,6 +381,9 @@ int umlnet_user_open(const char *spec, void **tpp, struct umlnet_info *info,
 	if (!strcmp(s.name, "tuntap") && !tp_spec_get(&s, "dev") &&
 	    !tp_spec_get(&s, "fd"))
 		ret = tuntap_helper_open(&s, &tp, info, err, errlen);
+	else if (!strcmp(s.name, "slip") && tp_spec_get(&s, "gate") &&
+		 !tp_spec_get(&s, "path") && !tp_spec_get(&s, "fd"))
+		ret = slip_helper_open(&s, &tp, info, err, errlen);
 	else
 		ret = tp_open(&tp, spec, err, errlen);
 	restore_signals_host(&old);

@@ -16,7 +16,7 @@ struct umlnet_info {
 	unsigned char mac[6];
 	int mac_set;		/* mac[] came from the spec */
 	char transport[16];	/* "daemon", "tuntap", ... */
-	char helper_dev[16];	/* tap made by uml_net, or "" */
+	char helper_dev[16];	/* host device uml_net made, or "" */
 };
 
 /**
@@ -55,7 +55,7 @@ int umlnet_user_send(void *tp, const void *buf, unsigned int len);
 
 /**
  * umlnet_user_helper_addr() - tell uml_net that a guest address was added
- * (@add) or removed on the tap it made, @dev: it routes it on the host.
+ * (@add) or removed on the device it made, @dev: it routes it on the host.
  * @addr, @mask: dotted quads.  Its output goes to the kernel log.
  */
 void umlnet_user_helper_addr(const char *dev, int add, const char *addr,
