@@ -28,11 +28,8 @@ GUEST_KERNEL=$T/kernel
 ln -s "$UML_SLIRP" "$T/uml-slirp"
 
 head -c 300000 /dev/urandom >"$T/www/data.bin"
-port() { shuf -i 20000-60000 -n 1; }
-WEB=$(port)
-FWD=$(port)
-bg web "${AS_USER[@]}" busybox httpd -f -p "127.0.0.1:$WEB" -h "$T/www"
-busywait 10 eval "ss -ltn | grep -q ':$WEB '" || fail "host web server did not start: $(cat "$T/web.log")"
+FWD=$(rand_port)
+web_start 127.0.0.1
 
 guest_script g <<EOF2
 ifconfig eth0 10.0.2.15 up || exit 1
@@ -83,22 +80,11 @@ grep -q h-ok "$T/h.out" || fail "guest h: $(tail -3 "$T/h.out")"
 grep -q "'slirp'" "$T/h.console" || fail "the kernel did not run 'slirp': $(grep -A2 SLIRP "$T/h.console")"
 
 # uml_slirp --bess: one UML vector client
-cat >"$T/dhcp.script" <<'EOF2'
-#!/bin/sh
-case "$1" in
-deconfig) ip addr flush dev "$interface"; ip link set "$interface" up ;;
-bound|renew)
-	ip addr add "$ip/$mask" dev "$interface"
-	for r in $router; do ip route add default via "$r" dev "$interface"; break; done ;;
-esac
-exit 0
-EOF2
-chmod 755 "$T/dhcp.script"
 bg bess "${AS_USER[@]}" "$UML_SLIRP" --bess "$T/bess.sock" -v
 busywait 10 test -S "$T/bess.sock" || fail "uml_slirp --bess did not listen: $(cat "$T/bess.log")"
 guest_script v <<EOF2
 ip link set vec0 up
-udhcpc -i vec0 -s /t/dhcp.script -q -n -t 10 -T 1 || { echo "v: no DHCP lease"; exit 1; }
+udhcpc -i vec0 -q -n -t 10 -T 1 || { echo "v: no DHCP lease"; exit 1; }
 wget -q -O /tmp/data.bin http://10.0.2.2:$WEB/data.bin || { echo "v: wget failed"; exit 1; }
 cmp /tmp/data.bin /t/www/data.bin || { echo "v: file differs"; exit 1; }
 echo v-ok

@@ -24,11 +24,8 @@ GUEST_KERNEL=$T/kernel
 UML_SWITCH=$T/switch
 
 head -c 500000 /dev/urandom >"$T/www/data.bin"
-port() { shuf -i 20000-60000 -n 1; }
-WEB=$(port)
-FWD=$(port)
-bg web "${AS_USER[@]}" busybox httpd -f -p "127.0.0.1:$WEB" -h "$T/www"
-busywait 10 eval "ss -ltn | grep -q ':$WEB '" || fail "host web server did not start: $(cat "$T/web.log")"
+FWD=$(rand_port)
+web_start 127.0.0.1
 
 switch_start sw -unix "$T/sw.ctl" --port "slirp:helper=$UML_SLIRP,fwd=tcp:127.0.0.1:$FWD:80"
 busywait 10 eval "ss -ltn | grep -q '127.0.0.1:$FWD '" ||
@@ -38,29 +35,15 @@ helper=$(pgrep -P "$(bg_pid sw)" -f uml_slirp | head -1)
 [ -n "$helper" ] && [ "$(stat -c %U "/proc/$helper")" = "$USER_" ] ||
 	fail "no uml_slirp child of the switch running as $USER_"
 
-cat >"$T/dhcp.script" <<'EOF2'
-#!/bin/sh
-# udhcpc's hook: configure the lease
-case "$1" in
-deconfig) ip addr flush dev "$interface"; ip link set "$interface" up ;;
-bound|renew)
-	ip addr flush dev "$interface"
-	ip addr add "$ip/$mask" dev "$interface"
-	for r in $router; do ip route add default via "$r" dev "$interface"; break; done
-	echo "$ip $router $dns" >/tmp/lease ;;
-esac
-exit 0
-EOF2
-chmod 755 "$T/dhcp.script"
-
 guest_script g <<EOF2
 ip link set eth0 up
-udhcpc -i eth0 -s /t/dhcp.script -q -n -t 10 -T 1 || { echo "g: no DHCP lease"; exit 1; }
+udhcpc -i eth0 -q -n -t 10 -T 1 || { echo "g: no DHCP lease"; exit 1; }
 echo "lease: \$(cat /tmp/lease)"
 set -- \$(cat /tmp/lease)
 [ "\$1" = 10.0.2.15 ] || { echo "g: leased \$1, expected 10.0.2.15"; exit 1; }
-[ "\$2" = 10.0.2.2 ] || { echo "g: router \$2, expected 10.0.2.2"; exit 1; }
-[ "\$3" = 10.0.2.3 ] || { echo "g: dns \$3, expected 10.0.2.3"; exit 1; }
+[ "\$2" = 24 ] || { echo "g: mask /\$2, expected /24"; exit 1; }
+[ "\$3" = 10.0.2.2 ] || { echo "g: router \$3, expected 10.0.2.2"; exit 1; }
+[ "\$4" = 10.0.2.3 ] || { echo "g: dns \$4, expected 10.0.2.3"; exit 1; }
 wget -q -O /tmp/data.bin http://10.0.2.2:$WEB/data.bin || { echo "g: wget failed"; exit 1; }
 cmp /tmp/data.bin /t/www/data.bin || { echo "g: file differs"; exit 1; }
 echo fetched-ok
@@ -94,7 +77,7 @@ switch_start hub -unix "$T/hub.ctl" -hub --port "slirp:helper=$UML_SLIRP,args=-v
 head -c 300000 /dev/urandom >"$T/www/peer.bin"
 guest_script a <<EOF2
 ip link set eth0 up
-udhcpc -i eth0 -s /t/dhcp.script -q -n -t 10 -T 1 || { echo "a: no DHCP lease"; exit 1; }
+udhcpc -i eth0 -q -n -t 10 -T 1 || { echo "a: no DHCP lease"; exit 1; }
 gw /t/b.listening 60 || exit 1
 nc 10.0.2.30 5000 </t/www/peer.bin || { echo "a: send to b failed"; exit 1; }
 wget -q -O /tmp/data.bin http://10.0.2.2:$WEB/data.bin || { echo "a: wget failed"; exit 1; }

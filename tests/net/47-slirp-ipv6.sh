@@ -26,13 +26,10 @@ GUEST_KERNEL=$T/kernel
 UML_SWITCH=$T/switch
 
 head -c 200000 /dev/urandom >"$T/www/data.bin"
-port() { shuf -i 20000-60000 -n 1; }
-WEB=$(port)
-FWD=$(port)
+FWD=$(rand_port)
 MAC=fe:fd:00:00:00:47
 GADDR=fd00::5:fcfd:ff:fe00:47	# canonical form, as ip prints it
-bg web "${AS_USER[@]}" busybox httpd -f -p "[::1]:$WEB" -h "$T/www"
-busywait 10 eval "ss -ltn | grep -q '\[::1\]:$WEB '" || fail "host web server on [::1] did not start: $(cat "$T/web.log")"
+web_start "[::1]"
 
 switch_start sw -unix "$T/sw.ctl" --port "slirp:helper=$UML_SLIRP,ipv6=fd00:0:0:5::/64,fwd=tcp:[::1]:$FWD:[$GADDR]:80"
 busywait 10 eval "ss -ltn | grep -q '\[::1\]:$FWD '" ||

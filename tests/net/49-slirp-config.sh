@@ -55,28 +55,13 @@ bg dns python3 "$T/dns.py"
 busywait 10 grep -qs ready "$T/dns.log" || fail "test DNS server did not start: $(cat "$T/dns.log")"
 
 head -c 100000 /dev/urandom >"$T/www/data.bin"
-WEB=$(shuf -i 20000-60000 -n 1)
-bg web "${AS_USER[@]}" busybox httpd -f -p "127.0.0.1:$WEB" -h "$T/www"
-busywait 10 eval "ss -ltn | grep -q ':$WEB '" || fail "host web server did not start"
+web_start 127.0.0.1
 
 switch_start sw -unix "$T/sw.ctl" --port "slirp:helper=$UML_SLIRP,net=192.168.77.0/24,host=192.168.77.1,dns=192.168.77.53,dhcp=192.168.77.100,ipv6=off"
 
-cat >"$T/dhcp.script" <<'EOF2'
-#!/bin/sh
-case "$1" in
-deconfig) ip addr flush dev "$interface"; ip link set "$interface" up ;;
-bound|renew)
-	ip addr add "$ip/$mask" dev "$interface"
-	for r in $router; do ip route add default via "$r" dev "$interface"; break; done
-	echo "$ip $mask $router $dns" >/tmp/lease ;;
-esac
-exit 0
-EOF2
-chmod 755 "$T/dhcp.script"
-
 guest_script g <<EOF2
 ip link set eth0 up
-udhcpc -i eth0 -s /t/dhcp.script -q -n -t 10 -T 1 || { echo "g: no DHCP lease"; exit 1; }
+udhcpc -i eth0 -q -n -t 10 -T 1 || { echo "g: no DHCP lease"; exit 1; }
 echo "lease: \$(cat /tmp/lease)"
 [ "\$(cat /tmp/lease)" = "192.168.77.100 24 192.168.77.1 192.168.77.53" ] || { echo "g: lease not as configured"; exit 1; }
 nslookup umlnet.test 192.168.77.53 >/tmp/ns 2>&1; cat /tmp/ns

@@ -18,27 +18,11 @@ chown -R "$USER_" "$T"
 as_user_script "$T/kernel" "$OUR_KERNEL"
 
 head -c 500000 /dev/urandom >"$T/www/data.bin"
-WEB=$(shuf -i 20000-60000 -n 1)
-bg web "${AS_USER[@]}" busybox httpd -f -p "127.0.0.1:$WEB" -h "$T/www"
-busywait 10 eval "ss -ltn | grep -q ':$WEB '" || fail "host web server did not start: $(cat "$T/web.log")"
-
-cat >"$T/dhcp.script" <<'EOF2'
-#!/bin/sh
-case "$1" in
-deconfig) ip addr flush dev "$interface"; ip link set "$interface" up ;;
-bound|renew)
-	ip addr flush dev "$interface"
-	ip addr add "$ip/$mask" dev "$interface"
-	for r in $router; do ip route add default via "$r" dev "$interface"; break; done
-	echo "$ip $router" >/tmp/lease ;;
-esac
-exit 0
-EOF2
-chmod 755 "$T/dhcp.script"
+web_start 127.0.0.1
 
 guest_script g <<EOF2
 ip link set eth0 up
-udhcpc -i eth0 -s /t/dhcp.script -q -n -t 10 -T 1 || { echo "g: no DHCP lease"; exit 1; }
+udhcpc -i eth0 -q -n -t 10 -T 1 || { echo "g: no DHCP lease"; exit 1; }
 echo "lease: \$(cat /tmp/lease)"
 wget -q -O /tmp/data.bin http://10.0.2.2:$WEB/data.bin || { echo "g: wget failed"; exit 1; }
 cmp /tmp/data.bin /t/www/data.bin || { echo "g: file differs"; exit 1; }

@@ -44,6 +44,9 @@
 #   test_user [NAME]        unprivileged user (made if missing, deleted at
 #                           exit if made); sets TEST_USER and AS_USER
 #   as_user_script FILE PROG  executable FILE running PROG as that user
+#   rand_port               a random port number (20000-60000)
+#   web_start ADDR          busybox httpd as the test user on ADDR:$WEB
+#                           serving $T/www (sets WEB)
 #   netns_add NAME          ip netns add NAME (lo up); deleted at exit
 #   nsx NAME CMD...         ip netns exec NAME CMD...
 #   link_track NAME [NS]    remember a link to delete at exit
@@ -72,6 +75,8 @@
 #   until [ -e /t/go ]; do sleep 0.1; done
 # and use `gw FILE` (a helper in the guest's PATH) to wait up to 30 s; after
 # starting a server in the background, `lw PORT` waits until it listens.
+# `udhcpc -i IF -q -n` configures a lease and writes "IP MASKBITS ROUTER
+# DNS..." to /tmp/lease.
 
 set -u
 set -o pipefail
@@ -264,6 +269,18 @@ switch_stats() {
 		/stats: / { if (c == n) print }' "$T/$name.log"
 }
 
+# rand_port: a random port number for a test server (20000-60000)
+rand_port() { shuf -i 20000-60000 -n 1; }
+
+# web_start ADDR: busybox httpd as the test user (test_user first) serving
+# $T/www on ADDR (127.0.0.1 or [::1]) and a random port; sets WEB.
+web_start() {
+	WEB=$(rand_port)
+	bg web "${AS_USER[@]}" busybox httpd -f -p "$1:$WEB" -h "$T/www"
+	busywait 10 eval "ss -ltn | grep -qF '$1:$WEB '" ||
+		fail "host web server on $1:$WEB did not start: $(cat "$T/web.log")"
+}
+
 # ---- guests ----------------------------------------------------------------
 
 _guestroot_make() {
@@ -317,16 +334,31 @@ until netstat -ltn | grep -q ":$1 "; do
 done
 EOF
 	chmod 755 "$dst/bin/lw"
-	echo 3 >"$dst/.version"
+	# udhcpc's default hook: configure the lease, record it in /tmp/lease
+	mkdir -p "$dst/etc/udhcpc"
+	cat >"$dst/etc/udhcpc/default.script" <<'EOF'
+#!/bin/sh
+case "$1" in
+deconfig) ip addr flush dev "$interface"; ip link set "$interface" up ;;
+bound|renew)
+	ip addr flush dev "$interface"
+	ip addr add "$ip/$mask" dev "$interface"
+	for r in $router; do ip route add default via "$r" dev "$interface"; break; done
+	echo "$ip $mask $router $dns" >/tmp/lease ;;
+esac
+exit 0
+EOF
+	chmod 755 "$dst/etc/udhcpc/default.script"
+	echo 4 >"$dst/.version"
 }
 
 guestroot_build() {
 	local root=$BUILD/guestroot
-	[ -f "$root/.version" ] && [ "$(cat "$root/.version")" = 3 ] && return 0
+	[ -f "$root/.version" ] && [ "$(cat "$root/.version")" = 4 ] && return 0
 	mkdir -p "$BUILD"
 	(
 		flock 9
-		[ -f "$root/.version" ] && [ "$(cat "$root/.version")" = 3 ] && exit 0
+		[ -f "$root/.version" ] && [ "$(cat "$root/.version")" = 4 ] && exit 0
 		rm -rf "$root.new" "$root"
 		_guestroot_make "$root.new" && mv "$root.new" "$root"
 	) 9>"$BUILD/.guestroot.lock" || fail "cannot build the guest root in $root"
