@@ -204,22 +204,39 @@ static void iov_init(struct iovec *iov, struct buf *b, unsigned int slot)
 	iov[1].iov_len = sizeof(rx_spill[slot]);
 }
 
-/* A transport fills small buffers only; longer frames are counted drops. */
+/*
+ * A transport takes one buffer per frame, so it receives into a staging
+ * slot that holds any frame; the frame is then laid out as the socket
+ * reads lay it (the first POOL_SMALL_SIZE bytes in the small buffer, the
+ * rest in the slot's spill area) for port_take().  One copy of each frame
+ * buys jumbo frames on every transport.
+ */
+static uint8_t tp_stage[SW_BATCH][FRAME_MAX];
+
 static int port_recv_tp(struct port *p, struct buf **b, unsigned int n,
 			size_t *len)
 {
 	struct tp_frame f[SW_BATCH];
 	unsigned int i;
+	size_t head;
 	int ret;
 
 	for (i = 0; i < n; i++) {
-		f[i].buf = b[i]->data;
-		f[i].cap = POOL_SMALL_SIZE;
+		f[i].buf = tp_stage[i];
+		f[i].cap = sizeof(tp_stage[i]);
 		f[i].len = 0;
 	}
 	ret = tp_recv(p->tp, f, n);
-	for (i = 0; ret > 0 && i < (unsigned int)ret; i++)
-		len[i] = f[i].len > f[i].cap ? SIZE_MAX : f[i].len;
+	for (i = 0; ret > 0 && i < (unsigned int)ret; i++) {
+		if (f[i].len > f[i].cap) {
+			len[i] = SIZE_MAX;	/* dropped by port_take */
+			continue;
+		}
+		len[i] = f[i].len;
+		head = len[i] < POOL_SMALL_SIZE ? len[i] : POOL_SMALL_SIZE;
+		memcpy(b[i]->data, tp_stage[i], head);
+		memcpy(rx_spill[i], tp_stage[i] + head, len[i] - head);
+	}
 	return ret;
 }
 
