@@ -13,7 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/unet-lib.sh"
 
-need socat
+need socat logger
 TU=umlnet-hlp TU2=umlnet-hlp2
 unet_user "$TU"
 unet_user "$TU2"
@@ -43,7 +43,10 @@ for i in $(seq 100); do [ -S /dev/log ] && break; sleep 0.02; done
 setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups \
 	env -i $UENV "$T/bin/uml_net" "$@"
 rc=$?
-sleep 0.1	# let socat take the last datagram
+# datagrams are read in order: once this marker is written, so is the rest
+mark="umlnet-test marker $$.$RANDOM"
+logger -u /dev/log -- "$mark" 2>/dev/null
+for i in $(seq 250); do grep -qF "$mark" "$T/syslog.txt" 2>/dev/null && break; sleep 0.02; done
 kill "$sp"; wait "$sp" 2>/dev/null
 exit $rc
 EOF2
