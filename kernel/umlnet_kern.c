@@ -9,10 +9,10 @@
  * (boot or mconsole "config") to removal, so a bad spec or an unreachable
  * peer is reported at once and no device appears.  While the interface is
  * up, the transport's fd has a read IRQ, which schedules NAPI (the poll
- * drains in batches), and a write IRQ.  Transmit never drops for lack of
- * room: when the transport would block, the frame is kept, the queue is
- * stopped, and the write IRQ (or, for transports that send on another fd,
- * a one-tick timer) retries it and wakes the queue.  A transport whose fd
+ * drains in batches), and the fd it sends on (its wfd) a write IRQ.
+ * Transmit never drops for lack of room: when the transport would block,
+ * the frame is kept, the queue is stopped, and the write IRQ (with a
+ * one-tick timer as a backstop) retries it and wakes the queue.  A transport whose fd
  * cannot raise SIGIO (an epoll set, as slip's) is polled every tick instead.
  */
 #include <linux/etherdevice.h>
@@ -46,7 +46,8 @@ struct umlnet {
 	struct net_device *dev;
 	struct napi_struct napi;
 	void *tp;
-	int fd;
+	int fd;			/* the transport's input fd */
+	int wfd;		/* writable when a blocked send can go on */
 	int index;
 	int rx_irq;		/* -1 while down */
 	int tx_irq;
@@ -323,7 +324,7 @@ static int umlnet_open(struct net_device *dev)
 	if (irq < 0)
 		goto fail;
 	un->rx_irq = irq;
-	irq = um_request_irq(UM_IRQ_ALLOC, un->fd, IRQ_WRITE, umlnet_tx_irq,
+	irq = um_request_irq(UM_IRQ_ALLOC, un->wfd, IRQ_WRITE, umlnet_tx_irq,
 			     IRQF_SHARED, dev->name, dev);
 	if (irq < 0)
 		goto fail;
@@ -470,6 +471,7 @@ static int umlnet_create(int index, const char *spec, char *err, int errlen)
 		return ret;
 	}
 	un->fd = umlnet_user_fd(un->tp);
+	un->wfd = umlnet_user_wfd(un->tp);
 	un->poll = !umlnet_user_fd_signals(un->fd);
 	umlnet_set_mac(un);
 

@@ -398,6 +398,11 @@ int umlnet_user_fd(void *tp)
 	return ((struct tp *)tp)->fd;
 }
 
+int umlnet_user_wfd(void *tp)
+{
+	return ((struct tp *)tp)->wfd;
+}
+
 int umlnet_user_fd_signals(int fd)
 {
 	char path[32], link[64];

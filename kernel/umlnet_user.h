@@ -29,8 +29,12 @@ struct umlnet_info {
 int umlnet_user_open(const char *spec, void **tpp, struct umlnet_info *info,
 		     char *err, int errlen);
 
-/** umlnet_user_fd() - the fd to take read and write IRQs on. */
+/** umlnet_user_fd() - the fd to take read IRQs on. */
 int umlnet_user_fd(void *tp);
+
+/** umlnet_user_wfd() - the fd to take write IRQs on (after a send would
+ * block): umlnet_user_fd()'s unless the transport sends on another. */
+int umlnet_user_wfd(void *tp);
 
 /**
  * umlnet_user_fd_signals() - whether @fd can raise SIGIO.  An epoll fd

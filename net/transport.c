@@ -174,12 +174,14 @@ int tp_open(struct tp **tpp, const char *spec, char *err, size_t errlen)
 		return -ENOMEM;
 	}
 	tp->ops = ops;
-	tp->fd = -1;
+	tp->fd = tp->wfd = -1;
 	ret = ops->open(tp, &s, err, errlen);
 	if (ret) {
 		free(tp);
 		return ret;
 	}
+	if (tp->wfd < 0)
+		tp->wfd = tp->fd;
 	*tpp = tp;
 	return 0;
 }

@@ -59,6 +59,9 @@ struct tp_ops {
 struct tp {
 	const struct tp_ops *ops;
 	int fd;		/* poll this for input; -1 when closed */
+	int wfd;	/* after a send would block, this polls writable once
+			 * it can go on: fd unless the transport sends on
+			 * another fd (set by open; tp_open fills in fd) */
 };
 
 /**

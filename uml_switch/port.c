@@ -480,6 +480,13 @@ static int port_send(struct sw *sw, struct port *p)
 	return ret < 0 ? -errno : ret;
 }
 
+/* Whether a would-block on @p is retried on the tick, not on EPOLLOUT. */
+static int port_out_on_tick(const struct port *p)
+{
+	return p->kind == PORT_V0 ||
+	       (p->kind == PORT_TP && p->tp->wfd != p->tp->fd);
+}
+
 void port_flush(struct sw *sw, int idx)
 {
 	struct port *p = &sw->ports[idx];
@@ -490,10 +497,10 @@ void port_flush(struct sw *sw, int idx)
 	while (p->qlen) {
 		sent = port_send(sw, p);
 		if (sent == -EAGAIN || sent == 0) {
-			/* A transport may poll one fd and send on another
-			 * (mcast), so its would-block is retried on the tick,
-			 * like the shared v0 socket's. */
-			p->want_out = p->kind != PORT_V0 && p->kind != PORT_TP;
+			/* Wait for EPOLLOUT on the port's fd; the shared v0
+			 * socket and a transport sending on another fd than
+			 * the one we poll (mcast) are retried on the tick. */
+			p->want_out = !port_out_on_tick(p);
 			break;
 		}
 		if (sent < 0) {
@@ -556,8 +563,7 @@ void port_tick(struct sw *sw)
 			sw->nstarved--;
 			sw->woken[sw->nwoken++] = idx;
 		}
-		if ((p->kind == PORT_V0 || p->kind == PORT_TP) && p->qlen &&
-		    !p->dirty) {
+		if (port_out_on_tick(p) && p->qlen && !p->dirty) {
 			p->dirty = 1;
 			sw->dirty[sw->ndirty++] = idx;
 		}

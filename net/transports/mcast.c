@@ -17,8 +17,7 @@
  * (address, port) is ours alone, and datagrams from it are dropped on
  * receive.  Peers never look at the source, so this stays compatible.
  * A full send buffer on that socket reads as "would block" although tp.fd
- * (the receiving socket) polls writable: a caller waiting for POLLOUT just
- * retries until the kernel has drained it, which takes microseconds.
+ * (the receiving socket) polls writable, so tp.wfd names the sending one.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -212,6 +211,7 @@ static int mcast_sockets(struct tp_mcast *m, int two, const char *what,
 	}
 	if (!two)
 		m->tx = m->tp.fd;
+	m->tp.wfd = m->tx;
 	return 0;
 }
 
@@ -223,7 +223,7 @@ static void mcast_close(struct tp *tp)
 		close(m->tx);
 	if (tp->fd >= 0)
 		close(tp->fd);	/* leaves the group */
-	tp->fd = m->tx = -1;
+	tp->fd = tp->wfd = m->tx = -1;
 }
 
 static int mcast_group_opts(struct tp_mcast *m, const struct tp_spec *s,

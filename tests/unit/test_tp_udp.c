@@ -74,6 +74,7 @@ static void test_ucast(void)
 	CHECK(a && b);
 	if (!a || !b)
 		goto out;
+	CHECK(a->wfd == a->fd);		/* one socket both ways */
 	send_n(a, 3, 60, 0x10);
 	frames(f, sizeof(bufs[0]));
 	n = recv_wait(b, f, 1000);
@@ -101,6 +102,8 @@ static void test_mcast(void)
 	CHECK(a && b);
 	if (!a || !b)
 		goto out;
+	/* sends go out of a second socket: a would-block waits on that one */
+	CHECK(a->wfd >= 0 && a->wfd != a->fd);
 	send_n(a, 4, 42, 0x30);
 	frames(f, sizeof(bufs[0]));
 	n = recv_wait(b, f, 1000);
