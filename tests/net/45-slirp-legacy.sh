@@ -12,16 +12,7 @@
 # --target-type=bess does, and exits when the guest leaves.
 . "$(dirname "$0")/lib.sh"
 
-UML_SLIRP=${UML_SLIRP:-$BUILD/uml_slirp}
-[ -x "$UML_SLIRP" ] || fail "$UML_SLIRP not built (run make)"
-need busybox setpriv cmp
-test_user
-USER_=$TEST_USER
-
-# the test dir belongs to the user: guests write their output there
-mkdir -p "$T/uml" "$T/www"
-chown -R "$USER_" "$T"
-as_user_script "$T/kernel" "$GUEST_KERNEL"
+slirp_setup "$GUEST_KERNEL"
 GUEST_KERNEL=$T/kernel
 
 # the kernel turns every '_' of the helper's path into ' ' (spec 6.1)
@@ -95,4 +86,4 @@ grep -q v-ok "$T/v.out" || fail "guest v: $(tail -3 "$T/v.out")"
 busywait 10 eval "! alive bess" || fail "uml_slirp --bess still running after its client left"
 stop bess || fail "uml_slirp --bess exit status $?: $(tail -3 "$T/bess.log")"
 [ -e "$T/bess.sock" ] && fail "uml_slirp --bess left its socket behind"
-log "ok: legacy slirp guest fetched 300000 bytes from the host; redir reached the guest; eth0=slirp with uml_slirp as 'slirp' in PATH; uml_slirp --bess served a vec0 guest (as $USER_)"
+log "ok: legacy slirp guest fetched 300000 bytes from the host; redir reached the guest; eth0=slirp with uml_slirp as 'slirp' in PATH; uml_slirp --bess served a vec0 guest (as $TEST_USER)"

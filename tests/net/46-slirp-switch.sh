@@ -10,15 +10,7 @@
 # other stations alone.  Switches and guests run as an unprivileged user.
 . "$(dirname "$0")/lib.sh"
 
-UML_SLIRP=${UML_SLIRP:-$BUILD/uml_slirp}
-[ -x "$UML_SLIRP" ] || fail "$UML_SLIRP not built (run make)"
-need busybox setpriv cmp
-test_user
-USER_=$TEST_USER
-
-mkdir -p "$T/uml" "$T/www"
-chown -R "$USER_" "$T"
-as_user_script "$T/kernel" "$GUEST_KERNEL"
+slirp_setup "$GUEST_KERNEL"
 as_user_script "$T/switch" "$UML_SWITCH"
 GUEST_KERNEL=$T/kernel
 UML_SWITCH=$T/switch
@@ -32,8 +24,8 @@ busywait 10 eval "ss -ltn | grep -q '127.0.0.1:$FWD '" ||
 	fail "the slirp port's forward of $FWD is not listening: $(tail -5 "$T/sw.log")"
 # the wrapper execs setpriv, which execs the switch: one pid throughout
 helper=$(pgrep -P "$(bg_pid sw)" -f uml_slirp | head -1)
-[ -n "$helper" ] && [ "$(stat -c %U "/proc/$helper")" = "$USER_" ] ||
-	fail "no uml_slirp child of the switch running as $USER_"
+[ -n "$helper" ] && [ "$(stat -c %U "/proc/$helper")" = "$TEST_USER" ] ||
+	fail "no uml_slirp child of the switch running as $TEST_USER"
 
 guest_script g <<EOF2
 ip link set eth0 up
@@ -107,4 +99,4 @@ guest_ok b 90
 guest_ok a 60
 grep -q a-ok "$T/a.out" && grep -q b-ok "$T/b.out" || fail "hub guests: $(tail -2 "$T/a.out" "$T/b.out")"
 alive hub || fail "hub died"
-log "ok: DHCP lease $lease, 500000-byte fetch and host forward through the switch's slirp port; on a hub, guest-to-guest TCP and NAT side by side (as $USER_)"
+log "ok: DHCP lease $lease, 500000-byte fetch and host forward through the switch's slirp port; on a hub, guest-to-guest TCP and NAT side by side (as $TEST_USER)"

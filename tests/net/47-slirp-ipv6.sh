@@ -9,18 +9,10 @@
 # address (EUI-64 of its fixed MAC).
 . "$(dirname "$0")/lib.sh"
 
-UML_SLIRP=${UML_SLIRP:-$BUILD/uml_slirp}
 MODDIR=/usr/lib/uml/modules/$($GUEST_KERNEL --version 2>/dev/null | head -1 | grep -o '[0-9][0-9.]*[0-9]' | head -1)
-[ -x "$UML_SLIRP" ] || fail "$UML_SLIRP not built (run make)"
 [ -f "$MODDIR/kernel/net/ipv6/ipv6.ko" ] || MODDIR=$(ls -d /usr/lib/uml/modules/* | head -1)
 [ -f "$MODDIR/kernel/net/ipv6/ipv6.ko" ] || fail "no ipv6.ko for the guest kernel under /usr/lib/uml/modules"
-need busybox setpriv cmp
-test_user
-USER_=$TEST_USER
-
-mkdir -p "$T/uml" "$T/www"
-chown -R "$USER_" "$T"
-as_user_script "$T/kernel" "$GUEST_KERNEL"
+slirp_setup "$GUEST_KERNEL"
 as_user_script "$T/switch" "$UML_SWITCH"
 GUEST_KERNEL=$T/kernel
 UML_SWITCH=$T/switch

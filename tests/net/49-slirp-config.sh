@@ -14,16 +14,9 @@
 #    with uml_slirp --fd driven like the transport does).
 . "$(dirname "$0")/lib.sh"
 
-UML_SLIRP=${UML_SLIRP:-$BUILD/uml_slirp}
-[ -x "$UML_SLIRP" ] || fail "$UML_SLIRP not built (run make)"
-need busybox setpriv unshare python3 cmp
-test_user
-USER_=$TEST_USER
-
-mkdir -p "$T/uml" "$T/www"
-chown -R "$USER_" "$T"
+need unshare python3
+slirp_setup "$GUEST_KERNEL"
 echo "nameserver 127.0.0.77" >"$T/resolv.conf"
-as_user_script "$T/kernel" "$GUEST_KERNEL"
 # the switch (and so its uml_slirp) sees the test's resolv.conf only
 cat >"$T/switch" <<EOK
 #!/bin/sh

@@ -7,15 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kernel-lib.sh"
 
-UML_SLIRP=${UML_SLIRP:-$BUILD/uml_slirp}
-[ -x "$UML_SLIRP" ] || fail "$UML_SLIRP not built (run make)"
-need busybox setpriv cmp
-test_user
-USER_=$TEST_USER
-
-mkdir -p "$T/uml" "$T/www"
-chown -R "$USER_" "$T"
-as_user_script "$T/kernel" "$OUR_KERNEL"
+slirp_setup "$OUR_KERNEL"
 
 head -c 500000 /dev/urandom >"$T/www/data.bin"
 web_start 127.0.0.1
@@ -32,4 +24,4 @@ GUEST_KERNEL=$T/kernel guest_start g eth0=slirp,fe:fd:0a:42:00:0f,"$UML_SLIRP"
 guest_ok g 90
 grep -q fetched-ok "$T/g.out" || fail "no fetch: $(cat "$T/g.out")"
 console_has g 'Netdevice 0 \(fe:fd:0a:42:00:0f\)' || fail "no Netdevice line with the given MAC"
-log "ok: slirp as $USER_: $(grep lease: "$T/g.out"), 500000-byte fetch from the host"
+log "ok: slirp as $TEST_USER: $(grep lease: "$T/g.out"), 500000-byte fetch from the host"

@@ -44,6 +44,8 @@
 #   test_user [NAME]        unprivileged user (made if missing, deleted at
 #                           exit if made); sets TEST_USER and AS_USER
 #   as_user_script FILE PROG  executable FILE running PROG as that user
+#   slirp_setup KERNEL      UML_SLIRP, test user owning $T ($T/uml, $T/www),
+#                           $T/kernel running KERNEL as the user
 #   rand_port               a random port number (20000-60000)
 #   web_start ADDR          busybox httpd as the test user on ADDR:$WEB
 #                           serving $T/www (sets WEB)
@@ -267,6 +269,19 @@ switch_stats() {
 	# the lines of the newest block: everything after the previous summary
 	awk -v n="$before" '/stats: ports=/ { c++; if (c == n + 1) { print; exit }; next }
 		/stats: / { if (c == n) print }' "$T/$name.log"
+}
+
+# slirp_setup KERNEL: the common start of the slirp tests: UML_SLIRP
+# (built), a test user that owns $T (with $T/uml and $T/www, where its
+# guests and servers write) and $T/kernel, which runs KERNEL as that user.
+slirp_setup() {
+	UML_SLIRP=${UML_SLIRP:-$BUILD/uml_slirp}
+	[ -x "$UML_SLIRP" ] || fail "$UML_SLIRP not built (run make)"
+	need busybox setpriv cmp
+	test_user
+	mkdir -p "$T/uml" "$T/www"
+	chown -R "$TEST_USER" "$T"
+	as_user_script "$T/kernel" "$1"
 }
 
 # rand_port: a random port number for a test server (20000-60000)
