@@ -32,58 +32,13 @@ bad "slip:path=/dev/null,speed=9600" "speed"
 bad "slip:fd=12x" "12x"
 log "ok: bad slip specs refused with the culprit named"
 
-cat >"$T/slh" <<EOF2
-#!/bin/sh
-# fd 0 = fd 1 = the guest's SLIP stream socket
-exec socat FD:0 PTY,link=$T/pty,rawer 2>>$T/slh.log
-EOF2
-chmod 755 "$T/slh"
-head -c 65536 /dev/urandom >"$T/data"
-
-guest_script a <<'EOF2'
-ip addr add 10.0.4.1/24 dev eth0
-ip link set eth0 up
-touch /t/a.up
-gw /t/b.up 60 || exit 1
-ping -c 3 -w 20 -p c0 10.0.4.2 || { echo "a: no reply from 10.0.4.2"; exit 1; }
-# stdin kept open: at EOF busybox nc would close its side, and the sender's
-# nc quits on that FIN before it has sent everything
-sleep 120 | nc -l -p 5000 >/t/recv &
-lw 5000 10 || exit 1
-touch /t/a.listen
-gw /t/done 90
-EOF2
-guest_script b <<'EOF2'
-ip addr add 10.0.4.2/24 dev eth0
-ip link set eth0 up
-touch /t/b.up
-ping -c 3 -w 20 -p db 10.0.4.1 || { echo "b: no reply from 10.0.4.1"; exit 1; }
-gw /t/a.listen 60 || exit 1
-nc 10.0.4.1 5000 </t/data &
-gw /t/done 90
-EOF2
-GUEST_NS=$NS guest_start a eth0=slirp,,"$T/slh"
-busywait 60 eval "[ -e '$T/pty' ] || [ -e '$T/a.rc' ]" && [ -e "$T/pty" ] ||
-	{ guest_ok a 5; fail "guest A's SLIP helper made no pty: $(cat "$T/slh.log" 2>/dev/null)"; }
-
+GUEST_NS=$NS slip_line_start 10.0.4
 bg sw ip netns exec "$NS" "$UML_SWITCH" -unix "$T/sw.ctl" \
 	--port "slip:path=$T/pty,gate=10.0.4.1"
 busywait 10 test -S "$T/sw.ctl" || fail "switch did not start: $(tail -5 "$T/sw.log")"
 GUEST_NS=$NS guest_start b eth0=daemon,fe:fd:0a:00:04:02,unix,"$T/sw.ctl"
 
-if ! busywait 90 eval "cmp -s '$T/data' '$T/recv' || [ -e '$T/a.rc' ] || [ -e '$T/b.rc' ]" ||
-   ! cmp -s "$T/data" "$T/recv"; then
-	touch "$T/done"
-	guest_ok a 10
-	guest_ok b 10
-	fail "the 64 KiB file did not cross the slip port intact ($(stat -c %s "$T/recv" 2>/dev/null) bytes)"
-fi
-touch "$T/done"
-guest_ok a 30
-guest_ok b 30
-for n in a b; do
-	grep -q '3 packets received' "$T/$n.out" || fail "guest $n: $(grep packets "$T/$n.out")"
-done
+slip_line_check
 alive sw || fail "switch died: $(tail -5 "$T/sw.log")"
 # guest A is gone, so is its helper and the pty master: the slip port is
 # reported and closed, the switch serves on

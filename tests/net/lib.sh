@@ -44,6 +44,9 @@
 #   test_user [NAME]        unprivileged user (made if missing, deleted at
 #                           exit if made); sets TEST_USER and AS_USER
 #   as_user_script FILE PROG  executable FILE running PROG as that user
+#   slip_line_start NET     stock guest a (NET.1) on a SLIP line at $T/pty;
+#                           guest b's script (NET.2) for the far end
+#   slip_line_check         a and b pinged each other, 64 KiB crossed by TCP
 #   slirp_setup KERNEL      UML_SLIRP, test user owning $T ($T/uml, $T/www),
 #                           $T/kernel running KERNEL as the user
 #   rand_port               a random port number (20000-60000)
@@ -269,6 +272,69 @@ switch_stats() {
 	# the lines of the newest block: everything after the previous summary
 	awk -v n="$before" '/stats: ports=/ { c++; if (c == n + 1) { print; exit }; next }
 		/stats: / { if (c == n) print }' "$T/$name.log"
+}
+
+# slip_line_start NET: a SLIP line to test a slip transport on.  Guest a
+# (the stock kernel, in $GUEST_NS if set) has eth0=slirp,,HELPER, the
+# kernel's SLIP-over-a-stream transport, where HELPER is socat between that
+# stream and a pty whose slave is linked at $T/pty.  Also written: guest
+# b's script; b (NET.2, started by the caller on the far end of the line)
+# and a (NET.1) ping each other with payloads full of SLIP's END and ESC
+# bytes, then b sends 64 KiB to a by TCP.  slip_line_check checks it all.
+slip_line_start() {
+	local net=$1
+	need socat cmp
+	cat >"$T/slh" <<EOF2
+#!/bin/sh
+# fd 0 = fd 1 = the stock guest's SLIP stream socket
+exec socat FD:0 PTY,link=$T/pty,rawer 2>>$T/slh.log
+EOF2
+	chmod 755 "$T/slh"
+	head -c 65536 /dev/urandom >"$T/data"
+	guest_script a <<EOF2
+ip addr add $net.1/24 dev eth0
+ip link set eth0 up
+touch /t/a.up
+gw /t/b.up 60 || exit 1
+ping -c 3 -w 20 -p c0 $net.2 || { echo "a: no reply from $net.2"; exit 1; }
+# stdin kept open: at EOF busybox nc would close its side, and the sender's
+# nc quits on that FIN before it has sent everything
+sleep 120 | nc -l -p 5000 >/t/recv &
+lw 5000 10 || exit 1
+touch /t/a.listen
+gw /t/done 90
+EOF2
+	guest_script b <<EOF2
+ip addr add $net.2/24 dev eth0
+ip link set eth0 up
+touch /t/b.up
+ping -c 3 -w 20 -p db $net.1 || { echo "b: no reply from $net.1"; exit 1; }
+gw /t/a.listen 60 || exit 1
+nc $net.1 5000 </t/data &
+gw /t/done 90
+EOF2
+	guest_start a eth0=slirp,,"$T/slh"
+	busywait 60 eval "[ -e '$T/pty' ] || [ -e '$T/a.rc' ]" && [ -e "$T/pty" ] ||
+		{ guest_ok a 5; fail "guest a's SLIP helper made no pty: $(cat "$T/slh.log" 2>/dev/null)"; }
+}
+
+# slip_line_check: both guests of slip_line_start got 3 of 3 ping replies
+# and the 64 KiB arrived intact.
+slip_line_check() {
+	local n
+	if ! busywait 90 eval "cmp -s '$T/data' '$T/recv' || [ -e '$T/a.rc' ] || [ -e '$T/b.rc' ]" ||
+	   ! cmp -s "$T/data" "$T/recv"; then
+		touch "$T/done"
+		guest_ok a 10
+		guest_ok b 10
+		fail "the 64 KiB file did not cross intact ($(stat -c %s "$T/recv" 2>/dev/null) bytes)"
+	fi
+	touch "$T/done"
+	guest_ok a 30
+	guest_ok b 30
+	for n in a b; do
+		grep -q '3 packets received' "$T/$n.out" || fail "guest $n: $(grep packets "$T/$n.out")"
+	done
 }
 
 # slirp_setup KERNEL: the common start of the slirp tests: UML_SLIRP
