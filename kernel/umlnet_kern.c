@@ -12,8 +12,9 @@
  * drains in batches), and the fd it sends on (its wfd) a write IRQ.
  * Transmit never drops for lack of room: when the transport would block,
  * the frame is kept, the queue is stopped, and the write IRQ (with a
- * one-tick timer as a backstop) retries it and wakes the queue.  A transport whose fd
- * cannot raise SIGIO (an epoll set, as slip's) is polled every tick instead.
+ * one-tick timer as a backstop) retries it and wakes the queue.  A
+ * transport whose fd cannot raise SIGIO (an epoll set, as slip's) is polled
+ * every tick instead.
  */
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
