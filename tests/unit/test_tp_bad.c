@@ -12,9 +12,7 @@
 
 int main(void)
 {
-	static const struct {
-		const char *spec, *word;
-	} bad[] = {
+	static const struct bad_spec bad[] = {
 		{ "tuntap,abcdefghijklmnop", "abcdefghijklmnop" },
 		{ "tuntap,a/b", "a/b" },
 		{ "tuntap,tap%d", "tap%d" },
@@ -34,18 +32,6 @@ int main(void)
 		{ "pcap:if=lo,direction=out", "direction" },
 		{ NULL, NULL },
 	};
-	char err[TP_ERR_MAX];
-	struct tp *tp;
-	size_t i;
-
-	for (i = 0; bad[i].spec; i++) {
-		err[0] = '\0';
-		CHECK(tp_open(&tp, bad[i].spec, err, sizeof(err)) < 0);
-		if (!strstr(err, bad[i].word)) {
-			fprintf(stderr, "%s: error '%s' lacks '%s'\n",
-				bad[i].spec, err, bad[i].word);
-			CHECK(0);
-		}
-	}
+	check_bad_specs(bad);
 	TEST_DONE("test_tp_bad");
 }

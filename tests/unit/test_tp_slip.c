@@ -244,9 +244,7 @@ static void test_backpressure(void)
 
 static void test_bad_specs(void)
 {
-	static const struct {
-		const char *spec, *word;
-	} bad[] = {
+	static const struct bad_spec bad[] = {
 		{ "slip", "path" },
 		{ "slip:gate=10.0.0.300,fd=0", "10.0.0.300" },
 		{ "slip:fd=0,path=/dev/null", "not both" },
@@ -254,20 +252,9 @@ static void test_bad_specs(void)
 		{ "slip:fd=0,mac=ff:ff:ff:ff:ff:ff", "ff:ff" },
 		{ "slip:path=/nonexistent/x", "/nonexistent/x" },
 		{ "slip:peer=1.2.3.4", "peer" },
+		{ NULL, NULL },
 	};
-	char err[TP_ERR_MAX];
-	struct tp *tp;
-	size_t i;
-
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err[0] = '\0';
-		CHECK(tp_open(&tp, bad[i].spec, err, sizeof(err)) < 0);
-		if (!strstr(err, bad[i].word)) {
-			fprintf(stderr, "%s: error '%s' lacks '%s'\n",
-				bad[i].spec, err, bad[i].word);
-			CHECK(0);
-		}
-	}
+	check_bad_specs(bad);
 }
 
 int main(void)

@@ -127,9 +127,7 @@ out:
 
 static void test_bad(void)
 {
-	static const struct {
-		const char *spec, *word;
-	} bad[] = {
+	static const struct bad_spec bad[] = {
 		{ "mcast,,10.1.2.3", "10.1.2.3" },
 		{ "mcast,,239.1.2.3,0", "port '0'" },
 		{ "mcast,,239.1.2.3,65536", "65536" },
@@ -147,20 +145,9 @@ static void test_bad(void)
 		{ "ucast,,127.0.0.1,99999", "99999" },
 		{ "ucast,,127.0.0.1,5000,x", "remote port 'x'" },
 		{ "ucast:remote=127.0.0.1,if=lo", "if" },
+		{ NULL, NULL },
 	};
-	char err[TP_ERR_MAX];
-	struct tp *tp;
-	size_t i;
-
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err[0] = '\0';
-		CHECK(tp_open(&tp, bad[i].spec, err, sizeof(err)) < 0);
-		if (!strstr(err, bad[i].word)) {
-			fprintf(stderr, "%s: error '%s' lacks '%s'\n",
-				bad[i].spec, err, bad[i].word);
-			CHECK(0);
-		}
-	}
+	check_bad_specs(bad);
 }
 
 int main(void)
