@@ -8,6 +8,27 @@
 
 #define DGRAM_BATCH	64
 
+/* One message per frame, at most DGRAM_BATCH: each its buffer's first
+ * @len bytes when sending (@out), all of its capacity when receiving.
+ * Return: the number of messages. */
+static unsigned int dgram_msgs(struct mmsghdr *m, struct iovec *iov,
+			       const struct tp_frame *f, unsigned int n,
+			       int out)
+{
+	unsigned int i;
+
+	if (n > DGRAM_BATCH)
+		n = DGRAM_BATCH;
+	memset(m, 0, sizeof(m[0]) * n);
+	for (i = 0; i < n; i++) {
+		iov[i].iov_base = f[i].buf;
+		iov[i].iov_len = out ? f[i].len : f[i].cap;
+		m[i].msg_hdr.msg_iov = &iov[i];
+		m[i].msg_hdr.msg_iovlen = 1;
+	}
+	return n;
+}
+
 int tp_dgram_recv(int fd, struct tp_frame *f, unsigned int n)
 {
 	struct mmsghdr m[DGRAM_BATCH];
@@ -15,15 +36,7 @@ int tp_dgram_recv(int fd, struct tp_frame *f, unsigned int n)
 	unsigned int i;
 	int ret;
 
-	if (n > DGRAM_BATCH)
-		n = DGRAM_BATCH;
-	memset(m, 0, sizeof(m[0]) * n);
-	for (i = 0; i < n; i++) {
-		iov[i].iov_base = f[i].buf;
-		iov[i].iov_len = f[i].cap;
-		m[i].msg_hdr.msg_iov = &iov[i];
-		m[i].msg_hdr.msg_iovlen = 1;
-	}
+	n = dgram_msgs(m, iov, f, n, 0);
 	/* MSG_TRUNC: msg_len is the real length, so the caller sees
 	 * len > cap for an oversized datagram instead of a silent cut. */
 	ret = recvmmsg(fd, m, n, MSG_DONTWAIT | MSG_TRUNC, NULL);
@@ -42,16 +55,10 @@ int tp_dgram_sendto(int fd, const struct tp_frame *f, unsigned int n,
 	unsigned int i;
 	int ret;
 
-	if (n > DGRAM_BATCH)
-		n = DGRAM_BATCH;
-	memset(m, 0, sizeof(m[0]) * n);
-	for (i = 0; i < n; i++) {
-		iov[i].iov_base = f[i].buf;
-		iov[i].iov_len = f[i].len;
-		m[i].msg_hdr.msg_iov = &iov[i];
-		m[i].msg_hdr.msg_iovlen = 1;
+	n = dgram_msgs(m, iov, f, n, 1);
+	for (i = 0; to && i < n; i++) {
 		m[i].msg_hdr.msg_name = (void *)to;
-		m[i].msg_hdr.msg_namelen = to ? tolen : 0;
+		m[i].msg_hdr.msg_namelen = tolen;
 	}
 	ret = sendmmsg(fd, m, n, MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (ret < 0)
