@@ -13,50 +13,13 @@
 need_plug
 
 X=02:00:00:00:01:01 Y=02:00:00:00:02:02 S=02:00:00:00:05:05 U=02:00:00:00:09:09
-RX=()
-MARKS=0
-
-rx() {	# rx NAME MAC|- : a receiving port (announcing MAC unless -)
-	local name=$1 mac=$2
-	if [ "$mac" = - ]; then
-		bg "$name" "$PLUG" -t 300 "$CTL" recv 1000000
-	else
-		bg "$name" "$PLUG" -t 300 -a -m "$mac" "$CTL" recv 1000000
-	fi
-	busywait 10 grep -q ready "$T/$name.log" || fail "port $name could not join: $(cat "$T/$name.log")"
-	RX+=("$name")
-}
-send() {	# send DST N
-	"$PLUG" -m "$S" -d "$1" "$CTL" send "$2" >>"$T/send.log" 2>&1 || fail "sender failed: $(tail -2 "$T/send.log")"
-}
-mark() {	# a broadcast marker, wait until every live receiver has it
-	local r
-	MARKS=$((MARKS + 1))
-	"$PLUG" -m "$S" -e 0x88b7 "$CTL" send 1 >>"$T/send.log" 2>&1 || fail "marker send failed"
-	for r in "${RX[@]}"; do
-		alive "$r" || continue
-		busywait 10 eval "[ \$(grep -c 'type=0x88b7' '$T/$r.log') -ge \$(( MARKS - ${MARK0[$r]:-0} )) ]" ||
-			fail "port $r did not get broadcast marker $MARKS"
-	done
-}
-declare -A MARK0 BASE
-cnt() { grep -c 'type=0x88b5 ok' "$T/$1.log"; }
-snap() { local r; for r in "${RX[@]}"; do BASE[$r]=$(cnt "$r"); done; }
-# expect WHAT NAME N...: receiver NAME got exactly N test frames since snap
-expect() {
-	local what=$1; shift
-	while [ $# -gt 0 ]; do
-		local got=$(( $(cnt "$1") - ${BASE[$1]} ))
-		[ "$got" -eq "$2" ] || fail "$what: port $1 received $got test frames, want $2"
-		shift 2
-	done
-}
+. "$(dirname "$0")/fdb-lib.sh"
 
 switch_start sw -unix "$T/sw.ctl"
 CTL=$SWITCH_CTL
-rx r1 "$X"; MARK0[r1]=0
-rx r2 "$Y"; MARK0[r2]=0
-rx r3 -;    MARK0[r3]=0
+rx r1 "$X"
+rx r2 "$Y"
+rx r3 -
 mark
 
 snap; send "$X" 20; mark
@@ -70,7 +33,7 @@ expect "unknown unicast" r1 6 r2 6 r3 6
 log "learned unicast to one port; broadcast and unknown unicast flood"
 
 # X moves to a new port r4
-rx r4 "$X"; MARK0[r4]=$MARKS
+rx r4 "$X"
 snap; send "$X" 15; mark
 expect "after X moved to port r4" r1 0 r2 0 r3 0 r4 15
 log "MAC move followed"
@@ -89,8 +52,8 @@ for r in r1 r2 r3; do stop "$r" KILL; done
 RX=(); MARKS=0
 switch_start sw2 -unix "$T/sw2.ctl" --aging 2
 CTL=$SWITCH_CTL
-rx a1 "$X"; MARK0[a1]=0
-rx a2 -;    MARK0[a2]=0
+rx a1 "$X"
+rx a2 -
 mark
 start=$(date +%s%N)
 snap; send "$X" 3; mark

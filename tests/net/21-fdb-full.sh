@@ -9,35 +9,8 @@ need_plug
 
 X=02:00:00:00:01:01 Y=02:00:00:00:02:02 Z=02:00:00:00:03:03 W=02:00:00:00:04:04
 S=02:00:00:00:05:05
-RX=() MARKS=0
-declare -A MARK0 BASE
-
-rx() {
-	bg "$1" "$PLUG" -t 300 -a -m "$2" "$CTL" recv 1000000
-	busywait 10 grep -q ready "$T/$1.log" || fail "port $1 could not join: $(cat "$T/$1.log")"
-	RX+=("$1"); MARK0[$1]=$MARKS
-}
-send() { "$PLUG" -m "$S" -d "$1" "$CTL" send "$2" >>"$T/send.log" 2>&1 || fail "sender failed"; }
-mark() {
-	local r
-	MARKS=$((MARKS + 1))
-	"$PLUG" -m 02:00:00:00:06:06 -e 0x88b7 "$CTL" send 1 >>"$T/send.log" 2>&1 || fail "marker send failed"
-	for r in "${RX[@]}"; do
-		alive "$r" || continue
-		busywait 10 eval "[ \$(grep -c 'type=0x88b7' '$T/$r.log') -ge \$(( MARKS - ${MARK0[$r]} )) ]" ||
-			fail "port $r did not get broadcast marker $MARKS"
-	done
-}
-cnt() { grep -c 'type=0x88b5 ok' "$T/$1.log"; }
-snap() { local r; for r in "${RX[@]}"; do BASE[$r]=$(cnt "$r"); done; }
-expect() {
-	local what=$1; shift
-	while [ $# -gt 0 ]; do
-		local got=$(( $(cnt "$1") - ${BASE[$1]} ))
-		[ "$got" -eq "$2" ] || fail "$what: port $1 received $got test frames, want $2"
-		shift 2
-	done
-}
+MARK_MAC=02:00:00:00:06:06
+. "$(dirname "$0")/fdb-lib.sh"
 stat_field() { switch_stats sw | sed -n "s/.*stats: ports=.* $1=\\([0-9/]*\\).*/\\1/p" | tail -1; }
 
 switch_start sw -unix "$T/sw.ctl" --max-macs 2
