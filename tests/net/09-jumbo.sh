@@ -18,11 +18,8 @@ for t in "$TAP1" "$TAP2" "$TAP3"; do
 	link_track "$t" "$NS0"
 done
 
-[ -x "$UML_SWITCH" ] || fail "no $UML_SWITCH"
-bg sw ip netns exec "$NS0" "$UML_SWITCH" -unix "$T/sw.ctl" -tap "$TAP1" -tap "$TAP2" \
+SWITCH_NS=$NS0 switch_start sw -unix "$T/sw.ctl" -tap "$TAP1" -tap "$TAP2" \
 	--port "tuntap:dev=$TAP3"
-busywait 10 test -S "$T/sw.ctl" || fail "switch did not start: $(tail -5 "$T/sw.log")"
-alive sw || fail "switch exited: $(tail -5 "$T/sw.log")"
 # the switch holds both taps open; move each to its own host namespace
 ip -n "$NS0" link set "$TAP1" netns "$NS1" || fail "move $TAP1"
 ip -n "$NS0" link set "$TAP2" netns "$NS2" || fail "move $TAP2"

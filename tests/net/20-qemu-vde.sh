@@ -19,9 +19,7 @@ ip -n "$NS" addr add 10.0.2.1/24 dev "$TAP"
 ip -n "$NS" link set "$TAP" up
 
 mkdir -p "$T/vde"
-[ -x "$UML_SWITCH" ] || fail "no $UML_SWITCH"
-bg sw ip netns exec "$NS" "$UML_SWITCH" -unix "$T/vde" -tap "$TAP"
-busywait 10 test -S "$T/vde/ctl" || fail "switch did not start: $(tail -5 "$T/sw.log")"
+SWITCH_NS=$NS switch_start sw -unix "$T/vde" -tap "$TAP"
 
 cat >"$T/udhcpd.conf" <<EOF2
 start 10.0.2.100

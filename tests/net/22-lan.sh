@@ -7,13 +7,9 @@
 NS=ln$UID8
 TAP=lt$UID8
 netns_add "$NS"
-ip -n "$NS" tuntap add "$TAP" mode tap || fail "tuntap add $TAP"
-link_track "$TAP" "$NS"
+tap_add "$TAP" "$NS"
 ip -n "$NS" addr add 10.0.0.254/24 dev "$TAP"
-ip -n "$NS" link set "$TAP" up
-[ -x "$UML_SWITCH" ] || fail "no $UML_SWITCH"
-bg sw ip netns exec "$NS" "$UML_SWITCH" -unix "$T/sw.ctl" -tap "$TAP"
-busywait 10 test -S "$T/sw.ctl" || fail "switch did not start: $(tail -5 "$T/sw.log")"
+SWITCH_NS=$NS switch_start sw -unix "$T/sw.ctl" -tap "$TAP"
 
 G="1 2 3 4"
 for i in $G; do

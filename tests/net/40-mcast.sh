@@ -45,8 +45,7 @@ bg raw ip netns exec "$NS" socat -u \
 	OPEN:"$T/raw.bin",creat,append
 busywait 10 eval "nsx $NS ss -uln | grep -q ':1102 '" || fail "socat did not bind 1102"
 
-bg sw ip netns exec "$NS" "$UML_SWITCH" -unix "$T/sw.ctl" --port mcast
-busywait 10 test -S "$T/sw.ctl" || fail "switch did not start: $(tail -5 "$T/sw.log")"
+SWITCH_NS=$NS switch_start sw -unix "$T/sw.ctl" --port mcast
 
 for g in a:1 b:2 c:3; do
 	n=${g%:*} i=${g#*:}

@@ -11,10 +11,9 @@
 NS=uc$UID8
 netns_add "$NS"
 
-bg sw ip netns exec "$NS" "$UML_SWITCH" -unix "$T/sw.ctl" \
+SWITCH_NS=$NS switch_start sw -unix "$T/sw.ctl" \
 	--port ucast,,127.0.0.1,5002,5001 \
 	--port ucast:remote=127.0.0.1,lport=5004,rport=5003,local=127.0.0.1
-busywait 10 test -S "$T/sw.ctl" || fail "switch did not start: $(tail -5 "$T/sw.log")"
 busywait 10 eval "nsx $NS ss -uln | grep -q '127.0.0.1:5004 '" ||
 	fail "the keyed ucast port is not bound to 127.0.0.1:5004: $(nsx $NS ss -uln)"
 
@@ -48,9 +47,8 @@ log "ok: two ucast guests and a daemon guest ping each other through two --port 
 # QEMU -netdev socket,udp= (its iPXE ROM) on a third ucast port gets a DHCP
 # lease from udhcpd in a daemon guest
 need qemu-system-x86_64
-bg sw2 ip netns exec "$NS" "$UML_SWITCH" -unix "$T/sw2.ctl" \
+SWITCH_NS=$NS switch_start sw2 -unix "$T/sw2.ctl" \
 	--port ucast,,127.0.0.1,5006,5005
-busywait 10 test -S "$T/sw2.ctl" || fail "switch 2 did not start: $(tail -5 "$T/sw2.log")"
 guest_script d <<'EOF2'
 ip addr add 10.0.1.4/24 dev eth0
 ip link set eth0 up

@@ -37,8 +37,7 @@ bad "pcap,thisnameistoolong0" "thisnameistoolong0"
 log "ok: bad pcap specs refused with the culprit named"
 
 # phase 1: no filter
-bg sw ip netns exec "$NS" "$UML_SWITCH" -unix "$T/sw.ctl" --port "pcap,$VA"
-busywait 10 test -S "$T/sw.ctl" || fail "switch did not start: $(tail -5 "$T/sw.log")"
+SWITCH_NS=$NS switch_start sw -unix "$T/sw.ctl" --port "pcap,$VA"
 guest_script g <<'EOF2'
 ip addr add 10.0.2.1/24 dev eth0
 ip link set eth0 up
@@ -71,8 +70,7 @@ stop sw || fail "switch exited with an error: $(tail -5 "$T/sw.log")"
 log "ok: guest <-> veth host ping both ways through --port pcap,$VA"
 
 # phase 2: filter "not icmp"
-bg sw2 ip netns exec "$NS" "$UML_SWITCH" -unix "$T/sw2.ctl" --port "pcap,$VA,not icmp"
-busywait 10 test -S "$T/sw2.ctl" || fail "switch 2 did not start: $(tail -5 "$T/sw2.log")"
+SWITCH_NS=$NS switch_start sw2 -unix "$T/sw2.ctl" --port "pcap,$VA,not icmp"
 echos0=$(nsx "$HOST" nstat -asz IcmpInEchos | awk '/IcmpInEchos/ {print $2}')
 guest_script h <<'EOF2'
 ip addr add 10.0.2.2/24 dev eth0

@@ -36,9 +36,8 @@ bad "tuntap:device=$TAP" "device"
 log "ok: bad tuntap specs refused with the culprit named"
 
 before=$(ip -n "$NS" -o link show | awk -F': ' '{print $2}' | sort)
-bg sw ip netns exec "$NS" "$UML_SWITCH" -unix "$T/sw.ctl" \
+SWITCH_NS=$NS switch_start sw -unix "$T/sw.ctl" \
 	--port "tuntap,$TAP" --port tuntap
-busywait 10 test -S "$T/sw.ctl" || fail "switch did not start: $(tail -5 "$T/sw.log")"
 busywait 10 eval "ip -n $NS link show $TAP | grep -q LOWER_UP" ||
 	fail "the switch did not attach to tap $TAP (no carrier): $(tail -5 "$T/sw.log")"
 after=$(ip -n "$NS" -o link show | awk -F': ' '{print $2}' | sort)

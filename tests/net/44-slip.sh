@@ -33,9 +33,8 @@ bad "slip:fd=12x" "12x"
 log "ok: bad slip specs refused with the culprit named"
 
 GUEST_NS=$NS slip_line_start 10.0.4
-bg sw ip netns exec "$NS" "$UML_SWITCH" -unix "$T/sw.ctl" \
+SWITCH_NS=$NS switch_start sw -unix "$T/sw.ctl" \
 	--port "slip:path=$T/pty,gate=10.0.4.1"
-busywait 10 test -S "$T/sw.ctl" || fail "switch did not start: $(tail -5 "$T/sw.log")"
 GUEST_NS=$NS guest_start b eth0=daemon,fe:fd:0a:00:04:02,unix,"$T/sw.ctl"
 
 slip_line_check

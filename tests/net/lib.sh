@@ -18,7 +18,8 @@
 #   alive NAME              true while NAME's process is running
 #   switch_start NAME ARGS...  bg NAME $UML_SWITCH ARGS, wait for the control
 #                           socket (-unix/--unix PATH, PATH/ctl if a directory);
-#                           sets SWITCH_CTL
+#                           sets SWITCH_CTL; SWITCH_NS=NS switch_start ...
+#                           runs it in netns NS
 #   vde_switch_start NAME DIR [ARGS...]  reference vde_switch on DIR/ctl
 #   switch_stats NAME       SIGUSR1 the switch, wait, print the new stats lines
 #   wait_log FILE SECS ERE  busywait until FILE has a line matching ERE
@@ -243,7 +244,7 @@ switch_start() {
 	local path
 	[ -x "$UML_SWITCH" ] || fail "switch binary $UML_SWITCH not found (run make)"
 	path=$(_switch_ctl_arg "$@")
-	bg "$name" "$UML_SWITCH" "$@"
+	bg "$name" ${SWITCH_NS:+ip netns exec "$SWITCH_NS"} "$UML_SWITCH" "$@"
 	if ! busywait 10 eval "[ -S '$path' ] || [ -S '$path/ctl' ] || ! _pid_alive $BG_PID"; then
 		fail "switch '$name' did not create its control socket $path within 10 s: $(tail -5 "$T/$name.log")"
 	fi
