@@ -69,7 +69,9 @@ int out_is_dgram(void)
 	return out_sock_type() == SOCK_DGRAM;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
+/* write_all() - write all of @buf to @fd, resuming after signals and
+ * short writes.  Return: 0, or -1 with errno set. */
+int write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 

@@ -51,21 +51,6 @@ static int slip_name(const struct unet_ctx *ctx, char *name, size_t len)
 	return 0;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* pty -> tun: decode whatever arrived, one write per complete packet
  * (one longer than the buffer is dropped, never cut). */
 static int relay_from_pty(int pty, int tun, struct slip_rx *d)

@@ -59,6 +59,7 @@ void priv_drop_all(void);
 void out_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int out_is_dgram(void);
 int out_finish(const char *ifname, int fd);
+int write_all(int fd, const void *buf, size_t len);
 void audit(const struct unet_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int refuse(const struct unet_ctx *ctx, const char *fmt, ...)
