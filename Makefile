@@ -21,7 +21,7 @@ WARN		:= -Wall -Wextra -Wshadow -Wstrict-prototypes \
 		   -Wmissing-prototypes -Wformat=2
 CFLAGS		?= -O2 -g
 CFLAGS		+= -std=gnu11 -D_GNU_SOURCE $(WARN) -fstack-protector-strong \
-		   -D_FORTIFY_SOURCE=2 -fPIE -MMD -MP -Inet $(EXTRA_CFLAGS)
+		   -D_FORTIFY_SOURCE=2 -fPIE -MMD -MP -Inet -Icommon $(EXTRA_CFLAGS)
 ifeq ($(WERROR),1)
 CFLAGS		+= -Werror
 endif
@@ -41,6 +41,7 @@ Q := @
 endif
 
 LIB_SRC		:= $(wildcard net/*.c net/transports/*.c)
+COMMON_SRC	:= $(wildcard common/*.c)
 SWITCH_SRC	:= $(filter-out uml_switch/main.c,$(wildcard uml_switch/*.c))
 TUNCTL_SRC	:= $(wildcard tunctl/*.c)
 UMLNET_SRC	:= $(wildcard uml_net/*.c)
@@ -53,6 +54,8 @@ TOOL_SRC	:= $(wildcard tests/tools/*.c)
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 LIB		:= $(BUILD)/libumlnet.a
+# common/: what the programs share beside libumlnet (logging, sockets, sandbox)
+COMMON		:= $(BUILD)/libcommon.a
 SWLIB		:= $(BUILD)/libswitch.a
 PROGS		:= $(BUILD)/uml_switch
 ifneq ($(TUNCTL_SRC),)
@@ -84,7 +87,10 @@ $(LIB): $(call obj,$(LIB_SRC))
 $(SWLIB): $(call obj,$(SWITCH_SRC))
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/uml_switch: $(call obj,uml_switch/main.c) $(SWLIB) $(LIB)
+$(COMMON): $(call obj,$(COMMON_SRC))
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/uml_switch: $(call obj,uml_switch/main.c) $(SWLIB) $(LIB) $(COMMON)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
@@ -92,37 +98,37 @@ $(BUILD)/obj/uml_net/%.o: TARGET_CFLAGS := -DUML_NET_CONF='"$(SYSCONFDIR)/umlnet
 
 # uml_slirp: the only program with libslirp (and so glib) in it.
 $(BUILD)/obj/uml_slirp/%.o: TARGET_CFLAGS := $(SLIRP_CFLAGS)
-$(BUILD)/uml_slirp: $(call obj,$(UMLSLIRP_SRC)) $(LIB)
+$(BUILD)/uml_slirp: $(call obj,$(UMLSLIRP_SRC)) $(LIB) $(COMMON)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SLIRP_LIBS) $(LIB_LIBS)
 
-$(BUILD)/tunctl: $(call obj,$(TUNCTL_SRC)) $(LIB)
+$(BUILD)/tunctl: $(call obj,$(TUNCTL_SRC)) $(LIB) $(COMMON)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
-$(BUILD)/uml_net: $(call obj,$(UMLNET_SRC)) $(LIB)
+$(BUILD)/uml_net: $(call obj,$(UMLNET_SRC)) $(LIB) $(COMMON)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NL_LIBS) -lcap
 
-$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(SWLIB) $(LIB)
+$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(SWLIB) $(LIB) $(COMMON)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
-$(BUILD)/bench/%: $(call obj,tests/bench/%.c) $(LIB)
+$(BUILD)/bench/%: $(call obj,tests/bench/%.c) $(LIB) $(COMMON)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lm $(LIB_LIBS)
 
-$(BUILD)/tools/%: $(call obj,tests/tools/%.c) $(LIB)
+$(BUILD)/tools/%: $(call obj,tests/tools/%.c) $(LIB) $(COMMON)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
 # Fuzzers: clang + libFuzzer over the library and switch sources.
-FUZZ_CFLAGS	:= -g -O1 -std=gnu11 -D_GNU_SOURCE -Inet \
+FUZZ_CFLAGS	:= -g -O1 -std=gnu11 -D_GNU_SOURCE -Inet -Icommon \
 		   -fsanitize=fuzzer,address,undefined
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(SWITCH_SRC)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(SWITCH_SRC) $(COMMON_SRC)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^ $(LIB_LIBS)
@@ -173,7 +179,7 @@ bench:
 
 lint:
 	$(Q)cppcheck --quiet --enable=warning,performance,portability \
-		--error-exitcode=1 -Inet net uml_switch tunctl uml_net uml_slirp
+		--error-exitcode=1 -Inet -Icommon net common uml_switch tunctl uml_net uml_slirp
 
 MANDIR		?= $(PREFIX)/share/man
 install: all

@@ -14,15 +14,15 @@ int frame_ethertype(const uint8_t *f, size_t len, int *vlan)
 		*vlan = -1;
 	if (len < ETH_HLEN_)
 		return -1;
-	type = f[off] << 8 | f[off + 1];
-	/* 802.1Q (0x8100) and 802.1ad (0x88a8) tags: 2 bytes type + 2 TCI. */
-	while (type == 0x8100 || type == 0x88a8) {
+	type = frame_get16(f + off);
+	/* 802.1Q and 802.1ad tags: 2 bytes type + 2 TCI. */
+	while (type == ETH_TYPE_8021Q || type == ETH_TYPE_8021AD) {
 		if (len < off + 6)
 			return -1;
 		if (vlan && *vlan < 0)
-			*vlan = (f[off + 2] << 8 | f[off + 3]) & 0x0fff;
+			*vlan = frame_get16(f + off + 2) & 0x0fff;
 		off += 4;
-		type = f[off] << 8 | f[off + 1];
+		type = frame_get16(f + off);
 	}
 	return type;
 }

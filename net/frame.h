@@ -16,6 +16,25 @@
 #define FRAME_MAX	65535	/* largest frame carried (jumbo) */
 #define MAC_STRLEN	18	/* "xx:xx:xx:xx:xx:xx" + NUL */
 
+/* EtherTypes (IEEE 802 numbers; <net/ethernet.h> is an OS header) */
+#define ETH_TYPE_IPV4	0x0800
+#define ETH_TYPE_ARP	0x0806
+#define ETH_TYPE_8021Q	0x8100
+#define ETH_TYPE_IPV6	0x86dd
+#define ETH_TYPE_8021AD	0x88a8
+
+/* Big-endian (network order) 16-bit fields, unaligned-safe. */
+static inline uint16_t frame_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline void frame_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
 static inline const uint8_t *frame_dst(const void *f)
 {
 	return (const uint8_t *)f;

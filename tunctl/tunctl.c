@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "ifname.h"
 #include "tunctl.h"
 
 #define TUN_CLONE	"/dev/net/tun"
@@ -68,32 +69,15 @@ static void bad_usage(void)
 	exit(1);
 }
 
-/* Kernel rules (dev_valid_name) plus ours: checked, never truncated. */
+/* The one interface-name rule (net/ifname.h): checked, never truncated. */
 static int name_ok(const char *name, const char *what)
 {
-	const char *p;
+	const char *why = ifname_check(name, 0);
 
-	if (!name[0] || strnlen(name, IFNAMSIZ) >= IFNAMSIZ) {
-		fprintf(stderr, "tunctl: %s '%s': an interface name must be "
-			"1 to %d characters\n", what, name, IFNAMSIZ - 1);
-		return 0;
-	}
-	if (!strcmp(name, ".") || !strcmp(name, "..")) {
+	if (why)
 		fprintf(stderr, "tunctl: %s '%s' is not a valid interface "
-			"name\n", what, name);
-		return 0;
-	}
-	for (p = name; *p; p++) {
-		if (*p == '/' || *p == ':' || *p == ' ' ||
-		    (*p >= '\t' && *p <= '\r') || (unsigned char)*p < 0x20 ||
-		    *p == 0x7f) {
-			fprintf(stderr, "tunctl: %s '%s' contains '/', ':', "
-				"whitespace or a control character\n",
-				what, name);
-			return 0;
-		}
-	}
-	return 1;
+			"name: %s\n", what, name, why);
+	return !why;
 }
 
 static long parse_id(const char *s, int is_group)

@@ -15,11 +15,12 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "ifname.h"
 #include "uml_net.h"
 
 /**
- * dev_name_ok() - the original's rule (alphanumeric only) plus a length
- * check: rejected, never truncated.
+ * dev_name_ok() - the one interface-name rule (net/ifname.h), tightened
+ * to the original's (letters and digits only): rejected, never truncated.
  * @ctx:	the caller (for the refusal)
  * @name:	device name from argv
  *
@@ -27,22 +28,16 @@
  */
 int dev_name_ok(const struct unet_ctx *ctx, const char *name)
 {
-	const char *p;
+	const char *why = ifname_check(name, IFNAME_ALNUM);
 
-	if (!name[0] || strnlen(name, IFNAMSIZ) >= IFNAMSIZ) {
-		refuse(ctx, "device name must be 1 to %d characters",
-		       IFNAMSIZ - 1);
-		return 0;
-	}
-	for (p = name; *p; p++) {
-		if ((*p < 'a' || *p > 'z') && (*p < 'A' || *p > 'Z') &&
-		    (*p < '0' || *p > '9')) {
-			refuse(ctx, "Device doesn't contain only alphanumeric "
-			       "characters");
-			return 0;
-		}
-	}
-	return 1;
+	if (!why)
+		return 1;
+	if (!strcmp(why, "not only letters and digits"))
+		refuse(ctx, "Device doesn't contain only alphanumeric "
+		       "characters");
+	else
+		refuse(ctx, "device name: %s", why);
+	return 0;
 }
 
 /**

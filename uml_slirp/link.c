@@ -25,20 +25,14 @@
 
 #include <libslirp.h>
 
+#include "frame.h"
 #include "log.h"
 #include "uml_slirp.h"
 
 #define ETH_HDR		14
-#define ETYPE_IP	0x0800
-#define ETYPE_ARP	0x0806
 #define ARP_LEN		28
 #define TX_SLOTS	512
 #define OBUF_SIZE	(512 * 1024)
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
 
 /* fe:fd:<IPv4> (the UML convention) for the guest; 52:55:<IPv4> for slirp */
 static void link_mac(uint8_t *mac, uint8_t a, uint8_t b, struct in_addr ip)
@@ -59,8 +53,7 @@ static void link_eth(struct us *u, uint8_t *h, uint16_t type)
 {
 	link_mac(h, 0x52, 0x55, u->cfg->host);
 	memcpy(h + 6, u->guest_mac, 6);
-	h[12] = type >> 8;
-	h[13] = type & 0xff;
+	frame_put16(h + 12, type);
 }
 
 /*
@@ -339,12 +332,12 @@ static void link_slip_packet(struct us *u, size_t len)
 	const uint8_t *ip = u->decbuf + ETH_HDR;
 
 	if (len < 20 || (ip[0] >> 4) != 4 || (ip[0] & 15) < 5 ||
-	    get16(ip + 2) > len || get16(ip + 2) < 20) {
+	    frame_get16(ip + 2) > len || frame_get16(ip + 2) < 20) {
 		u->drops_proto++;
 		debug("dropped a %zu-byte SLIP packet that is not IPv4", len);
 		return;
 	}
-	link_eth(u, u->decbuf, ETYPE_IP);
+	link_eth(u, u->decbuf, ETH_TYPE_IPV4);
 	slirp_input(u->slirp, u->decbuf, (int)(len + ETH_HDR));
 }
 
@@ -389,9 +382,9 @@ static void link_arp(struct us *u, const uint8_t *f, size_t len)
 	struct us_arp *r;
 	uint8_t *o;
 
-	if (len < ETH_HDR + ARP_LEN || get16(a) != 1 ||
-	    get16(a + 2) != ETYPE_IP || a[4] != 6 || a[5] != 4 ||
-	    get16(a + 6) != 1)
+	if (len < ETH_HDR + ARP_LEN || frame_get16(a) != 1 ||
+	    frame_get16(a + 2) != ETH_TYPE_IPV4 || a[4] != 6 || a[5] != 4 ||
+	    frame_get16(a + 6) != 1)
 		return;
 	if (!memcmp(a + 24, &u->cfg->host.s_addr, 4) ||
 	    !memcmp(a + 24, &u->cfg->dns.s_addr, 4))
@@ -402,8 +395,8 @@ static void link_arp(struct us *u, const uint8_t *f, size_t len)
 	o = r->frame;
 	memcpy(o, f + 6, 6);			/* to the asker */
 	memcpy(o + 6, u->guest_mac, 6);
-	o[12] = ETYPE_ARP >> 8;
-	o[13] = ETYPE_ARP & 0xff;
+	o[12] = ETH_TYPE_ARP >> 8;
+	o[13] = ETH_TYPE_ARP & 0xff;
 	o += ETH_HDR;
 	memcpy(o, a, 6);			/* htype, ptype, hlen, plen */
 	o[6] = 0;
@@ -439,11 +432,11 @@ static ssize_t link_queue_slip(struct us *u, const uint8_t *buf, size_t len)
 {
 	size_t need = SLIP_WRAP_MAX(len - ETH_HDR), n;
 
-	switch (get16(buf + 12)) {
-	case ETYPE_ARP:
+	switch (frame_get16(buf + 12)) {
+	case ETH_TYPE_ARP:
 		link_arp(u, buf, len);
 		return len;
-	case ETYPE_IP:
+	case ETH_TYPE_IPV4:
 		break;
 	default:
 		return len;		/* the SLIP link is IPv4 only */
@@ -541,12 +534,12 @@ void link_seed(struct us *u)
 
 	memset(f, 0xff, 6);
 	memcpy(f + 6, u->guest_mac, 6);
-	f[12] = ETYPE_ARP >> 8;
-	f[13] = ETYPE_ARP & 0xff;
+	f[12] = ETH_TYPE_ARP >> 8;
+	f[13] = ETH_TYPE_ARP & 0xff;
 	a[0] = 0;
 	a[1] = 1;
-	a[2] = ETYPE_IP >> 8;
-	a[3] = ETYPE_IP & 0xff;
+	a[2] = ETH_TYPE_IPV4 >> 8;
+	a[3] = ETH_TYPE_IPV4 & 0xff;
 	a[4] = 6;
 	a[5] = 4;
 	a[6] = 0;

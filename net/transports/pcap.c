@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 
 #include "frame.h"
+#include "ifname.h"
 #include "transport.h"
 
 #define PCAP_DEFAULT_IF	"eth0"
@@ -145,13 +146,15 @@ static int tpcap_open(struct tp *tp, const struct tp_spec *s, char *err,
 	const char *filter = tp_spec_get(s, "filter");
 	const char *mac = tp_spec_get(s, "mac");
 	int promisc = 1, optimize = 0, ret;
+	const char *why;
 
 	if (!ifname)
 		ifname = PCAP_DEFAULT_IF;
-	if (strnlen(ifname, IFNAMSIZ) >= IFNAMSIZ) {
-		snprintf(err, errlen, "pcap: interface name '%s' longer than %d",
-			 ifname, IFNAMSIZ - 1);
-		return -ENAMETOOLONG;
+	why = ifname_check(ifname, 0);
+	if (why) {
+		snprintf(err, errlen, "pcap: bad interface name '%s': %s",
+			 ifname, why);
+		return -EINVAL;
 	}
 	ret = tpcap_opt(tp_spec_get(s, "opt1"), &promisc, &optimize, err,
 		       errlen);
@@ -226,23 +229,23 @@ static void tpcap_fix_csum(uint8_t *f, size_t len)
 	uint8_t *ip;
 	int type;
 
-	type = len >= ETH_HLEN_ ? f[12] << 8 | f[13] : -1;
-	if (type == 0x8100 && len >= ETH_HLEN_ + 4) {
-		type = f[16] << 8 | f[17];
+	type = len >= ETH_HLEN_ ? frame_get16(f + 12) : -1;
+	if (type == ETH_TYPE_8021Q && len >= ETH_HLEN_ + 4) {
+		type = frame_get16(f + 16);
 		h += 4;
 	}
 	ip = f + h;
-	if (type == 0x0800 && len >= h + 20) {
+	if (type == ETH_TYPE_IPV4 && len >= h + 20) {
 		ihl = (size_t)(ip[0] & 15) * 4;
-		tot = (size_t)(ip[2] << 8 | ip[3]);
+		tot = frame_get16(ip + 2);
 		if (ihl < 20 || tot < ihl || h + tot > len ||
 		    (ip[6] & 0x3f) || ip[7] || (ip[9] != 6 && ip[9] != 17))
 			return;	/* short, or a fragment, or not TCP/UDP */
 		tpcap_fix_l4(ip + ihl, tot - ihl, ip[9],
 			     tpcap_sum(ip[9] + (uint32_t)(tot - ihl),
 				       ip + 12, 8));
-	} else if (type == 0x86dd && len >= h + 40) {
-		tot = (size_t)(ip[4] << 8 | ip[5]);
+	} else if (type == ETH_TYPE_IPV6 && len >= h + 40) {
+		tot = frame_get16(ip + 4);
 		if (h + 40 + tot > len || (ip[6] != 6 && ip[6] != 17))
 			return;	/* short, or extension headers */
 		tpcap_fix_l4(ip + 40, tot, ip[6],

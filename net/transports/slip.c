@@ -44,9 +44,6 @@
 #define SLIP_ARPQ	4
 #define SLIP_NEIGH	8
 #define SLIP_RBUF	4096
-#define ET_IPV4		0x0800
-#define ET_ARP		0x0806
-#define ET_IPV6		0x86dd
 
 struct slip_neigh {
 	uint32_t ip;		/* network order; 0 = free */
@@ -79,17 +76,6 @@ static const uint8_t slip_default_mac[ETH_ALEN_] = {
 static const uint8_t slip_bcast[ETH_ALEN_] = {
 	0xff, 0xff, 0xff, 0xff, 0xff, 0xff
 };
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 /* ---- neighbours: IPv4 address -> MAC of the LAN host using it ---------- */
 
@@ -176,19 +162,19 @@ static int slip_to_eth(const struct tp_slip *s, struct tp_frame *f,
 		return 0;
 	switch (s->pkt[0] >> 4) {
 	case 4:
-		type = ET_IPV4;
+		type = ETH_TYPE_IPV4;
 		if (len >= 20)
 			dst = slip_lookup(s, s->pkt + 16);
 		break;
 	case 6:
-		type = ET_IPV6;
+		type = ETH_TYPE_IPV6;
 		break;
 	default:
 		return 0;
 	}
 	memcpy(hdr, dst, ETH_ALEN_);
 	memcpy(hdr + ETH_ALEN_, s->peer_mac, ETH_ALEN_);
-	put16(hdr + 12, type);
+	frame_put16(hdr + 12, type);
 	f->len = ETH_HLEN_ + len;
 	if (f->cap < ETH_HLEN_) {
 		memcpy(f->buf, hdr, f->cap);
@@ -248,20 +234,20 @@ static void slip_arp(struct tp_slip *s, const uint8_t *fr, size_t len)
 	uint8_t *r;
 	uint64_t one = 1;
 
-	if (len < SLIP_ARP_LEN || get16(a) != 1 || get16(a + 2) != ET_IPV4 ||
+	if (len < SLIP_ARP_LEN || frame_get16(a) != 1 || frame_get16(a + 2) != ETH_TYPE_IPV4 ||
 	    a[4] != 6 || a[5] != 4)
 		return;
 	slip_learn(s, a + 14, a + 8);
-	if (get16(a + 6) != 1 || !s->peer_ip || memcmp(a + 24, &s->peer_ip, 4))
+	if (frame_get16(a + 6) != 1 || !s->peer_ip || memcmp(a + 24, &s->peer_ip, 4))
 		return;
 	if (s->arp_n == SLIP_ARPQ)	/* the LAN will ask again */
 		return;
 	r = s->arpq[(s->arp_head + s->arp_n) % SLIP_ARPQ];
 	memcpy(r, a + 8, ETH_ALEN_);			/* to the asker */
 	memcpy(r + 6, s->peer_mac, ETH_ALEN_);
-	put16(r + 12, ET_ARP);
+	frame_put16(r + 12, ETH_TYPE_ARP);
 	memcpy(r + 14, a, 6);				/* htype..plen */
-	put16(r + 20, 2);				/* reply */
+	frame_put16(r + 20, 2);				/* reply */
 	memcpy(r + 22, s->peer_mac, ETH_ALEN_);		/* sha */
 	memcpy(r + 28, &s->peer_ip, 4);			/* spa */
 	memcpy(r + 32, a + 8, 10);			/* tha, tpa */
@@ -283,7 +269,7 @@ static int slip_ipv4(struct tp_slip *s, const uint8_t *fr, size_t len)
 	slip_learn(s, ip + 12, frame_src(fr));
 	if (!mac_equal(frame_dst(fr), s->peer_mac))
 		return 0;
-	tot = get16(ip + 2);
+	tot = frame_get16(ip + 2);
 	if (tot >= 20 && tot < plen)	/* Ethernet padding */
 		plen = tot;
 	if (SLIP_WRAP_MAX(plen) > sizeof(s->tx) - s->txlen)
@@ -304,11 +290,11 @@ static int slip_send(struct tp *tp, const struct tp_frame *f, unsigned int n)
 	for (i = 0; i < n; i++) {
 		if (f[i].len < ETH_HLEN_)
 			continue;
-		switch (get16(f[i].buf + 12)) {
-		case ET_ARP:
+		switch (frame_get16(f[i].buf + 12)) {
+		case ETH_TYPE_ARP:
 			slip_arp(s, f[i].buf, f[i].len);
 			break;
-		case ET_IPV4:
+		case ETH_TYPE_IPV4:
 			/* -ENOSPC: the line is behind by a full buffer;
 			 * drop, as a serial line would (see the top) */
 			slip_ipv4(s, f[i].buf, f[i].len);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "frame.h"
+#include "ifname.h"
 #include "transport.h"
 
 #define TUNTAP_DEV	"/dev/net/tun"
@@ -121,6 +122,7 @@ static int tuntap_open(struct tp *tp, const struct tp_spec *s, char *err,
 	const char *mac = tp_spec_get(s, "mac");
 	const char *gate = tp_spec_get(s, "gate");
 	const char *fdstr = tp_spec_get(s, "fd");
+	const char *why;
 	long fd = -1;
 
 	if (fdstr && tuntap_fd_parse(fdstr, &fd, err, errlen))
@@ -129,14 +131,10 @@ static int tuntap_open(struct tp *tp, const struct tp_spec *s, char *err,
 		snprintf(err, errlen, "tuntap: give dev= or fd=, not both");
 		return -EINVAL;
 	}
-	if (dev && strnlen(dev, IFNAMSIZ) >= IFNAMSIZ) {
-		snprintf(err, errlen, "tuntap: interface name '%s' longer than %d",
-			 dev, IFNAMSIZ - 1);
-		return -ENAMETOOLONG;
-	}
-	if (dev && (strchr(dev, '/') || strchr(dev, '%') || !strcmp(dev, ".") ||
-		    !strcmp(dev, ".."))) {
-		snprintf(err, errlen, "tuntap: bad interface name '%s'", dev);
+	why = dev ? ifname_check(dev, 0) : NULL;
+	if (why) {
+		snprintf(err, errlen, "tuntap: bad interface name '%s': %s",
+			 dev, why);
 		return -EINVAL;
 	}
 	if (mac && mac_parse(mac, t->mac)) {

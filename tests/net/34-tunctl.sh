@@ -99,13 +99,14 @@ bad() {		# bad WANT-ERE ARGS...
 bad "'nosuchuser' is neither a username nor a numeric uid" -u nosuchuser -t bad0
 bad "'nosuchgroup' is neither a groupname nor a numeric group" -g nosuchgroup -t bad0
 bad "^Create: tunctl" -u nosuchuser
-bad "1 to 15 characters" -t abcdefghijklmnop
-bad "1 to 15 characters" -d abcdefghijklmnopqrstuvwxyz
+bad "longer than 15 bytes" -t abcdefghijklmnop
+bad "longer than 15 bytes" -d abcdefghijklmnopqrstuvwxyz
 bad "contains '/'" -t "a/b"
-bad "contains '/'" -t "tap x"
-bad "contains '/'" -t "$(printf 'tap\tx')"
-bad "contains '/'" -t "tap:1"
-bad "not a valid interface name" -t ..
+bad "contains whitespace" -t "tap x"
+bad "contains whitespace" -t "$(printf 'tap\tx')"
+bad "contains '/', ':'" -t "tap:1"
+bad "contains '/', ':' or '%'" -t "tap%d"
+bad "'.' and '..' are not" -t ..
 bad "'lo' exists and is not a tun/tap device" -t lo
 bad "'ve0' exists and is not a tun/tap device" -u "$TU" -t ve0
 bad "'ve0' is not a tun/tap device; refusing to delete it" -d ve0

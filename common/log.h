@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* log.h: the programs' logging (stderr or syslog); the net/ library itself never logs. */
+/* log.h: the programs' logging (stderr or syslog).  It lives in common/, not in
+ * net/: libumlnet (and so the kernel driver) never logs. */
 #ifndef UMLNET_LOG_H
 #define UMLNET_LOG_H
 
