@@ -77,6 +77,8 @@ ping -c 3 -w 20 10.0.16.2 || { echo "guest: LAN host unreachable over the brctl 
 EOF2
 bg gb "$T/inh" setpriv --reuid="$TU" --regid="$(id -g "$TU")" --init-groups "$GUEST_KERNEL" $(kargs gb) eth0=tuntap,tapgb
 finished gb
+# the script is done, but the kernel may still hold the tap for a moment
+busywait 10 eval "! alive gb" || fail "guest gb did not exit after its script"
 nsx "$H" "$S/uml-bridge-tap" --brctl -b brgb del tapgb >/dev/null || fail "uml-bridge-tap --brctl del"
 ip -n "$H" link show tapgb >/dev/null 2>&1 && fail "tapgb still there"
 
