@@ -283,7 +283,7 @@ static int slip_helper_open(const struct tp_spec *s, struct tp **tpp,
 {
 	static char spec[UMLNET_SPEC_MAX];
 	const char *gate = tp_spec_get(s, "gate");
-	const char *mac = tp_spec_get(s, "mac");
+	const char *peer = tp_spec_get(s, "peermac");
 	char *argv[] = { UML_NET, UML_NET_VERSION, "slip", "up",
 			 (char *)gate, NULL };
 	struct in_addr a;
@@ -314,7 +314,7 @@ static int slip_helper_open(const struct tp_spec *s, struct tp **tpp,
 	}
 	snprintf(info->helper_dev, sizeof(info->helper_dev), "umlsl%u", pts);
 	snprintf(spec, sizeof(spec), "slip:fd=%d,gate=%s%s%s", master, gate,
-		 mac ? ",mac=" : "", mac ? mac : "");
+		 peer ? ",peermac=" : "", peer ? peer : "");
 	ret = tp_open(tpp, spec, err, errlen);
 	close(master);		/* the transport has its own copy */
 	if (ret)
@@ -327,16 +327,13 @@ static int tuntap_helper_open(const struct tp_spec *s, struct tp **tpp,
 			      struct umlnet_info *info, char *err, int errlen)
 {
 	static char spec[UMLNET_SPEC_MAX];
-	const char *mac = tp_spec_get(s, "mac");
 	const char *gate = tp_spec_get(s, "gate");
 	int fd, ret;
 
 	ret = tuntap_helper(gate, &fd, info->helper_dev, err, errlen);
 	if (ret)
 		return ret;
-	snprintf(spec, sizeof(spec), "tuntap:fd=%d%s%s%s%s", fd,
-		 mac ? ",mac=" : "", mac ? mac : "",
-		 gate ? ",gate=" : "", gate ? gate : "");
+	snprintf(spec, sizeof(spec), "tuntap:fd=%d", fd);
 	ret = tp_open(tpp, spec, err, errlen);
 	if (ret) {
 		close(fd);
@@ -345,12 +342,33 @@ static int tuntap_helper_open(const struct tp_spec *s, struct tp **tpp,
 	return ret;
 }
 
+/*
+ * tuntap,DEV,MAC,GATE: with a device the stock kernel opens it and ignores
+ * GATE (only uml_net, which makes the tap, uses it).  The transport refuses
+ * what it cannot use, so the gateway is dropped here, saying so.
+ */
+static void tuntap_drop_gate(struct tp_spec *s)
+{
+	unsigned int i;
+
+	if (strcmp(s->name, "tuntap") ||
+	    (!tp_spec_get(s, "dev") && !tp_spec_get(s, "fd")))
+		return;
+	for (i = 0; i < s->n; i++) {
+		if (strcmp(s->kv[i].key, "gate") || !*s->kv[i].val)
+			continue;
+		printk(UM_KERN_WARNING "umlnet: tuntap: gateway %s ignored: "
+		       "the tap exists already (uml_net uses the gateway when "
+		       "it makes one)\n", s->kv[i].val);
+		s->kv[i].val = "";
+	}
+}
+
 int umlnet_user_open(const char *spec, void **tpp, struct umlnet_info *info,
 		     char *err, int errlen)
 {
 	static struct tp_spec s;	/* callers hold the driver's mutex */
 	static char vde[UMLNET_SPEC_MAX];
-	const char *mac;
 	sigset_t old;
 	struct tp *tp;
 	int ret;
@@ -367,16 +385,9 @@ int umlnet_user_open(const char *spec, void **tpp, struct umlnet_info *info,
 		return ret;
 	snprintf(info->transport, sizeof(info->transport), "%s",
 		 spec == vde ? "vde" : s.name);
-	/* slip's "mac" names its peer on the Ethernet side, not us. */
-	mac = strcmp(s.name, "slip") ? tp_spec_get(&s, "mac") : NULL;
-	if (mac) {
-		if (mac_parse(mac, info->mac)) {
-			snprintf(err, errlen, "%s: bad MAC address '%s'",
-				 s.name, mac);
-			return -EINVAL;
-		}
-		info->mac_set = 1;
-	}
+	/* mac= is ours, the NIC's (checked by the parser) */
+	info->mac_set = tp_spec_mac(&s, info->mac);
+	tuntap_drop_gate(&s);
 	block_signals_host(&old);
 	if (!strcmp(s.name, "tuntap") && !tp_spec_get(&s, "dev") &&
 	    !tp_spec_get(&s, "fd"))
@@ -385,7 +396,7 @@ int umlnet_user_open(const char *spec, void **tpp, struct umlnet_info *info,
 		 !tp_spec_get(&s, "path") && !tp_spec_get(&s, "fd"))
 		ret = slip_helper_open(&s, &tp, info, err, errlen);
 	else
-		ret = tp_open(&tp, spec, err, errlen);
+		ret = tp_open_spec(&tp, &s, err, errlen);
 	restore_signals_host(&old);
 	if (ret)
 		return ret;
@@ -426,10 +437,10 @@ int umlnet_user_recv(void *tp, void *const *bufs, const unsigned int *caps,
 
 	if (n > UMLNET_BATCH)
 		n = UMLNET_BATCH;
+	memset(f, 0, n * sizeof(f[0]));
 	for (i = 0; i < n; i++) {
 		f[i].buf = bufs[i];
 		f[i].cap = caps[i];
-		f[i].len = 0;
 	}
 	ret = tp_recv(tp, f, n);
 	for (i = 0; ret > 0 && i < (unsigned int)ret; i++)

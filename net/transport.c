@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "frame.h"
 #include "transport.h"
 
 static const struct tp_ops *const tp_table[] = {
@@ -37,6 +39,15 @@ static int key_known(const struct tp_ops *ops, const char *key)
 	return 0;
 }
 
+/* A NIC's address: six octets, not a group address, not zero. */
+static int mac_valid(const char *val)
+{
+	uint8_t mac[ETH_ALEN_];
+
+	return !mac_parse(val, mac) && !mac_is_multicast(mac) &&
+	       !mac_is_zero(mac);
+}
+
 static int spec_add(struct tp_spec *s, const struct tp_ops *ops,
 		    const char *key, const char *val, char *err, size_t errlen)
 {
@@ -55,6 +66,11 @@ static int spec_add(struct tp_spec *s, const struct tp_ops *ops,
 	}
 	if (s->n >= TP_MAX_KV) {
 		snprintf(err, errlen, "%s: too many options", s->name);
+		return -EINVAL;
+	}
+	if (!strcmp(key, "mac") && *val && !mac_valid(val)) {
+		snprintf(err, errlen, "%s: bad MAC address '%s' (want six "
+			 "hex octets, unicast, not all zero)", s->name, val);
 		return -EINVAL;
 	}
 	s->kv[s->n].key = key;
@@ -156,26 +172,33 @@ const char *tp_spec_get(const struct tp_spec *s, const char *key)
 	return NULL;
 }
 
-int tp_open(struct tp **tpp, const char *spec, char *err, size_t errlen)
+int tp_spec_mac(const struct tp_spec *s, uint8_t *mac)
 {
-	const struct tp_ops *ops;
-	struct tp_spec s;
+	const char *m = tp_spec_get(s, "mac");
+
+	return m && !mac_parse(m, mac);
+}
+
+int tp_open_spec(struct tp **tpp, const struct tp_spec *s, char *err,
+		 size_t errlen)
+{
+	const struct tp_ops *ops = tp_lookup(s->name);
 	struct tp *tp;
 	int ret;
 
 	*tpp = NULL;
-	ret = tp_spec_parse(spec, &s, err, errlen);
-	if (ret)
-		return ret;
-	ops = tp_lookup(s.name);
+	if (!ops) {
+		snprintf(err, errlen, "unknown transport '%s'", s->name);
+		return -EINVAL;
+	}
 	tp = calloc(1, ops->size);
 	if (!tp) {
-		snprintf(err, errlen, "%s: out of memory", s.name);
+		snprintf(err, errlen, "%s: out of memory", s->name);
 		return -ENOMEM;
 	}
 	tp->ops = ops;
-	tp->fd = tp->wfd = -1;
-	ret = ops->open(tp, &s, err, errlen);
+	tp->fd = tp->wfd = tp->cfd = -1;
+	ret = ops->open(tp, s, err, errlen);
 	if (ret) {
 		free(tp);
 		return ret;
@@ -184,6 +207,24 @@ int tp_open(struct tp **tpp, const char *spec, char *err, size_t errlen)
 		tp->wfd = tp->fd;
 	*tpp = tp;
 	return 0;
+}
+
+int tp_open(struct tp **tpp, const char *spec, char *err, size_t errlen)
+{
+	struct tp_spec s;
+	int ret;
+
+	*tpp = NULL;
+	ret = tp_spec_parse(spec, &s, err, errlen);
+	if (ret)
+		return ret;
+	if (tp_spec_get(&s, "mac")) {
+		snprintf(err, errlen, "%s: mac=%s: this end has no MAC address "
+			 "of its own (mac= sets a guest NIC's address)", s.name,
+			 tp_spec_get(&s, "mac"));
+		return -EINVAL;
+	}
+	return tp_open_spec(tpp, &s, err, errlen);
 }
 
 int tp_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
@@ -201,5 +242,61 @@ void tp_close(struct tp *tp)
 	if (!tp)
 		return;
 	tp->ops->close(tp);
+	if (tp->cfd >= 0)
+		close(tp->cfd);
 	free(tp);
+}
+
+int tp_ctl_input(struct tp *tp)
+{
+	uint8_t junk[256];
+	ssize_t n;
+
+	for (;;) {
+		n = read(tp->cfd, junk, sizeof(junk));
+		if (n > 0)
+			continue;
+		if (n == 0)
+			return -EPIPE;
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	}
+}
+
+void tp_frame_write(struct tp_frame *f, size_t off, const void *src,
+		    size_t n)
+{
+	const uint8_t *p = src;
+	size_t k;
+
+	if (off < f->cap) {
+		k = n < f->cap - off ? n : f->cap - off;
+		memcpy(f->buf + off, p, k);
+		p += k;
+		n -= k;
+		off = f->cap;
+	}
+	if (!n || !f->tail)
+		return;
+	off -= f->cap;
+	if (off < f->tail_cap) {
+		k = n < f->tail_cap - off ? n : f->tail_cap - off;
+		memcpy(f->tail + off, p, k);
+	}
+}
+
+void tp_frame_store(struct tp_frame *f, const void *src, size_t len)
+{
+	tp_frame_write(f, 0, src, len);
+	f->len = len;
+}
+
+unsigned int tp_frame_iov(const struct tp_frame *f, struct iovec *iov)
+{
+	iov[0].iov_base = f->buf;
+	iov[0].iov_len = f->cap;
+	if (!f->tail || !f->tail_cap)
+		return 1;
+	iov[1].iov_base = f->tail;
+	iov[1].iov_len = f->tail_cap;
+	return 2;
 }

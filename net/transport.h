@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #define TP_NAME_MAX	16
 #define TP_MAX_KV	16
@@ -35,11 +36,19 @@ struct tp_spec {
 	char store[TP_SPEC_MAX];	/* the strings kv[] points into */
 };
 
-/* One frame: buf/cap are the caller's buffer; len is set by recv. */
+/*
+ * One frame.  buf/cap are the caller's buffer; len is set by recv.  For
+ * recv, a caller may add a second segment (tail/tail_cap) where the bytes
+ * beyond cap land, so small buffers can still take a jumbo frame; a frame
+ * longer than cap + tail_cap comes back with that longer len and is not
+ * stored whole (never cut silently).  send uses buf/len only.
+ */
 struct tp_frame {
 	uint8_t *buf;
 	size_t len;
 	size_t cap;
+	uint8_t *tail;
+	size_t tail_cap;
 };
 
 struct tp;
@@ -58,10 +67,19 @@ struct tp_ops {
 /* Common head of every transport's private struct. */
 struct tp {
 	const struct tp_ops *ops;
-	int fd;		/* poll this for input; -1 when closed */
+	int fd;		/* poll this for input; -1 when closed (or, for a
+			 * server half that receives through another socket,
+			 * never: see tp_daemon_v0()) */
 	int wfd;	/* after a send would block, this polls writable once
 			 * it can go on: fd unless the transport sends on
 			 * another fd (set by open; tp_open fills in fd) */
+	int cfd;	/* -1, or a control connection whose end (EOF or an
+			 * error) means the peer is gone: see tp_ctl_input() */
+	uint8_t pending;	/* recv left whole frames buffered inside the
+				 * transport that no fd event will announce:
+				 * call recv again before waiting */
+	uint64_t tx_drop;	/* frames send consumed but could not deliver
+				 * (the device refused that one frame) */
 };
 
 /**
@@ -88,11 +106,30 @@ const char *tp_spec_get(const struct tp_spec *s, const char *key);
 const struct tp_ops *tp_lookup(const char *name);
 
 /**
- * tp_open() - parse @spec and open that transport.
+ * tp_spec_mac() - the MAC address a spec gives the NIC it is for (key
+ * "mac", checked by tp_spec_parse(): six octets, unicast, not zero).
+ * @s:		parsed spec
+ * @mac:	set to the address when there is one
+ * Return: 1 if the spec has one, else 0.
+ */
+int tp_spec_mac(const struct tp_spec *s, uint8_t *mac);
+
+/**
+ * tp_open() - parse @spec and open that transport, for a consumer that has
+ * no MAC address of its own (a switch port, a tool): a "mac" in @spec
+ * means nothing there and is refused, never ignored.
  * @tpp:	set to the new transport (free with tp_close())
  * Return: 0 or -errno, with @err filled in.
  */
 int tp_open(struct tp **tpp, const char *spec, char *err, size_t errlen);
+
+/**
+ * tp_open_spec() - open a parsed spec; its "mac" is the caller's to use
+ * (a guest NIC: tp_spec_mac()).
+ * Return: 0 or -errno, with @err filled in.
+ */
+int tp_open_spec(struct tp **tpp, const struct tp_spec *s, char *err,
+		 size_t errlen);
 
 /**
  * tp_recv() - receive up to @n frames.
@@ -110,6 +147,40 @@ int tp_send(struct tp *tp, const struct tp_frame *f, unsigned int n);
  * tp_close() - close and free a transport (NULL is fine).
  */
 void tp_close(struct tp *tp);
+
+/**
+ * tp_ctl_input() - tp->cfd polled readable: read and discard what is
+ * there (nothing is expected on it).
+ * Return: 0 while the peer is there, -EPIPE at its EOF, or -errno.
+ */
+int tp_ctl_input(struct tp *tp);
+
+/**
+ * tp_frame_write() - store @n bytes at offset @off of @f's segments (buf
+ * then tail), as much as fits; the caller sets f->len.
+ */
+void tp_frame_write(struct tp_frame *f, size_t off, const void *src,
+		    size_t n);
+
+/**
+ * tp_frame_store() - store a whole frame of @len bytes in @f; f->len is
+ * @len even when it does not fit (the caller then sees len > room).
+ */
+void tp_frame_store(struct tp_frame *f, const void *src, size_t len);
+
+/**
+ * tp_frame_room() - how many bytes @f can hold (cap + tail_cap).
+ */
+static inline size_t tp_frame_room(const struct tp_frame *f)
+{
+	return f->cap + (f->tail ? f->tail_cap : 0);
+}
+
+/**
+ * tp_frame_iov() - @f's receive segments as an iovec (1 or 2 entries).
+ * Return: the number of entries.
+ */
+unsigned int tp_frame_iov(const struct tp_frame *f, struct iovec *iov);
 
 /**
  * tp_dgram_recv() - receive up to @n frames from a datagram fd (recvmmsg).

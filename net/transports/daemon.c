@@ -4,8 +4,8 @@
  * joins uml_switch, vde_switch or our own switch as one port.
  *
  * Spec: daemon[,MAC[,unix[,CTL]]]  or  daemon:mac=..,type=unix,ctl=PATH
- * MAC is validated here and used by the guest driver; CTL may be a VDE
- * directory (DIR/ctl is used).
+ * MAC is the guest NIC's (tp_spec_mac()); CTL may be a VDE directory
+ * (DIR/ctl is used).
  */
 #include <errno.h>
 #include <poll.h>
@@ -25,7 +25,6 @@
 struct tp_daemon {
 	struct tp tp;		/* tp.fd: the data socket */
 	int ctl;
-	uint8_t mac[ETH_ALEN_];
 	struct sockaddr_un peer;
 };
 
@@ -114,17 +113,12 @@ static int daemon_open(struct tp *tp, const struct tp_spec *s, char *err,
 		       size_t errlen)
 {
 	struct tp_daemon *d = (struct tp_daemon *)tp;
-	const char *mac = tp_spec_get(s, "mac");
 	const char *type = tp_spec_get(s, "type");
 	const char *ctl = tp_spec_get(s, "ctl");
 	char path[sizeof(d->peer.sun_path)];
 	int ret;
 
 	d->ctl = -1;
-	if (mac && mac_parse(mac, d->mac)) {
-		snprintf(err, errlen, "daemon: bad MAC address '%s'", mac);
-		return -EINVAL;
-	}
 	if (type && strcmp(type, "unix")) {
 		snprintf(err, errlen,
 			 "daemon: socket type '%s' not supported (only 'unix')",

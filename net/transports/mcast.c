@@ -41,7 +41,6 @@ struct tp_mcast {
 	struct tp tp;		/* tp.fd: the receiving socket */
 	int tx;			/* mcast: the sending socket; ucast: tp.fd */
 	int is_mcast;
-	uint8_t mac[ETH_ALEN_];
 	struct sockaddr_in dst;	/* group or remote */
 	struct sockaddr_in self;	/* mcast: tx's own address */
 	struct ip_mreqn mreq;
@@ -94,17 +93,12 @@ static int mcast_port(const char *what, const char *key, const char *s,
 	return 0;
 }
 
-/* Options shared by both: mac=, local= */
+/* Options shared by both: local= (mac= is the guest NIC's) */
 static int mcast_common(struct tp_mcast *m, const struct tp_spec *s,
 			const char *what, char *err, size_t errlen)
 {
-	const char *mac = tp_spec_get(s, "mac");
 	const char *local = tp_spec_get(s, "local");
 
-	if (mac && mac_parse(mac, m->mac)) {
-		snprintf(err, errlen, "%s: bad MAC address '%s'", what, mac);
-		return -EINVAL;
-	}
 	if (local)
 		return mcast_addr(what, local, &m->mreq.imr_address, err,
 				  errlen);
@@ -332,11 +326,18 @@ static int mcast_is_self(const struct tp_mcast *m, const struct sockaddr_in *a)
 	       a->sin_addr.s_addr == m->self.sin_addr.s_addr;
 }
 
-static size_t mcast_min3(size_t a, size_t b, size_t c)
+/* Copy received frame @src (length @len) over @dst: both segments. */
+static void mcast_move(struct tp_frame *dst, const struct tp_frame *src,
+		       size_t len)
 {
-	if (b < a)
-		a = b;
-	return c < a ? c : a;
+	size_t head = len < src->cap ? len : src->cap;
+
+	tp_frame_write(dst, 0, src->buf, head);
+	if (len > head && src->tail)
+		tp_frame_write(dst, head, src->tail,
+			       len - head < src->tail_cap ? len - head :
+			       src->tail_cap);
+	dst->len = len;
 }
 
 static int mcast_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
@@ -344,7 +345,7 @@ static int mcast_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 	struct tp_mcast *m = (struct tp_mcast *)tp;
 	struct sockaddr_in from[MCAST_BATCH];
 	struct mmsghdr mm[MCAST_BATCH];
-	struct iovec iov[MCAST_BATCH];
+	struct iovec iov[2 * MCAST_BATCH];
 	unsigned int i, w;
 	int ret;
 
@@ -353,14 +354,13 @@ static int mcast_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 	do {
 		memset(mm, 0, sizeof(mm[0]) * n);
 		for (i = 0; i < n; i++) {
-			iov[i].iov_base = f[i].buf;
-			iov[i].iov_len = f[i].cap;
-			mm[i].msg_hdr.msg_iov = &iov[i];
-			mm[i].msg_hdr.msg_iovlen = 1;
+			mm[i].msg_hdr.msg_iov = &iov[2 * i];
+			mm[i].msg_hdr.msg_iovlen = tp_frame_iov(&f[i],
+								&iov[2 * i]);
 			mm[i].msg_hdr.msg_name = &from[i];
 			mm[i].msg_hdr.msg_namelen = sizeof(from[i]);
 		}
-		/* MSG_TRUNC: an oversized datagram shows as len > cap */
+		/* MSG_TRUNC: an oversized datagram shows as len > room */
 		ret = recvmmsg(tp->fd, mm, n, MSG_DONTWAIT | MSG_TRUNC, NULL);
 		if (ret < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
@@ -370,9 +370,7 @@ static int mcast_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 			if (mcast_is_self(m, &from[i]))
 				continue;
 			if (w != i)
-				memcpy(f[w].buf, f[i].buf,
-				       mcast_min3(mm[i].msg_len, f[i].cap,
-						  f[w].cap));
+				mcast_move(&f[w], &f[i], mm[i].msg_len);
 			f[w++].len = mm[i].msg_len;
 		}
 	} while (!w && ret == (int)n);

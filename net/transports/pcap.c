@@ -28,8 +28,8 @@
 struct tp_pcap {
 	struct tp tp;		/* tp.fd: pcap_get_selectable_fd() */
 	pcap_t *p;
-	uint8_t mac[ETH_ALEN_];
 	char ifname[IFNAMSIZ];
+	uint8_t stage[FRAME_MAX];	/* a frame that spans two segments */
 };
 
 static const char *const tpcap_keys[] = {
@@ -144,7 +144,6 @@ static int tpcap_open(struct tp *tp, const struct tp_spec *s, char *err,
 	struct tp_pcap *c = (struct tp_pcap *)tp;
 	const char *ifname = tp_spec_get(s, "if");
 	const char *filter = tp_spec_get(s, "filter");
-	const char *mac = tp_spec_get(s, "mac");
 	int promisc = 1, optimize = 0, ret;
 	const char *why;
 
@@ -163,10 +162,6 @@ static int tpcap_open(struct tp *tp, const struct tp_spec *s, char *err,
 			       err, errlen);
 	if (ret)
 		return ret;
-	if (mac && mac_parse(mac, c->mac)) {
-		snprintf(err, errlen, "pcap: bad MAC address '%s'", mac);
-		return -EINVAL;
-	}
 	memcpy(c->ifname, ifname, strlen(ifname) + 1);
 	ret = tpcap_start(c, ifname, promisc, err, errlen);
 	if (!ret && filter)
@@ -287,13 +282,20 @@ static int tpcap_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 			break;
 		if (ret < 0)	/* e.g. the interface went away */
 			return i ? (int)i : -ENETDOWN;
-		/* pcap owns its ring: copy (at most cap), report the real
-		 * length so that an oversized frame shows as len > cap */
-		memcpy(f[i].buf, data, h->caplen < f[i].cap ? h->caplen :
-		       f[i].cap);
-		f[i].len = h->len;
-		if (h->caplen == h->len && h->len <= f[i].cap)
+		/* pcap owns its ring: copy, fixing offloaded checksums in a
+		 * contiguous copy; the real length is reported, so that an
+		 * oversized frame shows as len > room */
+		if (h->caplen != h->len || h->len > sizeof(c->stage)) {
+			tp_frame_write(&f[i], 0, data, h->caplen);
+		} else if (h->len <= f[i].cap) {
+			memcpy(f[i].buf, data, h->len);
 			tpcap_fix_csum(f[i].buf, h->len);
+		} else {
+			memcpy(c->stage, data, h->len);
+			tpcap_fix_csum(c->stage, h->len);
+			tp_frame_write(&f[i], 0, c->stage, h->len);
+		}
+		f[i].len = h->len;
 	}
 	return (int)i;
 }

@@ -3,9 +3,10 @@
  * slip.c: IP packets in SLIP framing (RFC 1055, net/slip.h) over a tty, a
  * pty or a stream fd, presented as an Ethernet port.
  *
- * Spec: slip[,GATE]  or  slip:gate=A.B.C.D,path=/dev/pts/N|fd=N[,mac=MAC]
- * GATE is the IPv4 address of the SLIP peer; MAC the address that stands
- * for the peer on the Ethernet side (default 02:53:4c:49:50:00, "SLIP").
+ * Spec: slip[,GATE]  or  slip:gate=A.B.C.D,path=/dev/pts/N|fd=N[,peermac=MAC]
+ * GATE is the IPv4 address of the SLIP peer; peermac the address that
+ * stands for the peer on the Ethernet side (default 02:53:4c:49:50:00,
+ * "SLIP"); mac, as for every transport, the guest NIC's (tp_spec_mac()).
  *
  * Theory of operation.  SLIP carries bare IP packets, so:
  *  - recv decodes a packet and prepends an Ethernet header: src = the
@@ -69,7 +70,8 @@ struct tp_slip {
 	uint8_t tx[SLIP_WRAP_MAX(SLIP_MTU)];
 };
 
-static const char *const slip_keys[] = { "gate", "path", "fd", "mac", NULL };
+static const char *const slip_keys[] = { "gate", "path", "fd", "mac",
+					 "peermac", NULL };
 static const uint8_t slip_default_mac[ETH_ALEN_] = {
 	0x02, 0x53, 0x4c, 0x49, 0x50, 0x00
 };
@@ -156,7 +158,6 @@ static int slip_to_eth(const struct tp_slip *s, struct tp_frame *f,
 	uint8_t hdr[ETH_HLEN_];
 	const uint8_t *dst = slip_bcast;
 	uint16_t type;
-	size_t room;
 
 	if (len > sizeof(s->pkt))	/* beyond any IP packet: garbage */
 		return 0;
@@ -175,14 +176,9 @@ static int slip_to_eth(const struct tp_slip *s, struct tp_frame *f,
 	memcpy(hdr, dst, ETH_ALEN_);
 	memcpy(hdr + ETH_ALEN_, s->peer_mac, ETH_ALEN_);
 	frame_put16(hdr + 12, type);
+	tp_frame_write(f, 0, hdr, ETH_HLEN_);
+	tp_frame_write(f, ETH_HLEN_, s->pkt, len);
 	f->len = ETH_HLEN_ + len;
-	if (f->cap < ETH_HLEN_) {
-		memcpy(f->buf, hdr, f->cap);
-		return 1;
-	}
-	memcpy(f->buf, hdr, ETH_HLEN_);
-	room = f->cap - ETH_HLEN_;
-	memcpy(f->buf + ETH_HLEN_, s->pkt, len < room ? len : room);
 	return 1;
 }
 
@@ -200,9 +196,7 @@ static int slip_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 	if (read(s->ev, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
 		return -errno;
 	for (; i < n && s->arp_n; i++) {
-		memcpy(f[i].buf, s->arpq[s->arp_head],
-		       f[i].cap < SLIP_ARP_LEN ? f[i].cap : SLIP_ARP_LEN);
-		f[i].len = SLIP_ARP_LEN;
+		tp_frame_store(&f[i], s->arpq[s->arp_head], SLIP_ARP_LEN);
 		s->arp_head = (s->arp_head + 1) % SLIP_ARPQ;
 		s->arp_n--;
 	}
@@ -223,6 +217,9 @@ static int slip_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 		if (pkt && slip_to_eth(s, &f[i], pkt))
 			i++;
 	}
+	/* bytes read but not decoded yet, or ARP replies beyond this batch:
+	 * no event will say so */
+	tp->pending = s->rpos < s->rlen || s->arp_n;
 	return (int)i;
 }
 
@@ -417,7 +414,7 @@ static int slip_open(struct tp *tp, const struct tp_spec *sp, char *err,
 	const char *gate = tp_spec_get(sp, "gate");
 	const char *path = tp_spec_get(sp, "path");
 	const char *fd = tp_spec_get(sp, "fd");
-	const char *mac = tp_spec_get(sp, "mac");
+	const char *mac = tp_spec_get(sp, "peermac");
 	struct in_addr a;
 	int ret;
 
@@ -433,7 +430,7 @@ static int slip_open(struct tp *tp, const struct tp_spec *sp, char *err,
 	}
 	if (mac && (mac_parse(mac, s->peer_mac) ||
 		    mac_is_multicast(s->peer_mac) || mac_is_zero(s->peer_mac))) {
-		snprintf(err, errlen, "slip: bad MAC address '%s'", mac);
+		snprintf(err, errlen, "slip: bad peer MAC address '%s'", mac);
 		return -EINVAL;
 	}
 	if (!path == !fd) {

@@ -47,7 +47,6 @@ extern char **environ;
 struct tp_slirp {
 	struct tp tp;		/* tp.fd: our end of the socketpair */
 	pid_t pid;
-	uint8_t mac[ETH_ALEN_];
 };
 
 static const char *const slirp_keys[] = {
@@ -257,15 +256,10 @@ static int slirp_open(struct tp *tp, const struct tp_spec *s, char *err,
 		      size_t errlen)
 {
 	struct tp_slirp *sl = (struct tp_slirp *)tp;
-	const char *mac = tp_spec_get(s, "mac");
 	int sv[2] = { -1, -1 }, rp[2] = { -1, -1 }, ret, buf = SLIRP_SNDBUF;
 	struct slirp_argv *a = NULL;
 
 	sl->pid = -1;
-	if (mac && mac_parse(mac, sl->mac)) {
-		snprintf(err, errlen, "slirp: bad MAC address '%s'", mac);
-		return -EINVAL;
-	}
 	a = malloc(sizeof(*a));
 	if (!a) {
 		snprintf(err, errlen, "slirp: out of memory");

@@ -7,9 +7,9 @@
  *   or  tuntap:fd=N,...  (a tap queue already open, e.g. from uml_net)
  * DEV names an existing tap (persistent, owned by us, or any with
  * CAP_NET_ADMIN) or a new one; empty lets the kernel pick tapN.  MAC and
- * GATE are validated here and used by the guest driver.
+ * GATE are the guest driver's (tp_spec_mac(); GATE only when uml_net makes
+ * the tap, so this transport refuses it).
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -31,10 +31,8 @@
 struct tp_tuntap {
 	struct tp tp;		/* tp.fd: the tap's queue */
 	char name[IFNAMSIZ];
-	uint8_t mac[ETH_ALEN_];
-	struct in_addr gate;
-	/* Bytes of a frame longer than the caller's buffer land here, so the
-	 * real length is reported (len > cap) rather than cut silently. */
+	/* Bytes of a frame longer than the caller's segments land here, so
+	 * the real length is reported (len > room) rather than cut silently. */
 	uint8_t spill[FRAME_MAX + 1];
 };
 
@@ -119,7 +117,6 @@ static int tuntap_open(struct tp *tp, const struct tp_spec *s, char *err,
 {
 	struct tp_tuntap *t = (struct tp_tuntap *)tp;
 	const char *dev = tp_spec_get(s, "dev");
-	const char *mac = tp_spec_get(s, "mac");
 	const char *gate = tp_spec_get(s, "gate");
 	const char *fdstr = tp_spec_get(s, "fd");
 	const char *why;
@@ -137,12 +134,9 @@ static int tuntap_open(struct tp *tp, const struct tp_spec *s, char *err,
 			 dev, why);
 		return -EINVAL;
 	}
-	if (mac && mac_parse(mac, t->mac)) {
-		snprintf(err, errlen, "tuntap: bad MAC address '%s'", mac);
-		return -EINVAL;
-	}
-	if (gate && inet_pton(AF_INET, gate, &t->gate) != 1) {
-		snprintf(err, errlen, "tuntap: bad gateway address '%s'", gate);
+	if (gate) {
+		snprintf(err, errlen, "tuntap: gateway '%s': only uml_net uses "
+			 "one, when it makes the tap (no dev= or fd=)", gate);
 		return -EINVAL;
 	}
 	if (fdstr)
@@ -159,17 +153,16 @@ static int tuntap_err(int e)
 static int tuntap_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 {
 	struct tp_tuntap *t = (struct tp_tuntap *)tp;
-	struct iovec iov[2];
-	unsigned int i;
+	struct iovec iov[3];
+	unsigned int i, k;
 	ssize_t r;
 
 	for (i = 0; i < n; i++) {
-		iov[0].iov_base = f[i].buf;
-		iov[0].iov_len = f[i].cap;
-		iov[1].iov_base = t->spill;
-		iov[1].iov_len = sizeof(t->spill);
+		k = tp_frame_iov(&f[i], iov);
+		iov[k].iov_base = t->spill;
+		iov[k++].iov_len = sizeof(t->spill);
 		do
-			r = readv(tp->fd, iov, 2);
+			r = readv(tp->fd, iov, (int)k);
 		while (r < 0 && errno == EINTR);
 		if (r < 0) {
 			if (errno == EAGAIN)

@@ -53,7 +53,7 @@ static int peer = -1;
 static void fuzz_transport(const uint8_t *data, size_t size)
 {
 	static uint8_t bufs[4][2048], junk[65536];
-	struct tp_frame f[4];
+	struct tp_frame f[4] = { { 0 } };
 	char spec[64], err[TP_ERR_MAX];
 	int sv[2], i, n;
 

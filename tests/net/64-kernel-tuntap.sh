@@ -35,4 +35,6 @@ touch "$T/host.done"
 guest_ok g 60
 grep -q file-ok "$T/g.out" || fail "the file did not reach the guest intact"
 console_has g 'Netdevice 0 \(fe:fd:0a:40:00:02\)' || fail "no Netdevice line with the given MAC"
+# the gateway means nothing with a pre-made tap: dropped, and said so
+console_has g 'gateway 10.64.0.1 ignored' || fail "the unused gateway was not reported"
 log "ok: tuntap on a pre-made tap: ping both ways, 300 kB by TCP"

@@ -34,10 +34,10 @@ static int pump(struct tp *a, struct tp *b, const char *name)
 	struct tp_frame f[BATCH];
 	int i, n, w, sent = 0, ret;
 
+	memset(f, 0, sizeof(f));
 	for (i = 0; i < BATCH; i++) {
 		f[i].buf = bufs[i];
 		f[i].cap = BUFSZ;
-		f[i].len = 0;
 	}
 	n = tp_recv(a, f, BATCH);
 	if (n < 0) {

@@ -137,9 +137,10 @@ static void test_traffic_and_death(void)
 	fclose(w);
 	chmod(wrapper, 0755);
 
-	/* legacy form: slirp,MAC,HELPER,ARGS */
-	ret = open_spec(&tp, "slirp,fe:fd:00:00:00:42,%s,--no-ipv6_--mtu_1400",
-			wrapper);
+	/* legacy form: slirp,MAC,HELPER,ARGS (no MAC: that is a guest's) */
+	CHECK(open_spec(&tp, "slirp,fe:fd:00:00:00:42,%s", wrapper) < 0);
+	CHECK(strstr(err, "no MAC address of its own"));
+	ret = open_spec(&tp, "slirp,,%s,--no-ipv6_--mtu_1400", wrapper);
 	CHECK(ret == 0);
 	if (ret) {
 		fprintf(stderr, "open: %s\n", err);

@@ -50,6 +50,25 @@ int main(void)
 	big[sizeof(big) - 1] = '\0';
 	CHECK(parse(big, &s, err) == -ENAMETOOLONG);
 
+	/* One MAC rule: checked by the parser, the NIC's to use, and refused
+	 * by tp_open() (a consumer with no MAC of its own). */
+	CHECK(parse("daemon:mac=02:00:00:00:00:01", &s, err) == 0);
+	CHECK(tp_spec_mac(&s, mac) == 1 && mac[0] == 2 && mac[5] == 1);
+	CHECK(parse("daemon", &s, err) == 0 && tp_spec_mac(&s, mac) == 0);
+	CHECK(parse("daemon:mac=zz", &s, err) == -EINVAL);
+	CHECK(strstr(err, "bad MAC address 'zz'") != NULL);
+	CHECK(parse("tuntap,tap0,01:00:5e:00:00:01", &s, err) == -EINVAL);
+	CHECK(strstr(err, "unicast") != NULL);
+	CHECK(parse("mcast:mac=00:00:00:00:00:00", &s, err) == -EINVAL);
+	{
+		struct tp *tp;
+
+		CHECK(tp_open(&tp, "daemon:mac=02:00:00:00:00:01,ctl=/x", err,
+			      sizeof(err)) == -EINVAL && !tp);
+		CHECK(strstr(err, "mac=02:00:00:00:00:01") != NULL);
+		CHECK(strstr(err, "no MAC address of its own") != NULL);
+	}
+
 	/* MAC addresses. */
 	CHECK(mac_parse("fe:fd:0a:00:00:02", mac) == 0 && mac[0] == 0xfe &&
 	      mac[2] == 0x0a && mac[5] == 2);

@@ -22,10 +22,10 @@ static void frames(struct tp_frame *f, size_t cap)
 {
 	unsigned int i;
 
+	memset(f, 0, NF * sizeof(*f));
 	for (i = 0; i < NF; i++) {
 		f[i].buf = bufs[i];
 		f[i].cap = cap;
-		f[i].len = 0;
 	}
 }
 
