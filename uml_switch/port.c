@@ -221,6 +221,7 @@ static int port_recv_tp(struct port *p, struct buf **b, unsigned int n,
 	size_t head;
 	int ret;
 
+	memset(f, 0, n * sizeof(f[0]));
 	for (i = 0; i < n; i++) {
 		f[i].buf = tp_stage[i];
 		f[i].cap = sizeof(tp_stage[i]);
@@ -463,6 +464,7 @@ static int port_send(struct sw *sw, struct port *p)
 	if (p->kind == PORT_TP) {
 		struct tp_frame f[SW_BATCH];
 
+		memset(f, 0, n * sizeof(f[0]));
 		for (i = 0; i < n; i++) {
 			f[i].buf = iov[i].iov_base;
 			f[i].len = iov[i].iov_len;
