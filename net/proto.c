@@ -35,6 +35,14 @@ static int addr_check(struct sockaddr_un *a, const char **why)
 	return 0;
 }
 
+/* Printable ASCII up to the first NUL; anything else becomes '?'. */
+static void proto_printable(char *s)
+{
+	for (; *s; s++)
+		if (*s < ' ' || *s > '~')
+			*s = '?';
+}
+
 static int parse_v0(const uint8_t *b, size_t len, struct proto_req *req,
 		    const char **why)
 {
@@ -115,8 +123,25 @@ int proto_req_parse(const void *buf, size_t len, struct proto_req *req,
 		dlen = len - off;
 		memcpy(req->descr, b + off, dlen);
 		req->descr[dlen] = '\0';
+		proto_printable(req->descr);
 	}
 	return addr_check(&req->addr, why);
+}
+
+size_t proto_req_need(const void *buf, size_t len)
+{
+	const uint8_t *b = buf;
+	uint32_t magic, version;
+
+	if (len < 8)
+		return 8;
+	magic = get_u32(b);
+	version = get_u32(b + 4);
+	if (magic != PROTO_MAGIC)	/* v0 has no magic; its type is 0 */
+		return magic == PROTO_REQ_NEW_CONTROL ? PROTO_REQ_V0_LEN : len;
+	if (version == PROTO_VERSION)
+		return PROTO_REQ_MIN_LEN;
+	return version == 0 ? 14 + PROTO_ADDR_LEN : len;
 }
 
 size_t proto_req_build(void *buf, const struct sockaddr_un *addr)
@@ -139,6 +164,7 @@ char *proto_addr_describe(const struct sockaddr_un *a, char *buf, size_t len)
 	if (a->sun_path[0] != '\0') {
 		snprintf(buf, len, "%.*s", (int)sizeof(a->sun_path),
 			 a->sun_path);
+		proto_printable(buf);
 		return buf;
 	}
 	/* Abstract: "@" and the first 12 bytes in hex (UML's pid + usec). */

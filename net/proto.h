@@ -46,7 +46,8 @@ struct proto_req {
 	unsigned int type;		/* low byte of the type field */
 	unsigned int want_port;		/* VDE: requested port, 0 = any */
 	struct sockaddr_un addr;	/* client's data socket */
-	char descr[PROTO_REQ_MAX_LEN];	/* VDE description, NUL-terminated */
+	char descr[PROTO_REQ_MAX_LEN];	/* VDE description, NUL-terminated,
+					 * printable ASCII ('?' for the rest) */
 };
 
 /**
@@ -67,14 +68,23 @@ int proto_req_parse(const void *buf, size_t len, struct proto_req *req,
 		    const char **why);
 
 /**
+ * proto_req_need() - how many bytes of a request, of which @len are in
+ * @buf, must be read before proto_req_parse() can decide (the version is
+ * known from the first 8 bytes).  Return: a length > @len to read on, or
+ * at most @len when the request can be parsed now (possibly as an error).
+ */
+size_t proto_req_need(const void *buf, size_t len);
+
+/**
  * proto_req_build() - encode a 124-byte v3 request for @addr.
  * Return: bytes written (PROTO_REQ_V3_LEN).
  */
 size_t proto_req_build(void *buf, const struct sockaddr_un *addr);
 
 /**
- * proto_addr_describe() - printable form of a sockaddr_un: the path, or
- * "@" and hex for an abstract name.  Return: @buf.
+ * proto_addr_describe() - printable form of a sockaddr_un: the path (bytes
+ * that are not printable ASCII shown as '?', so a client cannot forge log
+ * lines), or "@" and hex for an abstract name.  Return: @buf.
  */
 char *proto_addr_describe(const struct sockaddr_un *a, char *buf, size_t len);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* transport.c: the transport registry and the one spec parser they share. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,8 @@ static const struct tp_ops *const tp_table[] = {
 	&tp_pcap_ops,
 	&tp_slip_ops,
 	&tp_slirp_ops,
+	&tp_bess_ops,
+	&tp_stream_ops,
 };
 
 const struct tp_ops *tp_lookup(const char *name)
@@ -170,6 +174,45 @@ const char *tp_spec_get(const struct tp_spec *s, const char *key)
 		if (!strcmp(s->kv[i].key, key))
 			return *s->kv[i].val ? s->kv[i].val : NULL;
 	return NULL;
+}
+
+int tp_parse_fd(const char *s, int *fd)
+{
+	char *end;
+	long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v > INT_MAX)
+		return -EINVAL;
+	*fd = (int)v;
+	return 0;
+}
+
+int tp_adopt_fd(const char *name, int fd, int socktype, char *err,
+		size_t errlen)
+{
+	socklen_t len = sizeof(int);
+	int type, fl;
+
+	if (socktype && (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) ||
+			 type != socktype)) {
+		snprintf(err, errlen, "%s: fd %d is not a %s socket", name, fd,
+			 socktype == SOCK_SEQPACKET ? "SOCK_SEQPACKET" :
+			 socktype == SOCK_STREAM ? "SOCK_STREAM" :
+			 "SOCK_DGRAM");
+		return errno == EBADF ? -EBADF : -EINVAL;
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC)) {
+		snprintf(err, errlen, "%s: fd %d: %s", name, fd,
+			 strerror(errno));
+		return -errno;
+	}
+	return 0;
 }
 
 int tp_spec_mac(const struct tp_spec *s, uint8_t *mac)

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <sys/uio.h>
 
 #define TP_NAME_MAX	16
@@ -99,6 +100,21 @@ int tp_spec_parse(const char *str, struct tp_spec *s, char *err,
  * tp_spec_get() - value of @key in @s, or NULL when absent or empty.
  */
 const char *tp_spec_get(const struct tp_spec *s, const char *key);
+
+/**
+ * tp_parse_fd() - a spec's fd=N: a decimal descriptor number, nothing else.
+ * Return: 0 with *@fd set, or -EINVAL.
+ */
+int tp_parse_fd(const char *s, int *fd);
+
+/**
+ * tp_adopt_fd() - make @fd, handed to a transport by fd=N, its own:
+ * non-blocking and close-on-exec; with @socktype (SOCK_*) also check that
+ * it is a socket of that type.
+ * Return: 0, or -errno with @err saying what is wrong with it.
+ */
+int tp_adopt_fd(const char *name, int fd, int socktype, char *err,
+		size_t errlen);
 
 /**
  * tp_lookup() - the transport called exactly @name, or NULL.
@@ -201,6 +217,43 @@ int tp_dgram_send(int fd, const struct tp_frame *f, unsigned int n);
 int tp_dgram_sendto(int fd, const struct tp_frame *f, unsigned int n,
 		    const void *to, socklen_t tolen);
 
+/*
+ * Server halves: what a switch makes of a client it accepted on a socket it
+ * serves.  Listeners whose clients speak a framing (bess, stream) open the
+ * accepted fd as "KIND:fd=N" with tp_open(); the daemon protocol has a
+ * handshake, so its server half is made here (net/transports/daemon.c).
+ */
+struct proto_req;
+struct sockaddr_un;
+
+/**
+ * tp_daemon_serve() - the port of a v1/v3 client whose request @req came
+ * on control connection @ctl (the transport's cfd from now on): a data
+ * socket connected to the client's, then the reply.
+ * @uid:	the client's uid (SO_PEERCRED): a data socket on a path must
+ *		be the client's own (unless it is root or the switch's user)
+ * @why:	on failure, a static string saying what failed
+ * Return: 0, or -errno (@ctl is then still the caller's).
+ */
+int tp_daemon_serve(struct tp **tpp, int ctl, const struct proto_req *req,
+		    uid_t uid, const char **why);
+
+/**
+ * tp_daemon_v0() - the port of a v0 client at @peer, on control connection
+ * @ctl: it sends with sendto() on @shared, the switch's v0 data socket,
+ * and has no fd of its own (tp->fd is -1): its frames arrive on @shared.
+ * Return: 0 or -ENOMEM.
+ */
+int tp_daemon_v0(struct tp **tpp, int shared, int ctl,
+		 const struct sockaddr_un *peer);
+
+/**
+ * tp_daemon_v0_is() - is @tp the v0 port whose client sent from @from
+ * (@len bytes of address, as recvmsg() gave them)?  Exact comparison.
+ */
+int tp_daemon_v0_is(const struct tp *tp, const struct sockaddr_un *from,
+		    socklen_t len);
+
 /* The registry: every transport's ops, defined in its own file. */
 extern const struct tp_ops tp_daemon_ops;
 extern const struct tp_ops tp_tuntap_ops;
@@ -209,5 +262,7 @@ extern const struct tp_ops tp_ucast_ops;
 extern const struct tp_ops tp_pcap_ops;
 extern const struct tp_ops tp_slip_ops;
 extern const struct tp_ops tp_slirp_ops;
+extern const struct tp_ops tp_bess_ops;
+extern const struct tp_ops tp_stream_ops;
 
 #endif /* UMLNET_TRANSPORT_H */

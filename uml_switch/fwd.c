@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* fwd.c: the forwarding decision: learn the source, pick destinations, queue. */
+/*
+ * fwd.c: the forwarding decision: learn the source, pick destinations,
+ * queue, or hold the source when a queue is full (the limits are in sw.h).
+ */
 #include <errno.h>
 
 #include "frame.h"
 #include "log.h"
 #include "sw.h"
 
-static int q_full(const struct sw *sw, const struct port *p)
+/* Is @p's queue full for @b?  A queue may hold only so many jumbo frames,
+ * so that one port cannot take every large buffer. */
+static int q_full(const struct sw *sw, const struct port *p,
+		  const struct buf *b)
 {
-	return p->qlen >= sw->o.qmax;
+	return p->qlen >= sw->o.qmax ||
+	       (b->large && p->qlarge >= sw->large_max);
 }
 
 static void q_push(struct sw *sw, int idx, struct buf *b)
@@ -20,6 +27,7 @@ static void q_push(struct sw *sw, int idx, struct buf *b)
 		tail -= sw->o.qmax;
 	p->q[tail] = b;
 	b->refs++;
+	p->qlarge += b->large;
 	if (++p->qlen == sw->o.qmax && !p->full_since_ms)
 		p->full_since_ms = sw->now_ms;
 	if (!p->dirty) {
@@ -28,42 +36,78 @@ static void q_push(struct sw *sw, int idx, struct buf *b)
 	}
 }
 
-/* Place @b on @dst's queue, or say why not: -EAGAIN = hold and wait. */
-static int fwd_one(struct sw *sw, int src, int dst, struct buf *b)
+/* @src waits for @dst's queue. */
+static int fwd_hold(struct sw *sw, int src, int dst)
 {
-	struct port *p = &sw->ports[dst];
+	sw->ports[src].blocked_by = dst;
+	return -EAGAIN;
+}
 
-	if (q_full(sw, p)) {
-		if (!p->stalled) {
-			sw->ports[src].blocked_by = dst;
-			return -EAGAIN;
-		}
-		p->drop_full++;
+/* Has @p used up its share of holding flooding senders this window? */
+static int fwd_share_used(struct sw *sw, int idx)
+{
+	struct port *p = &sw->ports[idx];
+	uint64_t held = p->hold_ms;
+
+	if (p->hold_start_ms)
+		held += sw->now_ms - p->hold_start_ms;
+	if (held < SW_HOLD_MS)
 		return 0;
+	if (!p->lossy) {
+		p->lossy = 1;
+		/* logged at 1, 2, 4, 8, ... times: visible, not a flood */
+		if (!(p->lossy_events & (p->lossy_events + 1)))
+			warn("port %d: slow reader: floods that find its queue "
+			     "full skip it for the rest of this second "
+			     "(%llu times so far)", idx,
+			     (unsigned long long)p->lossy_events + 1);
+		p->lossy_events++;
 	}
-	q_push(sw, dst, b);
-	return 0;
+	return 1;
 }
 
 static int fwd_flood(struct sw *sw, int src, struct buf *b)
 {
+	struct port *p;
 	int i, dst;
 
-	/* All or nothing: a flooded frame waits until every live
-	 * destination has room, so no port misses it. */
+	/* A flooded frame waits until every destination that may still hold
+	 * senders has room, so no such port misses it. */
 	for (i = 0; i < sw->nports; i++) {
 		dst = sw->active[i];
-		if (dst != src && q_full(sw, &sw->ports[dst]) &&
-		    !sw->ports[dst].stalled) {
-			sw->ports[src].blocked_by = dst;
-			return -EAGAIN;
-		}
+		p = &sw->ports[dst];
+		if (dst == src || !q_full(sw, p, b) || p->stalled ||
+		    fwd_share_used(sw, dst))
+			continue;
+		if (!p->hold_start_ms)
+			p->hold_start_ms = sw->now_ms;
+		return fwd_hold(sw, src, dst);
 	}
 	for (i = 0; i < sw->nports; i++) {
 		dst = sw->active[i];
-		if (dst != src)
-			fwd_one(sw, src, dst, b);
+		p = &sw->ports[dst];
+		if (dst == src)
+			continue;
+		if (q_full(sw, p, b))
+			p->drop_full++;
+		else
+			q_push(sw, dst, b);
 	}
+	return 0;
+}
+
+/* Unicast: queue it, or hold the sender (unless @dst is stalled). */
+static int fwd_one(struct sw *sw, int src, int dst, struct buf *b)
+{
+	struct port *p = &sw->ports[dst];
+
+	if (!q_full(sw, p, b)) {
+		q_push(sw, dst, b);
+		return 0;
+	}
+	if (!p->stalled)
+		return fwd_hold(sw, src, dst);
+	p->drop_full++;
 	return 0;
 }
 

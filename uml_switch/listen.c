@@ -1,147 +1,210 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * listen.c: ports beyond the daemon protocol: UML vector BESS clients
- * (--bess PATH, SOCK_SEQPACKET), QEMU -netdev stream clients (--stream
- * PATH, 4-byte length prefix) and libumlnet transports (--port SPEC).
+ * listen.c: the sockets the switch serves on: the control socket (daemon
+ * protocol), the -compat-v0 shared data socket, --bess (UML vector BESS
+ * clients) and --stream (QEMU -netdev stream clients), all made by
+ * sock_serve() (common/sock.c), and accepting on them.
+ *
+ * A client of --bess or --stream speaks a framing that a transport knows,
+ * so what accept() returns becomes a port as "KIND:fd=N" (tp_open).  A
+ * control socket client first sends a request: ctl.c takes it from there.
+ *
+ * Out of descriptors (EMFILE and the like), a listener is not polled for a
+ * while (ACCEPT_PAUSE_MS) instead of spinning on a connection it cannot
+ * take, and the failures are logged once per ACCEPT_LOG_MS: the ports that
+ * exist are served meanwhile.
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "sock.h"
 #include "sw.h"
 #include "transport.h"
 
-static int listen_one(struct sw *sw, const char *path, int type,
-		      const char *what, int ev_type, int *fdp)
+#define ACCEPT_PAUSE_MS	100
+#define ACCEPT_LOG_MS	10000
+
+static struct sock_perm listen_perm(const struct sw *sw)
+{
+	struct sock_perm perm = SOCK_PERM_OWNER;
+
+	perm.gid = sw->o.gid;
+	return perm;
+}
+
+static int listen_add(struct sw *sw, const char *kind, const char *path,
+		      int type)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct sock_perm perm = listen_perm(sw);
+	struct listener *l = &sw->listen[sw->nlisten];
+	char e[SOCK_ERR_MAX];
+	int fd;
+
+	fd = sock_serve(type, path, &perm, kind, e, sizeof(e));
+	if (fd < 0) {
+		err("%s", e);
+		return fd;
+	}
+	l->kind = kind;
+	l->type = type;
+	l->fd = fd;
+	snprintf(l->path, sizeof(l->path), "%s", path);
+	ev.data.u64 = EV(EV_LISTEN, sw->nlisten);
+	sw->nlisten++;
+	if (epoll_ctl(sw->epfd, EPOLL_CTL_ADD, fd, &ev)) {
+		err("%s socket: epoll_ctl: %s", kind, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int listen_v0(struct sw *sw)
 {
 	struct epoll_event ev = { .events = EPOLLIN,
-				  .data.u64 = EV(ev_type, 0) };
-	int fd, ret;
+				  .data.u64 = EV(EV_V0, 0) };
+	struct sock_perm perm = listen_perm(sw);
+	char e[SOCK_ERR_MAX];
 
-	fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	sw->v0fd = sock_serve(SOCK_DGRAM, sw->o.data, &perm, "data", e,
+			      sizeof(e));
+	if (sw->v0fd < 0) {
+		err("%s", e);
+		return sw->v0fd;
+	}
+	if (epoll_ctl(sw->epfd, EPOLL_CTL_ADD, sw->v0fd, &ev)) {
+		err("data socket: epoll_ctl: %s", strerror(errno));
 		return -errno;
-	*fdp = fd;
-	ret = ctl_bind_path(fd, type, path, what);
-	if (ret)
-		return ret;
-	ret = ctl_perms(path, sw->o.group);
-	if (ret)
-		return ret;
-	if (listen(fd, 64) || epoll_ctl(sw->epfd, EPOLL_CTL_ADD, fd, &ev))
-		return -errno;
+	}
 	return 0;
 }
 
 /**
- * listen_extra() - open the --bess and --stream listening sockets.
- * Return: 0 or -errno (logged).
+ * listen_all() - make every socket the options name and poll them.
+ * Return: 0 or -errno (logged; what was made is removed by
+ * listen_cleanup()).
  */
-int listen_extra(struct sw *sw)
+int listen_all(struct sw *sw)
 {
 	int ret;
 
-	if (sw->o.bess[0]) {
-		ret = listen_one(sw, sw->o.bess, SOCK_SEQPACKET, "bess",
-				 EV_BESS, &sw->bess_fd);
-		if (ret)
-			return ret;
-	}
-	if (sw->o.stream[0])
-		return listen_one(sw, sw->o.stream, SOCK_STREAM, "stream",
-				  EV_STREAM, &sw->stream_fd);
-	return 0;
+	ret = listen_add(sw, "control", sw->o.ctl, SOCK_STREAM);
+	if (!ret && sw->o.compat_v0)
+		ret = listen_v0(sw);
+	if (!ret && sw->o.bess[0])
+		ret = listen_add(sw, "bess", sw->o.bess, SOCK_SEQPACKET);
+	if (!ret && sw->o.stream[0])
+		ret = listen_add(sw, "stream", sw->o.stream, SOCK_STREAM);
+	return ret;
 }
 
 void listen_cleanup(struct sw *sw)
 {
-	if (sw->bess_fd >= 0)
-		unlink(sw->o.bess);
-	if (sw->stream_fd >= 0)
-		unlink(sw->o.stream);
+	int i;
+
+	for (i = 0; i < sw->nlisten; i++) {
+		if (sw->listen[i].fd < 0)
+			continue;
+		if (unlink(sw->listen[i].path) && errno != ENOENT)
+			warn("cannot remove %s socket '%s': %s",
+			     sw->listen[i].kind, sw->listen[i].path,
+			     strerror(errno));
+		close(sw->listen[i].fd);
+		sw->listen[i].fd = -1;
+	}
+	if (sw->v0fd >= 0) {
+		unlink(sw->o.data);
+		close(sw->v0fd);
+		sw->v0fd = -1;
+	}
 }
 
-static int listen_new_port(struct sw *sw, int fd, enum port_kind kind)
+static void listen_poll(struct sw *sw, int li, uint32_t events)
 {
-	struct port *p;
-	int idx = port_alloc(sw);
+	struct epoll_event ev = { .events = events,
+				  .data.u64 = EV(EV_LISTEN, li) };
 
-	if (idx < 0) {
-		warn("%s: all ports in use (see --max-ports); dropping client",
-		     kind == PORT_SEQ ? "bess" : "stream");
-		close(fd);
-		return idx;
-	}
-	p = &sw->ports[idx];
-	p->kind = kind;
-	p->fd = fd;
-	p->ctl = -1;
-	if (kind == PORT_STREAM) {
-		p->sbuf = malloc(STREAM_BUF);	/* per port, not per frame */
-		if (!p->sbuf) {
-			p->kind = PORT_FREE;
-			p->fd = -1;
-			close(fd);
-			return -ENOMEM;
-		}
-	}
-	snprintf(p->desc, sizeof(p->desc), "%s client",
-		 kind == PORT_SEQ ? "bess" : "stream");
-	return port_add(sw, idx);
+	if (epoll_ctl(sw->epfd, EPOLL_CTL_MOD, sw->listen[li].fd, &ev))
+		warn("%s socket: epoll_ctl: %s", sw->listen[li].kind,
+		     strerror(errno));
+	sw->listen[li].paused = !events;
 }
 
-void listen_accept(struct sw *sw, int ev_type)
+/* accept() failed with @e: say so (once in a while), pause on EMFILE. */
+static void listen_failed(struct sw *sw, int li, int e)
 {
-	int lfd = ev_type == EV_BESS ? sw->bess_fd : sw->stream_fd;
+	int out_of_fds = e == EMFILE || e == ENFILE || e == ENOBUFS ||
+			 e == ENOMEM;
+
+	sw->accept_failed++;
+	if (!sw->accept_warned_ms ||
+	    sw->now_ms - sw->accept_warned_ms >= ACCEPT_LOG_MS) {
+		warn("%s socket: accept: %s%s (%llu failed since the last "
+		     "report)", sw->listen[li].kind, strerror(e),
+		     out_of_fds ? "; new clients wait, the ports that exist "
+		     "are served" : "", (unsigned long long)sw->accept_failed);
+		sw->accept_warned_ms = sw->now_ms;
+		sw->accept_failed = 0;
+	}
+	if (out_of_fds) {
+		listen_poll(sw, li, 0);
+		sw->accept_retry_ms = sw->now_ms + ACCEPT_PAUSE_MS;
+	}
+}
+
+static void listen_new_port(struct sw *sw, const struct listener *l, int fd)
+{
+	char spec[32], desc[64], e[TP_ERR_MAX];
+	struct tp *tp;
+
+	snprintf(spec, sizeof(spec), "%s:fd=%d", l->kind, fd);
+	snprintf(desc, sizeof(desc), "%s client", l->kind);
+	if (tp_open(&tp, spec, e, sizeof(e))) {
+		warn("%s: %s; dropping it", desc, e);
+		close(fd);	/* tp_open() left it ours */
+		return;
+	}
+	port_open(sw, tp, desc);
+}
+
+/**
+ * listen_accept() - take every client waiting on listener @li.
+ */
+void listen_accept(struct sw *sw, int li)
+{
+	const struct listener *l = &sw->listen[li];
 	int fd;
 
 	for (;;) {
-		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EINTR)
-				warn("accept: %s", strerror(errno));
+			if (errno != EAGAIN && errno != EINTR &&
+			    errno != ECONNABORTED)
+				listen_failed(sw, li, errno);
 			return;
 		}
-		listen_new_port(sw, fd, ev_type == EV_BESS ? PORT_SEQ :
-							     PORT_STREAM);
+		if (li == 0)
+			ctl_conn_new(sw, fd);
+		else
+			listen_new_port(sw, l, fd);
 	}
 }
 
 /**
- * listen_ports() - open every --port SPEC transport as a port.
- * Return: 0 or -errno (logged with the transport's message).
+ * listen_tick() - poll paused listeners again once their pause is over.
  */
-int listen_ports(struct sw *sw)
+void listen_tick(struct sw *sw)
 {
-	char e[TP_ERR_MAX];
-	struct tp *tp;
-	int i, idx, ret;
+	int i;
 
-	for (i = 0; i < sw->o.nspecs; i++) {
-		ret = tp_open(&tp, sw->o.specs[i], e, sizeof(e));
-		if (ret) {
-			err("--port %s: %s", sw->o.specs[i], e);
-			return ret;
-		}
-		idx = port_alloc(sw);
-		if (idx < 0) {
-			tp_close(tp);
-			return idx;
-		}
-		sw->ports[idx].kind = PORT_TP;
-		sw->ports[idx].tp = tp;
-		sw->ports[idx].fd = tp->fd;
-		sw->ports[idx].ctl = -1;
-		snprintf(sw->ports[idx].desc, sizeof(sw->ports[idx].desc),
-			 "%s", sw->o.specs[i]);
-		ret = port_add(sw, idx);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	if (sw->now_ms < sw->accept_retry_ms)
+		return;
+	for (i = 0; i < sw->nlisten; i++)
+		if (sw->listen[i].paused)
+			listen_poll(sw, i, EPOLLIN);
 }

@@ -10,16 +10,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "pidfile.h"
 #include "proto.h"
+#include "sock.h"
 #include "sw.h"
+#include "transport.h"
 
 #define TICK_MS		100
+#define FDS_PER_SLOT	4	/* a port's fd, cfd and wfd; a pending client */
+#define FDS_SPARE	64	/* listeners, epoll, signalfd, helpers, stdio */
 
 static void sw_clock(struct sw *sw)
 {
@@ -30,6 +36,64 @@ static void sw_clock(struct sw *sw)
 	sw->now_s = ts.tv_sec;
 }
 
+/* A VDE-style directory named with a trailing '/': made if missing, ours
+ * alone (or our --group's, who must be able to reach the socket in it). */
+static int sw_mkdir(struct sw *sw, const char *dir)
+{
+	mode_t old = umask(0);
+	int ret = mkdir(dir, sw->o.gid == (gid_t)-1 ? 0700 : 0750);
+	int fd;
+
+	umask(old);
+	if (ret && errno == EEXIST)
+		return 0;
+	if (ret) {
+		err("cannot create directory '%s': %s", dir, strerror(errno));
+		return -errno;
+	}
+	if (sw->o.gid == (gid_t)-1)
+		return 0;
+	fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	ret = fd < 0 || fchownat(fd, "", (uid_t)-1, sw->o.gid, AT_EMPTY_PATH) ?
+	      -errno : 0;
+	if (fd >= 0)
+		close(fd);
+	if (ret)
+		err("cannot give directory '%s' to --group %s: %s", dir,
+		    sw->o.group, strerror(-ret));
+	return ret;
+}
+
+/* The default control socket's directory: root's is the Debian kernel's
+ * (made if missing); a user's without XDG_RUNTIME_DIR is a private
+ * /tmp/uml_switch-UID, which must be ours alone (else another user could
+ * have made it, and squat the name our clients connect to). */
+static int sw_default_dir(struct sw *sw)
+{
+	char dir[SW_PATH_MAX], e[SOCK_ERR_MAX], *slash;
+	int ret;
+
+	snprintf(dir, sizeof(dir), "%s", sw->o.ctl);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (geteuid() == 0) {
+		if (mkdir(dir, 0755) && errno != EEXIST) {
+			err("cannot create directory '%s': %s", dir,
+			    strerror(errno));
+			return -errno;
+		}
+		return 0;
+	}
+	if (strncmp(dir, "/tmp/", 5))
+		return 0;	/* $XDG_RUNTIME_DIR: the system made it ours */
+	ret = sock_private_dir(dir, e, sizeof(e));
+	if (ret)
+		err("default control socket: %s", e);
+	return ret;
+}
+
 /* Resolve the control path: DIR/ctl for a directory (VDE style, made if
  * the name ends in '/'), and absolute so that -daemon's chdir is harmless. */
 static int sw_paths(struct sw *sw)
@@ -37,34 +101,66 @@ static int sw_paths(struct sw *sw)
 	char buf[PATH_MAX], cwd[PATH_MAX];
 	size_t len = strlen(sw->o.ctl);
 
+	if (sw->o.default_ctl && sw_default_dir(sw))
+		return -EPERM;
 	if (len > 1 && sw->o.ctl[len - 1] == '/') {
 		sw->o.ctl[len - 1] = '\0';
-		if (mkdir(sw->o.ctl, 0755) && errno != EEXIST) {
-			err("cannot create directory '%s': %s", sw->o.ctl,
-			    strerror(errno));
-			return -errno;
-		}
+		if (sw_mkdir(sw, sw->o.ctl))
+			return -EPERM;
 	}
 	if (sw->o.ctl[0] != '/') {
 		if (!getcwd(cwd, sizeof(cwd)) ||
 		    snprintf(buf, sizeof(buf), "%s/%s", cwd, sw->o.ctl) >=
 			    (int)sizeof(sw->o.ctl)) {
-			err("control socket path '%s' too long", sw->o.ctl);
+			err("control socket path '%s' is too long once made "
+			    "absolute (at most %zu bytes)", sw->o.ctl,
+			    sizeof(sw->o.ctl) - 1);
 			return -ENAMETOOLONG;
 		}
 		strcpy(sw->o.ctl, buf);
 	}
 	strcpy(buf, sw->o.ctl);
 	if (proto_ctl_path(buf, sw->o.ctl, sizeof(sw->o.ctl))) {
-		err("control socket path '%s/ctl' too long", buf);
+		err("control socket path '%s/ctl' is too long (at most %zu "
+		    "bytes)", buf, sizeof(sw->o.ctl) - 1);
 		return -ENAMETOOLONG;
 	}
 	return 0;
 }
 
+/* Every port may need FDS_PER_SLOT descriptors: raise the soft limit as
+ * far as needed (and allowed), else fewer ports (or, if --max-ports asked
+ * for them, an error). */
+static int sw_fd_budget(struct sw *sw)
+{
+	rlim_t need = (rlim_t)sw->o.max_ports * FDS_PER_SLOT + FDS_SPARE;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return -errno;
+	if (rl.rlim_cur >= need)
+		return 0;
+	rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		return -errno;
+	if (rl.rlim_cur >= need)
+		return 0;
+	if (sw->o.max_ports_given) {
+		err("--max-ports %u needs %llu file descriptors, but the limit "
+		    "is %llu (ulimit -n)", sw->o.max_ports - 1,
+		    (unsigned long long)need, (unsigned long long)rl.rlim_cur);
+		return -EMFILE;
+	}
+	sw->o.max_ports = (uint32_t)((rl.rlim_cur - FDS_SPARE) / FDS_PER_SLOT);
+	warn("only %llu file descriptors (ulimit -n): at most %u ports",
+	     (unsigned long long)rl.rlim_cur, sw->o.max_ports - 1);
+	return sw->o.max_ports > 1 ? 0 : -EMFILE;
+}
+
 static int sw_alloc(struct sw *sw)
 {
 	uint32_t i, n = sw->o.max_ports;
+	unsigned int nsmall, nlarge;
 
 	sw->ports = calloc(n, sizeof(*sw->ports));
 	sw->conns = calloc(n, sizeof(*sw->conns));
@@ -72,11 +168,10 @@ static int sw_alloc(struct sw *sw)
 	sw->woken = calloc(4 * n, sizeof(*sw->woken));
 	sw->woken_next = calloc(4 * n, sizeof(*sw->woken));
 	sw->active = calloc(n, sizeof(*sw->active));
-	if (!sw->ports || !sw->conns || !sw->dirty || !sw->woken || !sw->woken_next ||
-	    !sw->active)
+	if (!sw->ports || !sw->conns || !sw->dirty || !sw->woken ||
+	    !sw->woken_next || !sw->active)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		sw->ports[i].fd = sw->ports[i].ctl = -1;
 		sw->ports[i].blocked_by = -1;
 		sw->conns[i].fd = -1;
 		sw->ports[i].q = calloc(sw->o.qmax, sizeof(struct buf *));
@@ -85,8 +180,13 @@ static int sw_alloc(struct sw *sw)
 	}
 	if (fdb_init(&sw->fdb, sw->o.max_macs, sw->o.aging))
 		return -ENOMEM;
-	/* Enough buffers for every queue to be half full at once. */
-	return pool_init(&sw->pool, n * sw->o.qmax / 2 + 4 * SW_BATCH, 64);
+	/* Small buffers: every queue half full at once.  Large ones (mapped
+	 * lazily, so they cost memory only as jumbo frames use them): four
+	 * full queues' worth, one queue holding at most one queue's worth. */
+	nsmall = n * sw->o.qmax / 2 + 4 * SW_BATCH;
+	nlarge = 4 * sw->o.qmax + 4 * SW_BATCH;
+	sw->large_max = sw->o.qmax;
+	return pool_init(&sw->pool, nsmall, nlarge);
 }
 
 static void sw_sigset(sigset_t *set)
@@ -123,28 +223,22 @@ static int sw_signalfd(struct sw *sw)
 	return epoll_ctl(sw->epfd, EPOLL_CTL_ADD, sw->sfd, &ev) ? -errno : 0;
 }
 
-static int sw_taps(struct sw *sw)
+/* -tap DEV and --port SPEC: transports opened as ports at start. */
+static int sw_ports(struct sw *sw)
 {
-	char e[256];
-	int i, fd, idx;
+	char spec[TP_SPEC_MAX], desc[64];
+	int i;
 
 	for (i = 0; i < sw->o.ntaps; i++) {
-		fd = tap_open(sw->o.taps[i], e, sizeof(e));
-		if (fd < 0) {
-			err("%s", e);
-			return fd;
-		}
-		idx = port_alloc(sw);
-		if (idx < 0) {
-			close(fd);
-			return idx;
-		}
-		sw->ports[idx].kind = PORT_TAP;
-		sw->ports[idx].fd = fd;
-		snprintf(sw->ports[idx].desc, sizeof(sw->ports[idx].desc),
-			 "tap %s", sw->o.taps[i]);
-		if (port_add(sw, idx))
-			return -EIO;
+		snprintf(spec, sizeof(spec), "tuntap:dev=%s", sw->o.taps[i]);
+		snprintf(desc, sizeof(desc), "tap %s", sw->o.taps[i]);
+		if (port_open_spec(sw, spec, desc) < 0)
+			return -EINVAL;
+	}
+	for (i = 0; i < sw->o.nspecs; i++) {
+		snprintf(desc, sizeof(desc), "--port %s", sw->o.specs[i]);
+		if (port_open_spec(sw, sw->o.specs[i], desc + 7) < 0)
+			return -EINVAL;
 	}
 	return 0;
 }
@@ -174,21 +268,6 @@ static void sw_announce(struct sw *sw)
 		       sw->o.ctl);
 }
 
-static int sw_pidfile(struct sw *sw)
-{
-	FILE *f;
-
-	if (!sw->o.pidfile)
-		return 0;
-	f = fopen(sw->o.pidfile, "we");
-	if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f)) {
-		err("cannot write pid file '%s': %s", sw->o.pidfile,
-		    strerror(errno));
-		return -errno;
-	}
-	return 0;
-}
-
 /* Return: 1 to keep running, 0 to exit. */
 static int sw_signal(struct sw *sw)
 {
@@ -207,39 +286,62 @@ static int sw_signal(struct sw *sw)
 	return 1;
 }
 
+/* The shared v0 socket can take frames again: its ports' turn. */
+static void sw_v0_writable(struct sw *sw)
+{
+	struct port *p;
+	int i, idx;
+
+	sw->v0_out = 0;
+	for (i = 0; i < sw->nports; i++) {
+		idx = sw->active[i];
+		p = &sw->ports[idx];
+		if (p->v0 && p->want_out && !p->dirty) {
+			p->dirty = 1;
+			sw->dirty[sw->ndirty++] = idx;
+		}
+	}
+	ctl_v0_events(sw);
+}
+
+static void sw_data_event(struct sw *sw, int idx, uint32_t events)
+{
+	struct port *p = &sw->ports[idx];
+
+	if (events & EPOLLOUT)
+		port_flush(sw, idx);
+	if (port_in_use(p) && (events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
+		port_read(sw, idx);
+}
+
 static int sw_event(struct sw *sw, const struct epoll_event *ev)
 {
 	uint32_t idx = (uint32_t)ev->data.u64;
 
 	switch ((enum ev_type)(ev->data.u64 >> 32)) {
 	case EV_LISTEN:
-		ctl_accept(sw);
+		listen_accept(sw, idx);
 		break;
 	case EV_CONN:
 		ctl_conn_input(sw, idx);
 		break;
 	case EV_CTL:
-		if (sw->ports[idx].kind != PORT_FREE)
-			ctl_port_input(sw, idx);
+		if (port_in_use(&sw->ports[idx]))
+			port_ctl_input(sw, idx);
 		break;
 	case EV_DATA:
-		if (sw->ports[idx].kind == PORT_FREE)
-			break;
-		if (ev->events & EPOLLOUT)
+		if (port_in_use(&sw->ports[idx]))
+			sw_data_event(sw, idx, ev->events);
+		break;
+	case EV_WFD:
+		if (port_in_use(&sw->ports[idx]))
 			port_flush(sw, idx);
-		if (ev->events & (EPOLLIN | EPOLLERR | EPOLLHUP))
-			port_read(sw, idx);
-		/* A blocked port is not read, but a hung-up one must go. */
-		if ((ev->events & EPOLLHUP) && sw->ports[idx].kind != PORT_FREE &&
-		    sw->ports[idx].kind != PORT_DGRAM && sw->ports[idx].blocked_by >= 0)
-			port_close(sw, idx, "client hung up");
 		break;
 	case EV_V0:
-		port_read_v0(sw);
-		break;
-	case EV_BESS:
-	case EV_STREAM:
-		listen_accept(sw, ev->data.u64 >> 32);
+		if (ev->events & EPOLLOUT)
+			sw_v0_writable(sw);
+		if (ev->events & EPOLLIN)
+			port_read_v0(sw);
 		break;
 	case EV_SIGNAL:
 		return sw_signal(sw);
@@ -270,6 +372,7 @@ static void sw_loop(struct sw *sw)
 		next_tick = sw->now_ms + TICK_MS;
 		port_tick(sw);
 		ctl_tick(sw);
+		listen_tick(sw);
 		if (sw->now_s - last_age >= 2) {
 			fdb_age(&sw->fdb, sw->now_s);
 			last_age = sw->now_s;
@@ -277,57 +380,61 @@ static void sw_loop(struct sw *sw)
 	}
 }
 
+/* Everything up to serving; on failure what was made is removed. */
+static int sw_setup(struct sw *sw)
+{
+	char e[SOCK_ERR_MAX];
+
+	sw_clock(sw);
+	sw->window_ms = sw->now_ms;
+	if (sw_paths(sw) || sw_fd_budget(sw))
+		return -EINVAL;
+	if (sw_alloc(sw)) {
+		err("cannot set up: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	sw->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (sw->epfd < 0 || sw_block_signals()) {
+		err("cannot set up epoll/signals: %s", strerror(errno));
+		return -errno;
+	}
+	if (listen_all(sw) || sw_ports(sw))
+		return -EINVAL;
+	sw_announce(sw);
+	if (sw->o.daemonize && daemon(0, 1)) {
+		err("daemon: %s", strerror(errno));
+		return -errno;
+	}
+	if (sw_signalfd(sw)) {
+		err("signalfd: %s", strerror(errno));
+		return -errno;
+	}
+	if (sw->o.pidfile && pidfile_write(sw->o.pidfile, e, sizeof(e))) {
+		err("%s", e);
+		sw->o.pidfile = NULL;
+		return -EEXIST;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	static struct sw sw = { .lfd = -1, .sfd = -1, .v0fd = -1,
-				.bess_fd = -1, .stream_fd = -1 };
-	int ret;
+	static struct sw sw = { .sfd = -1, .v0fd = -1 };
+	int i, ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	log_init("uml_switch", LOG_LVL_INFO, 0);
+	for (i = 0; i < SW_MAX_LISTEN; i++)
+		sw.listen[i].fd = -1;
 	if (opts_parse(&sw.o, argc, argv))
 		return 2;
 	if (sw.o.verbose)
 		log_set_level(LOG_LVL_DEBUG);
-	sw_clock(&sw);
-	if (sw_paths(&sw) || sw_alloc(&sw))
-		die("cannot set up: %s", strerror(ENOMEM));
-	sw.epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (sw.epfd < 0 || sw_block_signals())
-		die("cannot set up epoll/signals: %s", strerror(errno));
-	ret = ctl_listen(&sw);
-	if (ret) {
-		if (ret != -EADDRINUSE && ret != -EEXIST)
-			err("cannot listen on '%s': %s", sw.o.ctl,
-			    strerror(-ret));
-		return 1;
-	}
-	if (listen_extra(&sw) || sw_taps(&sw) || listen_ports(&sw)) {
-		ctl_cleanup(&sw);
-		listen_cleanup(&sw);
-		return 1;
-	}
-	sw_announce(&sw);
-	if (sw.o.daemonize && daemon(0, 1)) {
-		err("daemon: %s", strerror(errno));
-		ctl_cleanup(&sw);
-		listen_cleanup(&sw);
-		return 1;
-	}
-	if (sw_signalfd(&sw)) {
-		err("signalfd: %s", strerror(errno));
-		ctl_cleanup(&sw);
-		listen_cleanup(&sw);
-		return 1;
-	}
-	if (sw_pidfile(&sw)) {
-		ctl_cleanup(&sw);
-		return 1;
-	}
-	sw_loop(&sw);
-	ctl_cleanup(&sw);
+	ret = sw_setup(&sw);
+	if (!ret)
+		sw_loop(&sw);
 	listen_cleanup(&sw);
 	if (sw.o.pidfile)
-		unlink(sw.o.pidfile);
-	return 0;
+		pidfile_remove(sw.o.pidfile);
+	return ret ? 1 : 0;
 }

@@ -4,6 +4,7 @@
  * left to right (-unix takes two paths after -compat-v0), and long options.
  */
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,37 @@ static int opt_is(const char *a, const char *name, size_t len)
 	return strlen(name) == len && !strncmp(n, name, len);
 }
 
+/* A flag takes no value: "--daemon=no" is an error, not "--daemon". */
+static int opt_flag(const char *a, const char *eq)
+{
+	if (!eq)
+		return 0;
+	err("option '%.*s' takes no value (got '%s')", (int)(eq - a), a,
+	    eq + 1);
+	return -EINVAL;
+}
+
+static int opt_group(struct sw_opts *o, const char *v)
+{
+	struct group *g = getgrnam(v);
+	char *end;
+	unsigned long id;
+
+	o->group = v;
+	if (g) {
+		o->gid = g->gr_gid;
+		return 0;
+	}
+	errno = 0;
+	id = strtoul(v, &end, 10);
+	if (*v && !*end && !errno && *v != '-' && id < (gid_t)-1) {
+		o->gid = (gid_t)id;
+		return 0;
+	}
+	err("--group: no such group '%s'", v);
+	return -EINVAL;
+}
+
 static int opts_one(struct sw_opts *o, int argc, char **argv, int *i)
 {
 	const char *a = argv[*i], *eq = strchr(a, '='), *v;
@@ -109,10 +141,13 @@ static int opts_one(struct sw_opts *o, int argc, char **argv, int *i)
 	len -= a[1] == '-' ? 2 : 1;
 #define IS(name) opt_is(a, name, len)
 #define ARG() do { if (!(v = opt_arg(argc, argv, i, eq))) return -EINVAL; } while (0)
+#define FLAG() do { if (opt_flag(a, eq)) return -EINVAL; } while (0)
 	if (IS("h") || IS("help")) {
+		FLAG();
 		usage(stdout);
 		exit(0);
 	} else if (IS("V") || IS("version")) {
+		FLAG();
 		printf("uml_switch (umlnet) " VERSION "\n");
 		exit(0);
 	} else if (IS("unix")) {
@@ -128,6 +163,7 @@ static int opts_one(struct sw_opts *o, int argc, char **argv, int *i)
 			return opt_path(a, argv[++*i], o->data, sizeof(o->data));
 		}
 	} else if (IS("hub")) {
+		FLAG();
 		o->hub = 1;
 	} else if (IS("mode")) {
 		ARG();
@@ -144,8 +180,10 @@ static int opts_one(struct sw_opts *o, int argc, char **argv, int *i)
 		}
 		o->taps[o->ntaps++] = v;
 	} else if (IS("daemon")) {
+		FLAG();
 		o->daemonize = 1;
 	} else if (IS("compat-v0")) {
+		FLAG();
 		o->compat_v0 = 1;
 		strcpy(o->data, "/tmp/uml.data");
 	} else if (IS("port")) {
@@ -163,7 +201,7 @@ static int opts_one(struct sw_opts *o, int argc, char **argv, int *i)
 		return opt_path(a, v, o->stream, sizeof(o->stream));
 	} else if (IS("group")) {
 		ARG();
-		o->group = v;
+		return opt_group(o, v);
 	} else if (IS("pidfile")) {
 		ARG();
 		o->pidfile = v;
@@ -181,7 +219,9 @@ static int opts_one(struct sw_opts *o, int argc, char **argv, int *i)
 		if (opt_num(a, v, 1, 65534, &o->max_ports))
 			return -EINVAL;
 		o->max_ports++;	/* slot 0 is unused */
+		o->max_ports_given = 1;
 	} else if (IS("v") || IS("verbose")) {
+		FLAG();
 		o->verbose = 1;
 	} else {
 		err("unknown option '%s' (see --help)", a);
@@ -189,6 +229,7 @@ static int opts_one(struct sw_opts *o, int argc, char **argv, int *i)
 	}
 #undef IS
 #undef ARG
+#undef FLAG
 	return 0;
 }
 
@@ -206,6 +247,7 @@ int opts_parse(struct sw_opts *o, int argc, char **argv)
 	o->qmax = SW_DEFAULT_QUEUE;
 	o->max_ports = SW_DEFAULT_MAX_PORTS;
 	o->default_ctl = 1;
+	o->gid = (gid_t)-1;
 	for (i = 1; i < argc; i++) {
 		if (argv[i][0] != '-' || !argv[i][1]) {
 			err("unexpected argument '%s' (see --help)", argv[i]);

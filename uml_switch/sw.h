@@ -1,25 +1,41 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * sw.h: the switch's state, shared by its files: options, ports with their
- * output queues, control connections, the MAC table and the buffer pool.
+ * sw.h: the switch's state, shared by its files: options, listening
+ * sockets, ports with their output queues, pending control connections,
+ * the MAC table and the buffer pool.
  *
- * Theory of operation (data path): each client port has its own SOCK_DGRAM
- * socket connected to the client, so a frame's source port is the fd it
- * arrived on.  A wake-up reads a batch (recvmmsg) into pool buffers, learns
- * source MACs, and places a reference to each frame on the output queue of
- * every destination port.  Queues are flushed once per wake-up (sendmmsg).
- * A client whose socket is full (EAGAIN) gets EPOLLOUT and keeps its queue.
- * A frame whose destination queue is full is held at its source port, and
- * that port is not read again until the queue drains (back-pressure): the
- * switch itself never drops below capacity.  A port that is full and makes
- * no progress for STALL_MS is "stalled": frames to it are then dropped and
- * counted, so one stuck client cannot stop the LAN.
+ * Every port is a libumlnet transport (struct tp): a client of the control
+ * socket (the daemon protocol's server half), a client of the --bess or
+ * --stream listener ("bess:fd=N", "stream:fd=N"), a tap ("tuntap:dev=D")
+ * or any --port SPEC.  The switch knows a port only through tp_recv(),
+ * tp_send() and the fds the transport names: fd (input), wfd (writable
+ * again after a send would block) and cfd (a control connection whose end
+ * ends the port).
+ *
+ * Theory of operation (data path): a wake-up reads a batch from a port
+ * into pool buffers, learns source MACs, and places a reference to each
+ * frame on the output queue of every destination port.  Queues are flushed
+ * once per wake-up.  A port whose send would block waits for EPOLLOUT on
+ * its wfd and keeps its queue.  A frame whose destination queue is full is
+ * held at its source port, which is not read again until the queue drains
+ * (back-pressure): the switch itself drops nothing below capacity.
+ * Limits, so that one slow or stuck client cannot slow the LAN:
+ *  - a flooded frame (broadcast, multicast, unknown destination, every
+ *    frame of a hub) waits for a full queue only while that port has held
+ *    senders for less than SW_HOLD_MS in the current SW_WINDOW_MS; after
+ *    that, floods that find its queue full skip it (counted as drops to it)
+ *    until the next window.  So a slow reader costs the others at most
+ *    SW_HOLD_MS in every SW_WINDOW_MS (5%);
+ *  - a port that is full and sends nothing for SW_STALL_MS is "stalled":
+ *    every frame to it is then dropped and counted until it reads again.
+ * Unicast to a busy but reading port holds only its sender (a TCP flow
+ * and its receiver settle on the receiver's pace, with no loss).
  */
 #ifndef UMLNET_SW_H
 #define UMLNET_SW_H
 
 #include <stdint.h>
-#include <sys/un.h>
+#include <sys/types.h>
 
 #include "fdb.h"
 #include "pool.h"
@@ -30,46 +46,40 @@
 #define SW_DEFAULT_MAX_MACS	4096
 #define SW_DEFAULT_AGING	300
 #define SW_REQ_TIMEOUT_MS	5000	/* a new client must send its request */
-#define SW_STALL_MS		1000
+#define SW_HOLD_MS		50	/* a port may hold flooding senders ... */
+#define SW_WINDOW_MS		1000	/* ... this long in every window */
+#define SW_STALL_MS		1000	/* full and no progress: stalled */
 #define SW_MAX_TAPS		16
 #define SW_MAX_SPECS		16
-#define STREAM_BUF		(4 + 65535)
+#define SW_PATH_MAX		108	/* sizeof(sun_path) */
 
-enum port_kind {
-	PORT_FREE = 0,
-	PORT_DGRAM,	/* daemon v1/v3 client: own connected datagram socket */
-	PORT_V0,	/* daemon v0 client on the shared data socket */
-	PORT_TAP,	/* -tap DEV */
-	PORT_SEQ,	/* --bess client: SOCK_SEQPACKET, one frame a message */
-	PORT_STREAM,	/* --stream client: 4-byte big-endian length + frame */
-	PORT_TP,	/* --port SPEC: any libumlnet transport */
-};
+struct tp;
 
 struct port {
-	enum port_kind kind;
-	int fd;			/* data socket or tap; -1 for v0 (shared) */
-	int ctl;		/* control connection; -1 for taps */
-	struct sockaddr_un peer;	/* client data address (v0: send to) */
-	char desc[192];		/* for log lines */
+	struct tp *tp;		/* NULL: the slot is free */
+	char desc[192];		/* for log lines: kind and peer */
 
-	struct buf **q;		/* output ring of sw.qmax entries */
+	struct buf **q;		/* output ring of sw.o.qmax entries */
 	uint32_t qhead, qlen;
-	uint32_t events;	/* registered epoll mask */
-	uint8_t want_out;	/* send hit EAGAIN: wait for EPOLLOUT */
+	uint32_t qlarge;	/* large buffers in the ring */
+	uint32_t events;	/* epoll mask registered for tp->fd */
+	uint8_t wfd_on;		/* tp->wfd (not tp->fd) is in the epoll set */
+	uint8_t want_out;	/* send would block: wait for EPOLLOUT */
 	uint8_t dirty;		/* on the flush list */
-	uint8_t stalled;
-	uint8_t starved;	/* not read: pool exhausted */
+	uint8_t starved;	/* not read: no free buffers */
+	uint8_t stalled;	/* full, no progress for SW_STALL_MS */
+	uint8_t lossy;		/* its SW_HOLD_MS of holding floods is used up */
+	uint8_t v0;		/* -compat-v0 client: input via the shared socket */
+	uint8_t rx_large;	/* its last batch was mostly jumbo frames */
 	int blocked_by;		/* port whose full queue we wait for, or -1 */
-	uint64_t full_since_ms;	/* queue full and no progress since */
+	uint64_t full_since_ms;	/* queue full and no progress since; 0: not */
+	uint64_t hold_start_ms;	/* holding a flooding sender since; 0: not */
+	uint64_t hold_ms;	/* held flooding senders this window */
+	uint64_t lossy_events;	/* times it ran out of its share */
 
 	struct buf *held[SW_BATCH];	/* frames read, not yet placed */
 	uint16_t nheld, iheld;
 	uint16_t rx_batch;	/* frames to ask for in the next read */
-
-	struct tp *tp;		/* PORT_TP */
-	uint8_t *sbuf;		/* PORT_STREAM: partial input */
-	uint32_t slen;		/* bytes in sbuf */
-	uint32_t tx_off;	/* PORT_STREAM: bytes of the head frame sent */
 
 	uint64_t rx, tx, rx_bytes, tx_bytes;
 	uint64_t drop_full, drop_size, drop_err, drop_nobuf;
@@ -83,32 +93,50 @@ struct conn {
 	uint8_t buf[256];
 };
 
+/* A socket the switch serves clients on. */
+struct listener {
+	const char *kind;	/* "daemon" (the control socket), "bess", ... */
+	char path[SW_PATH_MAX];
+	int type;		/* SOCK_STREAM, SOCK_SEQPACKET */
+	int fd;
+	uint8_t paused;		/* out of descriptors: not polled for now */
+};
+
+#define SW_MAX_LISTEN	4
+
 struct sw_opts {
-	char ctl[108];
-	char data[108];		/* -compat-v0 shared data socket */
+	char ctl[SW_PATH_MAX];
+	char data[SW_PATH_MAX];	/* -compat-v0 shared data socket */
 	int compat_v0;
 	int hub;
 	int daemonize;
 	int verbose;
 	const char *group;
+	gid_t gid;		/* --group's, or (gid_t)-1 */
 	const char *pidfile;
 	const char *taps[SW_MAX_TAPS];
 	int ntaps;
 	const char *specs[SW_MAX_SPECS];	/* --port */
 	int nspecs;
-	char bess[108];		/* --bess listening path */
-	char stream[108];	/* --stream listening path */
+	char bess[SW_PATH_MAX];		/* --bess listening path */
+	char stream[SW_PATH_MAX];	/* --stream listening path */
 	uint32_t max_macs;
 	uint32_t aging;
 	uint32_t qmax;
-	uint32_t max_ports;
+	uint32_t max_ports;	/* slots, including the unused slot 0 */
+	int max_ports_given;
 	int default_ctl;	/* no -unix given */
 };
 
 struct sw {
 	struct sw_opts o;
-	int epfd, lfd, sfd, v0fd, bess_fd, stream_fd;
-	int ctl_is_dir;		/* VDE-style DIR/ctl: remove DIR/ctl only */
+	int epfd, sfd, v0fd;
+	int ctl_is_dir;		/* VDE-style DIR/ctl */
+	struct listener listen[SW_MAX_LISTEN];	/* [0]: the control socket */
+	int nlisten;
+	uint64_t accept_retry_ms;	/* paused listeners poll again then */
+	uint64_t accept_warned_ms;	/* last "out of descriptors" log */
+	uint64_t accept_failed;		/* accept() failures since then */
 	struct port *ports;	/* o.max_ports entries, index 0 unused */
 	struct conn *conns;	/* o.max_ports entries */
 	int *dirty;		/* flush list of port indices */
@@ -118,8 +146,11 @@ struct sw {
 	int nwoken;
 	int *active;		/* indices of ports in use */
 	int nports;
+	int v0_out;		/* a v0 port waits for the shared socket */
 	struct fdb fdb;
 	struct pool pool;
+	uint32_t large_max;	/* large buffers one queue may hold */
+	uint64_t window_ms;	/* the SW_WINDOW_MS window began then */
 	uint64_t now_ms;
 	uint32_t now_s;
 	int nstarved;
@@ -128,50 +159,54 @@ struct sw {
 
 /* epoll data: event type in the high half, index in the low half. */
 enum ev_type {
-	EV_LISTEN = 1, EV_CONN, EV_CTL, EV_DATA, EV_V0, EV_SIGNAL,
-	EV_BESS, EV_STREAM,
+	EV_LISTEN = 1,	/* listener index */
+	EV_CONN,	/* pending control connection index */
+	EV_CTL,		/* port index: its cfd */
+	EV_DATA,	/* port index: its fd */
+	EV_WFD,		/* port index: its wfd, when not its fd */
+	EV_V0,		/* the shared v0 data socket */
+	EV_SIGNAL,
 };
 #define EV(type, idx)	((uint64_t)(type) << 32 | (uint32_t)(idx))
 
-/* port.c */
-int port_alloc(struct sw *sw);
-int port_add(struct sw *sw, int idx);
+static inline int port_in_use(const struct port *p)
+{
+	return p->tp != NULL;
+}
+
+/* port.c: ports' lifetime and events */
+int port_open(struct sw *sw, struct tp *tp, const char *desc);
+int port_open_spec(struct sw *sw, const char *spec, const char *desc);
 void port_close(struct sw *sw, int idx, const char *why);
 void port_set_events(struct sw *sw, int idx);
+void port_ctl_input(struct sw *sw, int idx);
+void port_tick(struct sw *sw);
+void port_stats(struct sw *sw);
+
+/* io.c: the data path */
 void port_read(struct sw *sw, int idx);
 void port_read_v0(struct sw *sw);
 void port_flush(struct sw *sw, int idx);
 void port_flush_all(struct sw *sw);
 void port_run_woken(struct sw *sw);
-void port_tick(struct sw *sw);
-void port_stats(struct sw *sw);
+void port_wake(struct sw *sw, int idx);
+void port_drop_queue(struct sw *sw, struct port *p, uint64_t *counter);
 
 /* fwd.c */
 int fwd_frame(struct sw *sw, int src, struct buf *b);
 
-/* ctl.c */
-int ctl_bind_path(int fd, int type, const char *path, const char *what);
-int ctl_perms(const char *path, const char *group);
-int ctl_listen(struct sw *sw);
-void ctl_accept(struct sw *sw);
+/* ctl.c: the daemon protocol's clients on the control socket */
+void ctl_conn_new(struct sw *sw, int fd);
 void ctl_conn_input(struct sw *sw, int ci);
-void ctl_port_input(struct sw *sw, int idx);
 void ctl_tick(struct sw *sw);
-void ctl_cleanup(struct sw *sw);
+void ctl_v0_events(struct sw *sw);
 
-/* listen.c */
-int listen_extra(struct sw *sw);
-void listen_accept(struct sw *sw, int kind);
+/* listen.c: every socket the switch serves on (control, v0 data, bess,
+ * stream), made with common/sock.c */
+int listen_all(struct sw *sw);
+void listen_accept(struct sw *sw, int li);
+void listen_tick(struct sw *sw);
 void listen_cleanup(struct sw *sw);
-int listen_ports(struct sw *sw);
-
-/* stream.c */
-int stream_recv(struct sw *sw, struct port *p, struct buf **b, unsigned int n,
-		size_t *len);
-int stream_send(struct sw *sw, struct port *p, unsigned int n);
-
-/* tap.c */
-int tap_open(const char *name, char *err, size_t errlen);
 
 /* opts.c */
 int opts_parse(struct sw_opts *o, int argc, char **argv);

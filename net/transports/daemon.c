@@ -1,37 +1,56 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * daemon.c: the client side of the UML daemon protocol v3 (see proto.h):
- * joins uml_switch, vde_switch or our own switch as one port.
+ * daemon.c: the UML daemon protocol (v3, see proto.h), both halves.
  *
- * Spec: daemon[,MAC[,unix[,CTL]]]  or  daemon:mac=..,type=unix,ctl=PATH
- * MAC is the guest NIC's (tp_spec_mac()); CTL may be a VDE directory
- * (DIR/ctl is used).
+ * Client (the "daemon" transport): joins uml_switch, vde_switch or our own
+ * switch as one port.
+ *   Spec: daemon[,MAC[,unix[,CTL]]]  or  daemon:mac=..,type=unix,ctl=PATH
+ *   MAC is the guest NIC's (tp_spec_mac()); CTL may be a VDE directory
+ *   (DIR/ctl is used).  tp.cfd is the control connection: its end means
+ *   the switch is gone.
+ *
+ * Server (what a switch makes of an accepted client, tp_daemon_serve()):
+ * a datagram socket of its own, bound to a unique abstract name and
+ * connected to the client's data socket before the reply is written
+ * (vdeplug4 clients unlink their socket's path right after the reply).
+ * The client names that data socket itself, so the switch connects only
+ * where the client could: an abstract name (anyone may), or a socket the
+ * client owns (checked on the node itself, then connected through that
+ * very node, so it cannot be swapped in between).
+ *
+ * v0 clients (tp_daemon_v0()) have no socket of their own on our side:
+ * they all send to one shared data socket, and their frames are told apart
+ * by sender address (tp_daemon_v0_is()); the transport only sends, with
+ * sendto() on the shared socket.  That is why its fd is -1.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "frame.h"
 #include "proto.h"
 #include "transport.h"
 
 #define DAEMON_REPLY_TIMEOUT_MS	5000
 
 struct tp_daemon {
-	struct tp tp;		/* tp.fd: the data socket */
-	int ctl;
-	struct sockaddr_un peer;
+	struct tp tp;		/* fd: the data socket; cfd: the control stream */
+	struct sockaddr_un peer;	/* v0: the client's data address */
 };
 
 static const char *const daemon_keys[] = { "mac", "type", "ctl", NULL };
 
-/* A unique abstract name, bound with the full 110-byte length (spec 1.4). */
-static int daemon_bind(int fd, struct sockaddr_un *me)
+/* A unique abstract name, bound with the full 110-byte length (UML binds
+ * and sends its own names that way). */
+static int daemon_bind(int fd, struct sockaddr_un *me, const char *who)
 {
 	static unsigned int seq;
 	struct timeval tv;
@@ -42,7 +61,7 @@ static int daemon_bind(int fd, struct sockaddr_un *me)
 		memset(me, 0, sizeof(*me));
 		me->sun_family = AF_UNIX;
 		snprintf(me->sun_path + 1, sizeof(me->sun_path) - 1,
-			 "umlnet-%d-%u-%ld", (int)getpid(), seq++,
+			 "umlnet-%s-%d-%u-%ld", who, (int)getpid(), seq++,
 			 (long)tv.tv_usec);
 		if (!bind(fd, (struct sockaddr *)me, sizeof(*me)))
 			return 0;
@@ -52,10 +71,19 @@ static int daemon_bind(int fd, struct sockaddr_un *me)
 	return -EADDRINUSE;
 }
 
-static int daemon_handshake(struct tp_daemon *d, const char *ctlpath,
-			    char *err, size_t errlen)
+static int daemon_nonblock(int fd)
 {
-	struct sockaddr_un ctl = { .sun_family = AF_UNIX }, me;
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) ? -errno : 0;
+}
+
+/* ---- client ------------------------------------------------------------ */
+
+static int daemon_handshake(struct tp *tp, const char *ctlpath, char *err,
+			    size_t errlen)
+{
+	struct sockaddr_un ctl = { .sun_family = AF_UNIX }, me, peer;
 	uint8_t req[PROTO_REQ_V3_LEN];
 	struct pollfd pfd;
 	ssize_t n;
@@ -63,44 +91,44 @@ static int daemon_handshake(struct tp_daemon *d, const char *ctlpath,
 	int ret;
 
 	memcpy(ctl.sun_path, ctlpath, strlen(ctlpath));
-	if (connect(d->ctl, (struct sockaddr *)&ctl, sizeof(ctl))) {
+	if (connect(tp->cfd, (struct sockaddr *)&ctl, sizeof(ctl))) {
 		ret = -errno;
 		snprintf(err, errlen, "daemon: connect to '%s': %s", ctlpath,
 			 strerror(-ret));
 		return ret;
 	}
-	ret = daemon_bind(d->tp.fd, &me);
+	ret = daemon_bind(tp->fd, &me, "client");
 	if (ret) {
 		snprintf(err, errlen, "daemon: bind data socket: %s",
 			 strerror(-ret));
 		return ret;
 	}
 	len = proto_req_build(req, &me);
-	n = write(d->ctl, req, len);
+	n = write(tp->cfd, req, len);
 	if (n != (ssize_t)len) {
 		ret = n < 0 ? -errno : -EPIPE;
 		snprintf(err, errlen, "daemon: send request to '%s': %s",
 			 ctlpath, strerror(-ret));
 		return ret;
 	}
-	pfd.fd = d->ctl;
+	pfd.fd = tp->cfd;
 	pfd.events = POLLIN;
-	ret = poll(&pfd, 1, DAEMON_REPLY_TIMEOUT_MS);
-	if (ret <= 0) {
+	if (poll(&pfd, 1, DAEMON_REPLY_TIMEOUT_MS) <= 0) {
 		snprintf(err, errlen, "daemon: no reply from '%s' in %d ms",
 			 ctlpath, DAEMON_REPLY_TIMEOUT_MS);
 		return -ETIMEDOUT;
 	}
-	memset(&d->peer, 0, sizeof(d->peer));
-	n = read(d->ctl, &d->peer, sizeof(d->peer));
-	if (n != PROTO_REPLY_LEN || d->peer.sun_family != AF_UNIX) {
+	memset(&peer, 0, sizeof(peer));
+	n = read(tp->cfd, &peer, sizeof(peer));
+	if (n != PROTO_REPLY_LEN || peer.sun_family != AF_UNIX) {
 		snprintf(err, errlen,
 			 "daemon: bad reply from '%s' (%zd bytes, want %d)",
 			 ctlpath, n, PROTO_REPLY_LEN);
 		return -EPROTO;
 	}
 	/* Connected: only the switch's frames are received, send() works. */
-	if (connect(d->tp.fd, (struct sockaddr *)&d->peer, sizeof(d->peer))) {
+	if (connect(tp->fd, (struct sockaddr *)&peer, sizeof(peer)) ||
+	    daemon_nonblock(tp->cfd)) {
 		ret = -errno;
 		snprintf(err, errlen, "daemon: connect data socket: %s",
 			 strerror(-ret));
@@ -109,16 +137,21 @@ static int daemon_handshake(struct tp_daemon *d, const char *ctlpath,
 	return 0;
 }
 
+static void daemon_close(struct tp *tp)
+{
+	if (tp->fd >= 0)
+		close(tp->fd);
+	tp->fd = -1;	/* tp_close() closes cfd */
+}
+
 static int daemon_open(struct tp *tp, const struct tp_spec *s, char *err,
 		       size_t errlen)
 {
-	struct tp_daemon *d = (struct tp_daemon *)tp;
 	const char *type = tp_spec_get(s, "type");
 	const char *ctl = tp_spec_get(s, "ctl");
-	char path[sizeof(d->peer.sun_path)];
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int ret;
 
-	d->ctl = -1;
 	if (type && strcmp(type, "unix")) {
 		snprintf(err, errlen,
 			 "daemon: socket type '%s' not supported (only 'unix')",
@@ -131,26 +164,25 @@ static int daemon_open(struct tp *tp, const struct tp_spec *s, char *err,
 		snprintf(err, errlen, "daemon: control socket path too long");
 		return ret;
 	}
-	d->ctl = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	tp->cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	tp->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (d->ctl < 0 || tp->fd < 0) {
+	if (tp->cfd < 0 || tp->fd < 0) {
 		ret = -errno;
 		snprintf(err, errlen, "daemon: socket: %s", strerror(-ret));
-		goto fail;
+	} else {
+		ret = daemon_handshake(tp, path, err, errlen);
 	}
-	ret = daemon_handshake(d, path, err, errlen);
-	if (ret)
-		goto fail;
-	return 0;
-fail:
-	if (d->ctl >= 0)
-		close(d->ctl);
-	if (tp->fd >= 0)
-		close(tp->fd);
-	tp->fd = d->ctl = -1;
+	if (ret) {
+		daemon_close(tp);
+		if (tp->cfd >= 0)
+			close(tp->cfd);
+		tp->cfd = -1;
+	}
 	return ret;
 }
 
+/* A pending error on the connected socket (ECONNREFUSED: the client's
+ * socket is gone) is the end of this port, like any other error. */
 static int daemon_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 {
 	return tp_dgram_recv(tp->fd, f, n);
@@ -162,17 +194,6 @@ static int daemon_send(struct tp *tp, const struct tp_frame *f,
 	return tp_dgram_send(tp->fd, f, n);
 }
 
-static void daemon_close(struct tp *tp)
-{
-	struct tp_daemon *d = (struct tp_daemon *)tp;
-
-	if (tp->fd >= 0)
-		close(tp->fd);
-	if (d->ctl >= 0)
-		close(d->ctl);
-	tp->fd = d->ctl = -1;
-}
-
 const struct tp_ops tp_daemon_ops = {
 	.name = "daemon",
 	.keys = daemon_keys,
@@ -181,4 +202,161 @@ const struct tp_ops tp_daemon_ops = {
 	.recv = daemon_recv,
 	.send = daemon_send,
 	.close = daemon_close,
+};
+
+/* ---- server ------------------------------------------------------------ */
+
+/*
+ * Connect @fd to the client's data address, with no more reach than the
+ * client has: an abstract name is open to anyone; a path must be a socket
+ * that @uid owns (or the client is root, or us).
+ */
+static int daemon_reach(int fd, const struct sockaddr_un *a, uid_t uid,
+			const char **why)
+{
+	struct sockaddr_un via = { .sun_family = AF_UNIX };
+	struct stat st;
+	int node, ret = 0;
+
+	if (a->sun_path[0] == '\0') {
+		*why = "cannot reach the client's data socket";
+		return connect(fd, (const struct sockaddr *)a, sizeof(*a)) ?
+		       -errno : 0;
+	}
+	node = open(a->sun_path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (node < 0 || fstat(node, &st)) {
+		*why = "cannot find the client's data socket";
+		ret = -errno;
+		goto out;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		*why = "the client's data address is not a socket";
+		ret = -ENOTSOCK;
+		goto out;
+	}
+	if (uid != 0 && uid != geteuid() && st.st_uid != uid) {
+		*why = "the client's data address is a socket of another user";
+		ret = -EACCES;
+		goto out;
+	}
+	/* the node we checked, not whatever the name means by now */
+	snprintf(via.sun_path, sizeof(via.sun_path), "/proc/self/fd/%d", node);
+	*why = "cannot reach the client's data socket";
+	if (connect(fd, (struct sockaddr *)&via, sizeof(via)))
+		ret = -errno;
+out:
+	if (node >= 0)
+		close(node);
+	return ret;
+}
+
+static const struct tp_ops tp_daemon_v0_ops;
+
+static int daemon_new(struct tp **tpp, const struct tp_ops *ops, int fd,
+		      int wfd, int ctl)
+{
+	struct tp_daemon *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return -ENOMEM;
+	d->tp.ops = ops;
+	d->tp.fd = fd;
+	d->tp.wfd = wfd;
+	d->tp.cfd = ctl;
+	*tpp = &d->tp;
+	return 0;
+}
+
+int tp_daemon_serve(struct tp **tpp, int ctl, const struct proto_req *req,
+		    uid_t uid, const char **why)
+{
+	struct sockaddr_un me;
+	int fd, ret;
+
+	*tpp = NULL;
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		*why = "cannot create a data socket";
+		return -errno;
+	}
+	ret = daemon_bind(fd, &me, "switch");
+	if (ret)
+		*why = "cannot bind a data socket";
+	else
+		ret = daemon_reach(fd, &req->addr, uid, why);
+	if (!ret && write(ctl, &me, PROTO_REPLY_LEN) != PROTO_REPLY_LEN) {
+		*why = "cannot send the reply";
+		ret = -EPIPE;
+	}
+	if (!ret) {
+		ret = daemon_new(tpp, &tp_daemon_ops, fd, fd, ctl);
+		if (ret)
+			*why = "out of memory";
+	}
+	if (ret)
+		close(fd);
+	return ret;
+}
+
+int tp_daemon_v0(struct tp **tpp, int shared, int ctl,
+		 const struct sockaddr_un *peer)
+{
+	int ret = daemon_new(tpp, &tp_daemon_v0_ops, -1, shared, ctl);
+
+	if (!ret)
+		((struct tp_daemon *)*tpp)->peer = *peer;
+	return ret;
+}
+
+int tp_daemon_v0_is(const struct tp *tp, const struct sockaddr_un *from,
+		    socklen_t len)
+{
+	const struct sockaddr_un *p = &((const struct tp_daemon *)tp)->peer;
+	size_t n = len - offsetof(struct sockaddr_un, sun_path), i;
+
+	if (tp->ops != &tp_daemon_v0_ops ||
+	    len <= offsetof(struct sockaddr_un, sun_path) ||
+	    len > sizeof(*from) || from->sun_family != AF_UNIX)
+		return 0;
+	if (from->sun_path[0] != '\0') {	/* a path: up to its NUL */
+		n = strnlen(from->sun_path, n);
+		return strnlen(p->sun_path, sizeof(p->sun_path)) == n &&
+		       !memcmp(p->sun_path, from->sun_path, n);
+	}
+	/* an abstract name: n opaque bytes; the request pads it with zeros */
+	if (memcmp(p->sun_path, from->sun_path, n))
+		return 0;
+	for (i = n; i < sizeof(p->sun_path); i++)
+		if (p->sun_path[i])
+			return 0;
+	return 1;
+}
+
+static int daemon_v0_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
+{
+	(void)tp;
+	(void)f;
+	(void)n;
+	return 0;	/* its frames arrive on the shared socket */
+}
+
+static int daemon_v0_send(struct tp *tp, const struct tp_frame *f,
+			  unsigned int n)
+{
+	const struct tp_daemon *d = (const struct tp_daemon *)tp;
+
+	return tp_dgram_sendto(tp->wfd, f, n, &d->peer, sizeof(d->peer));
+}
+
+static void daemon_v0_close(struct tp *tp)
+{
+	tp->wfd = -1;	/* the shared socket is the switch's */
+}
+
+static const struct tp_ops tp_daemon_v0_ops = {
+	.name = "daemon-v0",
+	.size = sizeof(struct tp_daemon),
+	.recv = daemon_v0_recv,
+	.send = daemon_v0_send,
+	.close = daemon_v0_close,
 };

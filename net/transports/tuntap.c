@@ -12,11 +12,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
@@ -40,40 +38,23 @@ static const char *const tuntap_keys[] = { "dev", "mac", "gate", "fd", NULL };
 
 /* fd=N: a tap queue opened by someone else (uml_net's reply to the UML
  * kernel), taken over as it is. */
-static int tuntap_fd_parse(const char *fdstr, long *fd, char *err,
-			   size_t errlen)
-{
-	char *end;
-
-	errno = 0;
-	*fd = strtol(fdstr, &end, 10);
-	if (errno || *end || end == fdstr || *fd < 0 || *fd > INT_MAX) {
-		snprintf(err, errlen, "tuntap: bad fd '%s'", fdstr);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int tuntap_adopt(struct tp_tuntap *t, long fd, char *err,
+static int tuntap_adopt(struct tp_tuntap *t, int fd, char *err,
 			size_t errlen)
 {
 	struct ifreq ifr;
-	int fl;
+	int ret;
 
 	memset(&ifr, 0, sizeof(ifr));
-	if (ioctl((int)fd, TUNGETIFF, &ifr) ||
+	if (ioctl(fd, TUNGETIFF, &ifr) ||
 	    (ifr.ifr_flags & (IFF_TAP | IFF_NO_PI)) != (IFF_TAP | IFF_NO_PI)) {
-		snprintf(err, errlen, "tuntap: fd %ld is not a tap queue without packet info",
+		snprintf(err, errlen, "tuntap: fd %d is not a tap queue without packet info",
 			 fd);
 		return -EINVAL;
 	}
-	fl = fcntl((int)fd, F_GETFL);
-	if (fl < 0 || fcntl((int)fd, F_SETFL, fl | O_NONBLOCK) ||
-	    fcntl((int)fd, F_SETFD, FD_CLOEXEC)) {
-		snprintf(err, errlen, "tuntap: fd %ld: %s", fd, strerror(errno));
-		return -errno;
-	}
-	t->tp.fd = (int)fd;
+	ret = tp_adopt_fd("tuntap", fd, 0, err, errlen);
+	if (ret)
+		return ret;
+	t->tp.fd = fd;
 	memcpy(t->name, ifr.ifr_name, IFNAMSIZ);
 	t->name[IFNAMSIZ - 1] = '\0';
 	return 0;
@@ -120,10 +101,12 @@ static int tuntap_open(struct tp *tp, const struct tp_spec *s, char *err,
 	const char *gate = tp_spec_get(s, "gate");
 	const char *fdstr = tp_spec_get(s, "fd");
 	const char *why;
-	long fd = -1;
+	int fd = -1;
 
-	if (fdstr && tuntap_fd_parse(fdstr, &fd, err, errlen))
+	if (fdstr && tp_parse_fd(fdstr, &fd)) {
+		snprintf(err, errlen, "tuntap: bad fd '%s'", fdstr);
 		return -EINVAL;
+	}
 	if (dev && fdstr) {
 		snprintf(err, errlen, "tuntap: give dev= or fd=, not both");
 		return -EINVAL;

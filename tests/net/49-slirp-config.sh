@@ -70,11 +70,16 @@ grep -q "query b'.umlnet.test'\|query b'\\\\x06umlnet\\\\x04test' 1" "$T/dns.log
 	grep -q "umlnet" "$T/dns.log" || fail "the test DNS server saw no query"
 log "ok: configured lease, DNS through slirp, fetch via host= address"
 
-# legacy positional form: slirp,MAC,HELPER,ARGS on a switch port
+# legacy positional form: slirp,MAC,HELPER,ARGS on a switch port (a port
+# has no MAC of its own: the field must stay empty, and a MAC is refused)
 UDP=$(shuf -i 20000-60000 -n 1)
-switch_start sw2 -unix "$T/sw2.ctl" --port "slirp,fe:fd:00:00:00:49,$UML_SLIRP,redir_udp_${UDP}_5000"
+timeout 10 "$UML_SWITCH" -unix "$T/sw3.ctl" --port "slirp,fe:fd:00:00:00:49,$UML_SLIRP" >"$T/sw3.log" 2>&1 &&
+	fail "a MAC on a switch port was accepted"
+grep -q "mac=fe:fd:00:00:00:49: this end has no MAC address" "$T/sw3.log" ||
+	fail "the refused MAC is not named: $(cat "$T/sw3.log")"
+switch_start sw2 -unix "$T/sw2.ctl" --port "slirp,,$UML_SLIRP,redir_udp_${UDP}_5000"
 busywait 10 eval "ss -lun | grep -q ':$UDP '" ||
-	fail "slirp,MAC,HELPER,redir_udp_${UDP}_5000: no UDP forward on $UDP: $(tail -3 "$T/sw2.log")"
+	fail "slirp,,HELPER,redir_udp_${UDP}_5000: no UDP forward on $UDP: $(tail -3 "$T/sw2.log")"
 pgrep -a -f "uml_slirp --fd .*redir udp $UDP 5000" >/dev/null ||
 	fail "helper argv: $(pgrep -a -f 'uml_slirp --fd')"
 stop sw2
@@ -86,7 +91,7 @@ import os, socket, struct, subprocess, sys, time
 helper, port = sys.argv[1], int(sys.argv[2])
 a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
 r, w = os.pipe()
-# what the transport runs for "slirp,fe:fd:00:00:00:49,HELPER,redir_udp_PORT_5000"
+# what the transport runs for "slirp,,HELPER,redir_udp_PORT_5000"
 p = subprocess.Popen([helper, '--fd', str(b.fileno()), '--ready-fd', str(w),
                       'redir udp %d 5000' % port], pass_fds=[b.fileno(), w])
 b.close(); os.close(w)

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * stream.c: Ethernet frames on a byte stream, each after its length as a
+ * 4-byte big-endian number: QEMU's -netdev stream (and socket,connect=)
+ * framing, which passt speaks too.
+ *
+ * Spec: stream:connect=PATH  connect to a unix stream server at PATH
+ *       stream:fd=N          a connected stream socket, taken over (a
+ *                            switch opens what its --stream listener
+ *                            accepts so)
+ *
+ * Input is read in large gulps into a buffer and cut into frames; when a
+ * batch is full and whole frames are left over, tp.pending says so (no fd
+ * event will).  A length beyond FRAME_MAX means the stream lost sync: the
+ * port ends (-EPROTO).  Output is written with writev; when the socket
+ * takes only part of a frame, the rest is kept here and the frame counts
+ * as sent, so the caller never sees half a frame; the next send finishes
+ * it first (and reports would-block until it has).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "frame.h"
+#include "transport.h"
+
+#define STREAM_HDR	4
+#define STREAM_RBUF	(2 * (STREAM_HDR + FRAME_MAX))
+#define STREAM_BATCH	64
+
+struct tp_stream {
+	struct tp tp;
+	size_t rpos, rlen;	/* unread input: rbuf[rpos, rlen) */
+	size_t opos, olen;	/* unsent rest of a frame: obuf[opos, olen) */
+	uint8_t rbuf[STREAM_RBUF];
+	uint8_t obuf[STREAM_HDR + FRAME_MAX];
+};
+
+static const char *const stream_keys[] = { "connect", "fd", "mac", NULL };
+
+static uint32_t stream_len(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static void stream_put_len(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static int stream_connect(struct tp *tp, const char *path, char *err,
+			  size_t errlen)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int ret;
+
+	if (strlen(path) >= sizeof(a.sun_path)) {
+		snprintf(err, errlen, "stream: path '%s' longer than %zu bytes",
+			 path, sizeof(a.sun_path) - 1);
+		return -ENAMETOOLONG;
+	}
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	tp->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (tp->fd < 0 || connect(tp->fd, (struct sockaddr *)&a, sizeof(a))) {
+		ret = -errno;
+		snprintf(err, errlen, "stream: connect to '%s': %s", path,
+			 strerror(-ret));
+		return ret;
+	}
+	return tp_adopt_fd("stream", tp->fd, SOCK_STREAM, err, errlen);
+}
+
+static void stream_close(struct tp *tp)
+{
+	if (tp->fd >= 0)
+		close(tp->fd);
+	tp->fd = -1;
+}
+
+static int stream_open(struct tp *tp, const struct tp_spec *s, char *err,
+		       size_t errlen)
+{
+	const char *path = tp_spec_get(s, "connect");
+	const char *fdstr = tp_spec_get(s, "fd");
+	int fd, ret;
+
+	if (!path == !fdstr) {
+		snprintf(err, errlen, path ?
+			 "stream: give connect= or fd=, not both" :
+			 "stream: missing connect=SOCKET (or fd=N)");
+		return -EINVAL;
+	}
+	if (path) {
+		ret = stream_connect(tp, path, err, errlen);
+	} else if (tp_parse_fd(fdstr, &fd)) {
+		snprintf(err, errlen, "stream: bad fd '%s'", fdstr);
+		return -EINVAL;
+	} else {
+		ret = tp_adopt_fd("stream", fd, SOCK_STREAM, err, errlen);
+		if (!ret)
+			tp->fd = fd;
+	}
+	if (ret)
+		stream_close(tp);
+	return ret;
+}
+
+/* Whole frames in rbuf into @f.  Return: how many, or -EPROTO. */
+static int stream_cut(struct tp_stream *t, struct tp_frame *f, unsigned int n)
+{
+	unsigned int k = 0;
+	uint32_t flen;
+
+	while (k < n && t->rlen - t->rpos >= STREAM_HDR) {
+		flen = stream_len(t->rbuf + t->rpos);
+		if (flen > FRAME_MAX)
+			return -EPROTO;
+		if (t->rlen - t->rpos - STREAM_HDR < flen)
+			break;
+		tp_frame_store(&f[k++], t->rbuf + t->rpos + STREAM_HDR, flen);
+		t->rpos += STREAM_HDR + flen;
+	}
+	return (int)k;
+}
+
+/* Whether rbuf holds a whole frame (or a bad length to report). */
+static int stream_ready(const struct tp_stream *t)
+{
+	size_t have = t->rlen - t->rpos;
+
+	return have >= STREAM_HDR &&
+	       (stream_len(t->rbuf + t->rpos) > FRAME_MAX ||
+		have - STREAM_HDR >= stream_len(t->rbuf + t->rpos));
+}
+
+static int stream_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
+{
+	struct tp_stream *t = (struct tp_stream *)tp;
+	int k = 0, got;
+	ssize_t r;
+
+	for (;;) {
+		got = stream_cut(t, f + k, n - (unsigned int)k);
+		if (got < 0)
+			return k ? k : got;
+		k += got;
+		if ((unsigned int)k == n)
+			break;
+		/* keep the partial frame at the front, read behind it */
+		memmove(t->rbuf, t->rbuf + t->rpos, t->rlen - t->rpos);
+		t->rlen -= t->rpos;
+		t->rpos = 0;
+		r = read(tp->fd, t->rbuf + t->rlen, sizeof(t->rbuf) - t->rlen);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN)
+			break;
+		if (r <= 0)	/* the peer's end, or an error */
+			return k ? k : r ? -errno : -EPIPE;
+		t->rlen += (size_t)r;
+	}
+	tp->pending = stream_ready(t);
+	return k;
+}
+
+/* Finish a frame the socket took only part of.  Return: 1 done, 0 not
+ * yet (would block), or -errno. */
+static int stream_flush(struct tp_stream *t)
+{
+	ssize_t w;
+
+	while (t->opos < t->olen) {
+		w = write(t->tp.fd, t->obuf + t->opos, t->olen - t->opos);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		t->opos += (size_t)w;
+	}
+	t->opos = t->olen = 0;
+	return 1;
+}
+
+/* Of @n frames laid out in @iov (header, data for each), @w bytes went:
+ * keep the rest of a frame cut short.  Return: frames sent. */
+static int stream_sent(struct tp_stream *t, const struct iovec *iov,
+		       unsigned int n, size_t w)
+{
+	unsigned int i, j;
+	size_t len;
+
+	for (i = 0; i < n; i++) {
+		len = iov[2 * i].iov_len + iov[2 * i + 1].iov_len;
+		if (w >= len) {
+			w -= len;
+			continue;
+		}
+		if (!w)
+			return (int)i;
+		/* part of frame i went: the rest waits in obuf */
+		t->olen = 0;
+		for (j = 0; j < 2; j++) {
+			memcpy(t->obuf + t->olen, iov[2 * i + j].iov_base,
+			       iov[2 * i + j].iov_len);
+			t->olen += iov[2 * i + j].iov_len;
+		}
+		t->opos = w;
+		return (int)i + 1;
+	}
+	return (int)n;
+}
+
+static int stream_send(struct tp *tp, const struct tp_frame *f, unsigned int n)
+{
+	struct tp_stream *t = (struct tp_stream *)tp;
+	uint8_t hdr[STREAM_BATCH][STREAM_HDR];
+	struct iovec iov[2 * STREAM_BATCH];
+	unsigned int i;
+	ssize_t w;
+	int ret;
+
+	if (t->olen) {
+		ret = stream_flush(t);
+		if (ret <= 0)
+			return ret;
+	}
+	if (n > STREAM_BATCH)
+		n = STREAM_BATCH;
+	for (i = 0; i < n; i++) {
+		if (f[i].len > FRAME_MAX) {	/* cannot be framed */
+			if (i)
+				break;
+			tp->tx_drop++;
+			return 1;
+		}
+		stream_put_len(hdr[i], (uint32_t)f[i].len);
+		iov[2 * i].iov_base = hdr[i];
+		iov[2 * i].iov_len = STREAM_HDR;
+		iov[2 * i + 1].iov_base = f[i].buf;
+		iov[2 * i + 1].iov_len = f[i].len;
+	}
+	n = i;
+	do
+		w = writev(tp->fd, iov, (int)(2 * n));
+	while (w < 0 && errno == EINTR);
+	if (w < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	return stream_sent(t, iov, n, (size_t)w);
+}
+
+const struct tp_ops tp_stream_ops = {
+	.name = "stream",
+	.keys = stream_keys,
+	.size = sizeof(struct tp_stream),
+	.open = stream_open,
+	.recv = stream_recv,
+	.send = stream_send,
+	.close = stream_close,
+};

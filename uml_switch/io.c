@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * io.c: the data path: reading a port's frames straight into pool buffers
+ * (tp_recv), placing them (fwd.c), flushing output queues (tp_send), and
+ * back-pressure: held frames, ports woken when a queue drains.
+ *
+ * Buffers: a frame is read into a small buffer whose tail segment is a
+ * per-slot spill area, so a jumbo frame costs one copy into a large buffer
+ * and ordinary frames none; a port whose last batch was mostly jumbo
+ * frames reads straight into large buffers instead.  A read asks for no
+ * more frames than there are free large buffers, so a jumbo frame always
+ * finds one: when they run out, ports are not read (pushed back) rather
+ * than frames dropped.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "frame.h"
+#include "log.h"
+#include "sw.h"
+#include "transport.h"
+
+static uint8_t rx_spill[SW_BATCH][POOL_LARGE_SIZE - POOL_SMALL_SIZE];
+
+/* Let ports that wait for @idx's queue run again. */
+void port_wake(struct sw *sw, int idx)
+{
+	struct port *p;
+	int i, w;
+
+	for (i = 0; i < sw->nports; i++) {
+		w = sw->active[i];
+		if (sw->ports[w].blocked_by == idx) {
+			sw->ports[w].blocked_by = -1;
+			sw->woken[sw->nwoken++] = w;
+		}
+	}
+	p = &sw->ports[idx];
+	if (p->hold_start_ms) {
+		p->hold_ms += sw->now_ms - p->hold_start_ms;
+		p->hold_start_ms = 0;
+	}
+}
+
+static void q_pop(struct sw *sw, struct port *p)
+{
+	struct buf *b = p->q[p->qhead];
+
+	p->qlarge -= b->large;
+	pool_put(&sw->pool, b);
+	if (++p->qhead == sw->o.qmax)
+		p->qhead = 0;
+	p->qlen--;
+}
+
+/**
+ * port_drop_queue() - drop every queued frame of @p, adding them to
+ * *@counter.
+ */
+void port_drop_queue(struct sw *sw, struct port *p, uint64_t *counter)
+{
+	while (p->qlen) {
+		q_pop(sw, p);
+		(*counter)++;
+	}
+}
+
+/* Forward held frames first; true if all of them went out. */
+static int port_run_held(struct sw *sw, int idx)
+{
+	struct port *p = &sw->ports[idx];
+
+	while (p->iheld < p->nheld) {
+		if (fwd_frame(sw, idx, p->held[p->iheld]) == -EAGAIN)
+			return 0;
+		pool_put(&sw->pool, p->held[p->iheld++]);
+	}
+	p->nheld = p->iheld = 0;
+	return 1;
+}
+
+/* Turn received frame @f (in buffer *@bp, batch slot @slot) into a buffer
+ * ready to forward, or drop it (counted).  Return: 1 to forward. */
+static int port_take(struct sw *sw, struct port *p, struct buf **bp,
+		     const struct tp_frame *f)
+{
+	struct buf *b = *bp, *big;
+	size_t len = f->len;
+
+	if (len < FRAME_MIN || len > FRAME_MAX || len > tp_frame_room(f)) {
+		p->drop_size++;
+		return 0;
+	}
+	if (len > f->cap) {	/* the rest is in the spill area */
+		big = pool_get(&sw->pool, 1);	/* there is one: port_batch() */
+		if (!big) {
+			p->drop_nobuf++;
+			return 0;
+		}
+		memcpy(big->data, b->data, f->cap);
+		memcpy(big->data + f->cap, f->tail, len - f->cap);
+		pool_put(&sw->pool, b);
+		*bp = b = big;
+	}
+	b->len = len;
+	p->rx++;
+	p->rx_bytes += len;
+	return 1;
+}
+
+static const char *port_recv_why(int err)
+{
+	switch (err) {
+	case -EPIPE:
+		return "client closed the connection";
+	case -EPROTO:
+		return "bad frame length in stream";
+	case -ECONNREFUSED:
+		return "the client's socket is gone";
+	default:
+		return strerror(-err);
+	}
+}
+
+/* How many frames to read now (0: the pool is out; the port starves). */
+static unsigned int port_batch(struct sw *sw, struct port *p)
+{
+	unsigned int n = p->rx_batch ? p->rx_batch : SW_BATCH;
+	unsigned int avail = p->rx_large ? sw->pool.nfree_large :
+					   sw->pool.nfree_small;
+
+	if (n > avail)
+		n = avail;
+	/* each frame may be jumbo and need a large buffer */
+	if (n > sw->pool.nfree_large)
+		n = sw->pool.nfree_large;
+	return n;
+}
+
+/* Read up to @n frames into @b.  Return: frames, or -errno. */
+static int port_recv(struct sw *sw, struct port *p, struct buf **b,
+		     unsigned int n, struct tp_frame *f)
+{
+	unsigned int i;
+	int large = p->rx_large;
+
+	memset(f, 0, n * sizeof(*f));
+	for (i = 0; i < n; i++) {
+		b[i] = pool_get(&sw->pool, large);
+		f[i].buf = b[i]->data;
+		f[i].cap = large ? POOL_LARGE_SIZE : POOL_SMALL_SIZE;
+		if (!large) {
+			f[i].tail = rx_spill[i];
+			f[i].tail_cap = sizeof(rx_spill[i]);
+		}
+	}
+	return tp_recv(p->tp, f, n);
+}
+
+/* The batch follows the traffic: what the last read got, doubled when
+ * that filled it (a lone frame costs one recvmsg, not 64); and the buffer
+ * size follows the frames. */
+static void port_adapt(struct port *p, const struct tp_frame *f,
+		       unsigned int n, int got)
+{
+	unsigned int i, jumbo = 0;
+
+	if (got == (int)n)
+		p->rx_batch = n * 2 > SW_BATCH ? SW_BATCH : n * 2;
+	else if (got > 0)
+		p->rx_batch = got;
+	for (i = 0; i < (unsigned int)got; i++)
+		jumbo += f[i].len > POOL_SMALL_SIZE;
+	if (got > 0)
+		p->rx_large = 2 * jumbo > (unsigned int)got;
+}
+
+static void port_forward(struct sw *sw, int idx, struct buf **b,
+			 unsigned int k)
+{
+	struct port *p = &sw->ports[idx];
+	unsigned int i;
+
+	for (i = 0; i < k; i++) {
+		if (fwd_frame(sw, idx, b[i]) == -EAGAIN) {
+			/* Hold the rest; read nothing more until it fits. */
+			memcpy(p->held, b + i, (k - i) * sizeof(*b));
+			p->nheld = k - i;
+			p->iheld = 0;
+			return;
+		}
+		pool_put(&sw->pool, b[i]);
+	}
+}
+
+void port_read(struct sw *sw, int idx)
+{
+	struct port *p = &sw->ports[idx];
+	struct tp_frame f[SW_BATCH];
+	struct buf *b[SW_BATCH];
+	unsigned int n, i, k = 0;
+	int got;
+
+	if (!port_in_use(p) || p->v0)
+		return;
+	if (!port_run_held(sw, idx))
+		goto out;
+	n = port_batch(sw, p);
+	if (n == 0) {
+		if (!p->starved) {
+			p->starved = 1;
+			sw->nstarved++;
+		}
+		goto out;
+	}
+	got = port_recv(sw, p, b, n, f);
+	if (got < 0) {
+		for (i = 0; i < n; i++)
+			pool_put(&sw->pool, b[i]);
+		if (got != -EINTR && got != -EAGAIN)
+			port_close(sw, idx, port_recv_why(got));
+		return;
+	}
+	port_adapt(p, f, n, got);
+	for (i = 0; i < (unsigned int)got; i++) {
+		if (port_take(sw, p, &b[i], &f[i]))
+			b[k++] = b[i];
+		else
+			pool_put(&sw->pool, b[i]);
+	}
+	for (i = got; i < n; i++)
+		pool_put(&sw->pool, b[i]);
+	port_forward(sw, idx, b, k);
+	/* whole frames buffered inside the transport: no event will come */
+	if (p->tp->pending && !p->nheld)
+		sw->woken[sw->nwoken++] = idx;
+out:
+	port_set_events(sw, idx);
+}
+
+/* The v0 port whose client sent from @a (length @alen), or 0. */
+static int port_v0_find(struct sw *sw, const struct sockaddr_un *a,
+			socklen_t alen)
+{
+	int i, idx;
+
+	for (i = 0; i < sw->nports; i++) {
+		idx = sw->active[i];
+		if (sw->ports[idx].v0 &&
+		    tp_daemon_v0_is(sw->ports[idx].tp, a, alen))
+			return idx;
+	}
+	return 0;
+}
+
+/*
+ * -compat-v0: one shared data socket; the sender's address names the port.
+ * Its input cannot be pushed back (one sender cannot be left unread on a
+ * shared socket), so a frame for a full queue is dropped, counted.
+ */
+void port_read_v0(struct sw *sw)
+{
+	struct sockaddr_un from[SW_BATCH];
+	struct iovec iov[SW_BATCH][2];
+	struct mmsghdr m[SW_BATCH];
+	struct tp_frame f[SW_BATCH];
+	struct buf *b[SW_BATCH];
+	unsigned int i, n = SW_BATCH;
+	int got, src;
+
+	if (n > sw->pool.nfree_small)
+		n = sw->pool.nfree_small;
+	if (n > sw->pool.nfree_large)
+		n = sw->pool.nfree_large;
+	memset(m, 0, sizeof(m[0]) * n);
+	memset(f, 0, sizeof(f[0]) * n);
+	for (i = 0; i < n; i++) {
+		b[i] = pool_get(&sw->pool, 0);
+		f[i].buf = b[i]->data;
+		f[i].cap = POOL_SMALL_SIZE;
+		f[i].tail = rx_spill[i];
+		f[i].tail_cap = sizeof(rx_spill[i]);
+		m[i].msg_hdr.msg_iov = iov[i];
+		m[i].msg_hdr.msg_iovlen = tp_frame_iov(&f[i], iov[i]);
+		m[i].msg_hdr.msg_name = &from[i];
+		m[i].msg_hdr.msg_namelen = sizeof(from[i]);
+	}
+	got = n ? recvmmsg(sw->v0fd, m, n, MSG_DONTWAIT | MSG_TRUNC, NULL) : 0;
+	for (i = 0; i < (unsigned int)(got > 0 ? got : 0); i++) {
+		src = port_v0_find(sw, &from[i], m[i].msg_hdr.msg_namelen);
+		if (!src) {
+			sw->drop_unknown++;
+			continue;
+		}
+		f[i].len = m[i].msg_len;
+		if (!port_take(sw, &sw->ports[src], &b[i], &f[i]))
+			continue;
+		if (fwd_frame(sw, src, b[i]) == -EAGAIN) {
+			sw->ports[src].blocked_by = -1;
+			sw->ports[src].drop_full++;
+		}
+	}
+	for (i = 0; i < n; i++)
+		pool_put(&sw->pool, b[i]);
+}
+
+void port_run_woken(struct sw *sw)
+{
+	int *run = sw->woken, i, n = sw->nwoken;
+
+	/* Ports woken while these run go on the other list. */
+	sw->woken = sw->woken_next;
+	sw->woken_next = run;
+	sw->nwoken = 0;
+	for (i = 0; i < n; i++)
+		if (run[i] > 0 && port_in_use(&sw->ports[run[i]]))
+			port_read(sw, run[i]);
+}
+
+/* Send up to a batch from the head of @p's queue.  Return: frames the
+ * transport took, 0 if it would block, or -errno (the port ends). */
+static int port_send(struct sw *sw, struct port *p)
+{
+	unsigned int i, n = p->qlen < SW_BATCH ? p->qlen : SW_BATCH;
+	struct tp_frame f[SW_BATCH];
+	uint32_t h = p->qhead;
+
+	memset(f, 0, n * sizeof(f[0]));
+	for (i = 0; i < n; i++) {
+		f[i].buf = p->q[h]->data;
+		f[i].len = p->q[h]->len;
+		f[i].cap = p->q[h]->len;
+		if (++h == sw->o.qmax)
+			h = 0;
+	}
+	return tp_send(p->tp, f, n);
+}
+
+void port_flush(struct sw *sw, int idx)
+{
+	struct port *p = &sw->ports[idx];
+	int was_full = p->qlen >= sw->o.qmax;
+	int i, sent;
+
+	p->want_out = 0;
+	while (p->qlen) {
+		sent = port_send(sw, p);
+		if (sent == 0) {
+			p->want_out = 1;	/* EPOLLOUT on its wfd */
+			break;
+		}
+		if (sent < 0) {
+			port_close(sw, idx, strerror(-sent));
+			return;
+		}
+		for (i = 0; i < sent; i++) {
+			p->tx_bytes += p->q[p->qhead]->len;
+			q_pop(sw, p);
+		}
+		p->tx += sent;
+		p->full_since_ms = 0;
+		if (p->stalled) {
+			p->stalled = 0;
+			info("port %d: client reads again", idx);
+		}
+	}
+	if (p->qlen >= sw->o.qmax && !p->full_since_ms)
+		p->full_since_ms = sw->now_ms;
+	if (was_full && p->qlen < sw->o.qmax)
+		port_wake(sw, idx);
+	port_set_events(sw, idx);
+}
+
+void port_flush_all(struct sw *sw)
+{
+	int i, idx;
+
+	for (i = 0; i < sw->ndirty; i++) {
+		idx = sw->dirty[i];
+		sw->ports[idx].dirty = 0;
+		if (port_in_use(&sw->ports[idx]))
+			port_flush(sw, idx);
+	}
+	sw->ndirty = 0;
+}
