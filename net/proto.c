@@ -184,11 +184,30 @@ int proto_default_ctl(char *buf, size_t len)
 	else if (xdg && *xdg == '/')
 		n = snprintf(buf, len, "%s/uml_switch.ctl", xdg);
 	else
-		n = snprintf(buf, len, "/tmp/uml_switch-%u.ctl",
+		n = snprintf(buf, len, PROTO_DEFAULT_DIR_FMT "/ctl",
 			     (unsigned int)geteuid());
 	if (n < 0 || (size_t)n >= len ||
 	    (size_t)n >= sizeof(((struct sockaddr_un *)0)->sun_path))
 		return -ENAMETOOLONG;
+	return 0;
+}
+
+int proto_default_dir_ok(const char *ctl)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path) + 16];
+	struct stat st;
+	int n;
+
+	n = snprintf(dir, sizeof(dir), PROTO_DEFAULT_DIR_FMT "/ctl",
+		     (unsigned int)geteuid());
+	if (n < 0 || (size_t)n >= sizeof(dir) || strcmp(ctl, dir))
+		return 0;	/* not that directory */
+	dir[n - 4] = '\0';
+	if (lstat(dir, &st))
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 077))
+		return -EPERM;
 	return 0;
 }
 

@@ -91,12 +91,24 @@ char *proto_addr_describe(const struct sockaddr_un *a, char *buf, size_t len);
 /* The Debian stock kernel's default control socket (CONFIG_UML_NET_DAEMON_DEFAULT_SOCK). */
 #define PROTO_DEFAULT_CTL_ROOT	"/var/run/uml-utilities/uml_switch.ctl"
 
+/* A user's default switch directory without XDG_RUNTIME_DIR (UID: euid). */
+#define PROTO_DEFAULT_DIR_FMT	"/tmp/uml_switch-%u"
+
 /**
  * proto_default_ctl() - default control socket path for the current user:
  * PROTO_DEFAULT_CTL_ROOT for root, else $XDG_RUNTIME_DIR/uml_switch.ctl, or
- * /tmp/uml_switch-UID.ctl.  Return: 0 or -ENAMETOOLONG.
+ * /tmp/uml_switch-UID/ctl (the switch makes that directory private).
+ * Return: 0 or -ENAMETOOLONG.
  */
 int proto_default_ctl(char *buf, size_t len);
+
+/**
+ * proto_default_dir_ok() - a client about to connect to @ctl: if it is the
+ * /tmp/uml_switch-UID/ctl default, is that directory ours alone (and not
+ * another user's, squatting the name)?
+ * Return: 0 (fine, or not that path), or -EPERM / -errno.
+ */
+int proto_default_dir_ok(const char *ctl);
 
 /**
  * proto_ctl_path() - resolve a control socket name: a directory (VDE style)

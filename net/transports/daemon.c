@@ -164,6 +164,11 @@ static int daemon_open(struct tp *tp, const struct tp_spec *s, char *err,
 		snprintf(err, errlen, "daemon: control socket path too long");
 		return ret;
 	}
+	if (!ctl && proto_default_dir_ok(path)) {
+		snprintf(err, errlen, "daemon: the default switch directory of "
+			 "'%s' is not yours alone; not connecting there", path);
+		return -EPERM;
+	}
 	tp->cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	tp->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (tp->cfd < 0 || tp->fd < 0) {
