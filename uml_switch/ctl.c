@@ -174,20 +174,3 @@ void ctl_tick(struct sw *sw)
 				  "client sent no request in 5 s");
 	}
 }
-
-/**
- * ctl_v0_events() - poll the shared v0 data socket for writing too while
- * a v0 port waits for it (sw->v0_out).
- */
-void ctl_v0_events(struct sw *sw)
-{
-	struct epoll_event ev = { .events = EPOLLIN,
-				  .data.u64 = EV(EV_V0, 0) };
-
-	if (sw->v0fd < 0)
-		return;
-	if (sw->v0_out)
-		ev.events |= EPOLLOUT;
-	if (epoll_ctl(sw->epfd, EPOLL_CTL_MOD, sw->v0fd, &ev))
-		warn("control: v0 data socket: epoll_ctl: %s", strerror(errno));
-}

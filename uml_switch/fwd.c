@@ -36,6 +36,13 @@ static void q_push(struct sw *sw, int idx, struct buf *b)
 	}
 }
 
+/* May @src wait for a full queue?  Not a v0 client: its frames come on
+ * the shared socket, which cannot be left unread for one sender. */
+static int fwd_can_hold(const struct sw *sw, int src)
+{
+	return !sw->ports[src].v0;
+}
+
 /* @src waits for @dst's queue. */
 static int fwd_hold(struct sw *sw, int src, int dst)
 {
@@ -77,7 +84,7 @@ static int fwd_flood(struct sw *sw, int src, struct buf *b)
 		dst = sw->active[i];
 		p = &sw->ports[dst];
 		if (dst == src || !q_full(sw, p, b) || p->stalled ||
-		    fwd_share_used(sw, dst))
+		    !fwd_can_hold(sw, src) || fwd_share_used(sw, dst))
 			continue;
 		if (!p->hold_start_ms)
 			p->hold_start_ms = sw->now_ms;
@@ -105,7 +112,7 @@ static int fwd_one(struct sw *sw, int src, int dst, struct buf *b)
 		q_push(sw, dst, b);
 		return 0;
 	}
-	if (!p->stalled)
+	if (!p->stalled && fwd_can_hold(sw, src))
 		return fwd_hold(sw, src, dst);
 	p->drop_full++;
 	return 0;

@@ -261,7 +261,8 @@ static int port_v0_find(struct sw *sw, const struct sockaddr_un *a,
 /*
  * -compat-v0: one shared data socket; the sender's address names the port.
  * Its input cannot be pushed back (one sender cannot be left unread on a
- * shared socket), so a frame for a full queue is dropped, counted.
+ * shared socket), so a frame for a full queue is dropped there, counted
+ * (fwd.c never holds a v0 sender).
  */
 void port_read_v0(struct sw *sw)
 {
@@ -298,12 +299,8 @@ void port_read_v0(struct sw *sw)
 			continue;
 		}
 		f[i].len = m[i].msg_len;
-		if (!port_take(sw, &sw->ports[src], &b[i], &f[i]))
-			continue;
-		if (fwd_frame(sw, src, b[i]) == -EAGAIN) {
-			sw->ports[src].blocked_by = -1;
-			sw->ports[src].drop_full++;
-		}
+		if (port_take(sw, &sw->ports[src], &b[i], &f[i]))
+			fwd_frame(sw, src, b[i]);
 	}
 	for (i = 0; i < n; i++)
 		pool_put(&sw->pool, b[i]);

@@ -286,24 +286,6 @@ static int sw_signal(struct sw *sw)
 	return 1;
 }
 
-/* The shared v0 socket can take frames again: its ports' turn. */
-static void sw_v0_writable(struct sw *sw)
-{
-	struct port *p;
-	int i, idx;
-
-	sw->v0_out = 0;
-	for (i = 0; i < sw->nports; i++) {
-		idx = sw->active[i];
-		p = &sw->ports[idx];
-		if (p->v0 && p->want_out && !p->dirty) {
-			p->dirty = 1;
-			sw->dirty[sw->ndirty++] = idx;
-		}
-	}
-	ctl_v0_events(sw);
-}
-
 static void sw_data_event(struct sw *sw, int idx, uint32_t events)
 {
 	struct port *p = &sw->ports[idx];
@@ -338,10 +320,7 @@ static int sw_event(struct sw *sw, const struct epoll_event *ev)
 			port_flush(sw, idx);
 		break;
 	case EV_V0:
-		if (ev->events & EPOLLOUT)
-			sw_v0_writable(sw);
-		if (ev->events & EPOLLIN)
-			port_read_v0(sw);
+		port_read_v0(sw);
 		break;
 	case EV_SIGNAL:
 		return sw_signal(sw);

@@ -137,14 +137,10 @@ static void port_wfd_events(struct sw *sw, int idx)
 	struct port *p = &sw->ports[idx];
 	int wfd = p->tp->wfd, ret = 0;
 
-	if (p->v0) {		/* the shared socket: ctl.c polls it */
-		if (p->want_out && !sw->v0_out) {
-			sw->v0_out = 1;
-			ctl_v0_events(sw);
-		}
-		return;
-	}
-	if (wfd < 0 || wfd == p->tp->fd || p->want_out == p->wfd_on)
+	/* v0: the shared socket is not connected, so it polls writable
+	 * whatever each client's queue holds (EPOLLOUT would spin): its
+	 * ports are retried on the tick instead (port_tick). */
+	if (p->v0 || wfd < 0 || wfd == p->tp->fd || p->want_out == p->wfd_on)
 		return;
 	/* EPOLL_CTL_DEL when idle: a socket's pending error would otherwise
 	 * report EPOLLERR for ever with nothing to send. */
@@ -215,7 +211,7 @@ static void port_window(struct sw *sw)
 	}
 }
 
-/* Periodic: stalled ports, the hold window, starved ports. */
+/* Periodic: stalled ports, the hold window, starved ports, v0 output. */
 void port_tick(struct sw *sw)
 {
 	struct port *p;
@@ -231,6 +227,10 @@ void port_tick(struct sw *sw)
 			warn("port %d: client is not reading; dropping frames "
 			     "to it until it does", idx);
 			port_wake(sw, idx);
+		}
+		if (p->v0 && p->want_out && !p->dirty) {
+			p->dirty = 1;
+			sw->dirty[sw->ndirty++] = idx;
 		}
 		if (p->starved && sw->pool.nfree_small >= SW_BATCH &&
 		    sw->pool.nfree_large >= SW_BATCH) {

@@ -146,7 +146,6 @@ struct sw {
 	int nwoken;
 	int *active;		/* indices of ports in use */
 	int nports;
-	int v0_out;		/* a v0 port waits for the shared socket */
 	struct fdb fdb;
 	struct pool pool;
 	uint32_t large_max;	/* large buffers one queue may hold */
@@ -199,7 +198,6 @@ int fwd_frame(struct sw *sw, int src, struct buf *b);
 void ctl_conn_new(struct sw *sw, int fd);
 void ctl_conn_input(struct sw *sw, int ci);
 void ctl_tick(struct sw *sw);
-void ctl_v0_events(struct sw *sw);
 
 /* listen.c: every socket the switch serves on (control, v0 data, bess,
  * stream), made with common/sock.c */
