@@ -253,7 +253,7 @@ deb:
 		--exclude='$(call deb_rel,$(DEB_DIR))' --exclude=./debian/umlnet \
 		--exclude=./debian/tmp --exclude=./debian/.debhelper . | \
 		tar -xf - -C $(DEB_DIR)/umlnet
-	$(Q)cd $(DEB_DIR)/umlnet && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	$(Q)cd $(DEB_DIR)/umlnet && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD \
 		dpkg-buildpackage -b -us -uc -J$(DEB_JOBS)
 	$(Q)ls -l $(DEB_DIR)/*.deb
 
