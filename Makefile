@@ -8,7 +8,9 @@
 #   make fuzz       run each fuzzer for FUZZ_SECONDS
 #   make asan       build with ASan+UBSan into build/asan and run unit tests
 #   make lint       cppcheck
-#   make install    install into $(DESTDIR)$(PREFIX)
+#   make install    install into $(DESTDIR)$(PREFIX) (default /usr/local)
+#   make uninstall  remove what make install installed (same variables)
+#   make deb        Debian packages into build/deb (debian/, debhelper)
 
 CC		?= gcc
 PREFIX		?= /usr/local
@@ -181,25 +183,81 @@ lint:
 	$(Q)cppcheck --quiet --enable=warning,performance,portability \
 		--error-exitcode=1 -Inet -Icommon net common uml_switch tunctl uml_net uml_slirp
 
+# ---- install, uninstall, deb ------------------------------------------------
+# What `make install` installs, and where.  install and uninstall read the
+# same lists and debian/rules packages whatever install installs, so a
+# program added to PROGS goes to BINDIR, and a man page NAME.N kept beside
+# its program's sources goes to man section N, with no change here.
+BINDIR		?= $(PREFIX)/bin
+SBINDIR		?= $(PREFIX)/sbin
 MANDIR		?= $(PREFIX)/share/man
+DOCDIR		?= $(PREFIX)/share/doc/umlnet
+# uml_net is installed setuid root; tunctl and the host-setup scripts are
+# the administrator's (sbin); every other program is a user's (bin).
+INST_SUID	:= $(filter $(BUILD)/uml_net,$(PROGS))
+INST_SBIN	:= $(filter $(BUILD)/tunctl,$(PROGS)) scripts/uml-bridge-tap \
+		   scripts/uml-proxy-arp scripts/uml-guest
+INST_BIN	:= $(filter-out $(INST_SUID) $(INST_SBIN),$(PROGS))
+INST_MAN	:= $(filter-out $(BUILD)/% debian/% tests/%,$(wildcard */*.[1-8]))
+MAN_SECTIONS	:= $(sort $(patsubst .%,%,$(suffix $(INST_MAN))))
+INST_DOC	:= uml_net/uml_net.conf.example
+# The kernel turns '_' into ' ' in eth0=slirp,,HELPER: uml-slirp has none.
+INST_SLIRPLINK	:= $(if $(filter $(BUILD)/uml_slirp,$(PROGS)),uml-slirp)
+INSTALLED	:= $(addprefix $(BINDIR)/,$(notdir $(INST_BIN) $(INST_SUID)) $(INST_SLIRPLINK)) \
+		   $(addprefix $(SBINDIR)/,$(notdir $(INST_SBIN))) \
+		   $(foreach m,$(INST_MAN),$(MANDIR)/man$(patsubst .%,%,$(suffix $(m)))/$(notdir $(m))) \
+		   $(if $(INST_SLIRPLINK),$(MANDIR)/man1/uml-slirp.1) \
+		   $(addprefix $(DOCDIR)/,$(notdir $(INST_DOC)))
+INST_DIRS	:= $(BINDIR) $(SBINDIR) $(addprefix $(MANDIR)/man,$(MAN_SECTIONS)) \
+		   $(DOCDIR) $(SYSCONFDIR)/umlnet
+# Ownership only when root: a user's staging install (DESTDIR=...) gets the
+# same modes, the setuid bit included, and no chown.
+INSTALL_OWN	= $(if $(filter 0,$(shell id -u)),-o root -g root)
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
-		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(PREFIX)/share/doc/umlnet
-	install -m 0755 $(BUILD)/uml_switch $(BUILD)/uml_slirp $(DESTDIR)$(PREFIX)/bin/
-	# The kernel turns '_' into ' ' in eth0=slirp,,HELPER: a name without one.
-	ln -sf uml_slirp $(DESTDIR)$(PREFIX)/bin/uml-slirp
-	install -m 0644 uml_slirp/uml_slirp.1 $(DESTDIR)$(MANDIR)/man1/
-	install -m 0755 $(BUILD)/tunctl scripts/uml-bridge-tap \
-		scripts/uml-proxy-arp scripts/uml-guest $(DESTDIR)$(PREFIX)/sbin/
-	install -m 4755 -o root $(BUILD)/uml_net $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 uml_switch/uml_switch.8 tunctl/tunctl.8 \
-		uml_net/uml_net.8 $(DESTDIR)$(MANDIR)/man8/
-	install -m 0644 uml_net/uml_net.conf.5 $(DESTDIR)$(MANDIR)/man5/
-	install -m 0644 uml_net/uml_net.conf.example \
-		$(DESTDIR)$(PREFIX)/share/doc/umlnet/
-	install -d -m 0755 -o root $(DESTDIR)$(SYSCONFDIR)/umlnet
+	install -d -m 0755 $(addprefix $(DESTDIR),$(filter-out $(SYSCONFDIR)/%,$(INST_DIRS)))
+	install -m 0755 $(INST_BIN) $(DESTDIR)$(BINDIR)/
+	$(if $(INST_SUID),install -m 4755 $(INSTALL_OWN) $(INST_SUID) $(DESTDIR)$(BINDIR)/)
+	install -m 0755 $(INST_SBIN) $(DESTDIR)$(SBINDIR)/
+	$(foreach s,$(MAN_SECTIONS),install -m 0644 $(filter %.$(s),$(INST_MAN)) \
+		$(DESTDIR)$(MANDIR)/man$(s)/ &&) true
+	$(if $(INST_SLIRPLINK),ln -sf uml_slirp $(DESTDIR)$(BINDIR)/uml-slirp && \
+		ln -sf uml_slirp.1 $(DESTDIR)$(MANDIR)/man1/uml-slirp.1)
+	install -m 0644 $(INST_DOC) $(DESTDIR)$(DOCDIR)/
+	install -d -m 0755 $(INSTALL_OWN) $(DESTDIR)$(SYSCONFDIR)/umlnet
+
+# Our own directories go when empty (a policy written into /etc/umlnet
+# stays); in a DESTDIR staging tree every directory install made goes too,
+# but shared ones such as /usr/local/bin on a live system are left alone.
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+ifeq ($(DESTDIR),)
+	for d in $(DOCDIR) $(SYSCONFDIR)/umlnet; do \
+		[ ! -d "$$d" ] || rmdir --ignore-fail-on-non-empty "$$d" || exit 1; done
+else
+	cd $(DESTDIR) && for d in $(patsubst /%,%,$(INST_DIRS)); do \
+		[ ! -d "$$d" ] || rmdir -p --ignore-fail-on-non-empty "$$d" || exit 1; done
+endif
+
+# make deb: the Debian packages (debian/, debhelper), built by
+# dpkg-buildpackage in a copy of this tree, $(DEB_DIR)/umlnet, so the tree
+# itself stays clean; the .deb, .buildinfo and .changes land in $(DEB_DIR).
+# The copy is built with debian/rules' settings, not this make's variables.
+DEB_DIR		?= $(BUILD)/deb
+DEB_JOBS	?= 2
+deb_rel		= $(patsubst $(CURDIR)/%,./%,$(abspath $(1)))
+deb:
+	$(Q)rm -rf $(DEB_DIR)/umlnet $(DEB_DIR)/umlnet_* $(DEB_DIR)/umlnet-dbgsym_*
+	$(Q)mkdir -p $(DEB_DIR)/umlnet
+	$(Q)tar -cf - --exclude-vcs --exclude=./build --exclude='$(call deb_rel,$(BUILD))' \
+		--exclude='$(call deb_rel,$(DEB_DIR))' --exclude=./debian/umlnet \
+		--exclude=./debian/tmp --exclude=./debian/.debhelper . | \
+		tar -xf - -C $(DEB_DIR)/umlnet
+	$(Q)cd $(DEB_DIR)/umlnet && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD \
+		dpkg-buildpackage -b -us -uc -J$(DEB_JOBS)
+	$(Q)ls -l $(DEB_DIR)/*.deb
+
+.PHONY: uninstall deb
 
 clean:
 	rm -rf $(BUILD)
