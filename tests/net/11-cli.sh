@@ -36,6 +36,65 @@ rc=0; run_cli badmode --mode bridge -unix "$T/x.ctl" || rc=$?
 [ $rc -ne 0 ] || fail "--mode bridge was accepted"
 [ -e "$T/x.ctl" ] && fail "a rejected command line still created $T/x.ctl"
 
+# a flag takes no value: "--daemon=no" must not daemonize
+rc=0; run_cli flagval --daemon=no -unix "$T/f.ctl" || rc=$?
+[ $rc -ne 0 ] || fail "--daemon=no was accepted"
+grep -q "option '--daemon' takes no value" "$T/flagval.err" ||
+	fail "--daemon=no: the message does not say the flag takes no value: $(cat "$T/flagval.err")"
+for f in --hub=1 -hub=yes --verbose=0 -compat-v0=1; do
+	rc=0; run_cli flagval2 "$f" -unix "$T/f.ctl" || rc=$?
+	[ $rc -ne 0 ] && grep -q 'takes no value' "$T/flagval2.err" ||
+		fail "$f: not refused as a flag with a value: $(cat "$T/flagval2.err")"
+done
+[ -e "$T/f.ctl" ] && fail "a refused flag still created $T/f.ctl"
+
+# a control path too long is named as such (not "Cannot allocate memory")
+long=$T/$(printf 'x%.0s' $(seq 1 120)).ctl
+rc=0; run_cli long -unix "$long" || rc=$?
+[ $rc -ne 0 ] || fail "a 120-byte control path was accepted"
+grep -qi 'longer than\|too long' "$T/long.err" ||
+	fail "too long a control path: the message does not say so: $(cat "$T/long.err")"
+grep -qi 'allocate memory' "$T/long.err" && fail "too long a control path reported as out of memory"
+rel=$(printf 'y%.0s' $(seq 1 100)).ctl
+rc=0; (cd "$T" && timeout 10 "$UML_SWITCH" -unix "$rel" >"$T/rel.out" 2>"$T/rel.err") || rc=$?
+[ $rc -ne 0 ] || fail "a relative path too long once absolute was accepted"
+grep -qi 'too long' "$T/rel.err" || fail "relative path: no 'too long' message: $(cat "$T/rel.err")"
+grep -qi 'allocate memory' "$T/rel.err" && fail "a relative path too long reported as out of memory"
+
+# --port: a port has no MAC of its own, so mac= is refused (never ignored)
+rc=0; run_cli portmac -unix "$T/pm.ctl" --port "mcast:mac=02:00:00:00:00:01" || rc=$?
+[ $rc -ne 0 ] || fail "--port mcast:mac=... was accepted"
+grep -q "mac=02:00:00:00:00:01: this end has no MAC address" "$T/portmac.err" ||
+	fail "--port mcast:mac=: the refusal does not name mac=: $(cat "$T/portmac.err")"
+rc=0; run_cli portmac2 -unix "$T/pm.ctl" --port "mcast,02:00:00:00:00:01" || rc=$?
+[ $rc -ne 0 ] || fail "--port mcast,MAC (legacy form) was accepted"
+[ -e "$T/pm.ctl" ] && fail "a refused --port left its control socket $T/pm.ctl behind"
+
+# no free port for what the command line asks: said, and nothing left
+tap_add "tq$UID8"; tap_add "tr$UID8"
+rc=0; run_cli noport -unix "$T/np.ctl" --max-ports 1 -tap "tq$UID8" --port "tuntap:dev=tr$UID8" || rc=$?
+[ $rc -ne 0 ] || fail "two ports with --max-ports 1 were accepted"
+grep -q 'all ports in use' "$T/noport.err" ||
+	fail "--max-ports 1 with two ports: no 'all ports in use' message: $(cat "$T/noport.err")"
+[ -e "$T/np.ctl" ] && fail "a failed start left $T/np.ctl behind"
+
+# a pid file that cannot be written: the switch exits 1 and removes its sockets
+rc=0; run_cli badpid -unix "$T/bp.ctl" --bess "$T/bp.bess" --stream "$T/bp.st" \
+	--pidfile "$T/nodir/x.pid" || rc=$?
+[ $rc -eq 1 ] || fail "an unwritable --pidfile: exit $rc, want 1: $(cat "$T/badpid.err")"
+grep -q "nodir" "$T/badpid.err" || fail "an unwritable --pidfile: the message does not name it: $(cat "$T/badpid.err")"
+for f in bp.ctl bp.bess bp.st; do
+	[ -e "$T/$f" ] && fail "an unwritable --pidfile left the socket $T/$f behind"
+done
+# nor is a symlink followed, or another file truncated
+echo keep >"$T/victim"
+ln -s "$T/victim" "$T/link.pid"
+rc=0; run_cli linkpid -unix "$T/lp.ctl" --pidfile "$T/link.pid" || rc=$?
+[ $rc -eq 1 ] || fail "--pidfile on a symlink: exit $rc, want 1"
+[ "$(cat "$T/victim")" = keep ] || fail "--pidfile wrote through a symlink"
+grep -q 'not a regular file of ours' "$T/linkpid.err" ||
+	fail "--pidfile on a symlink: $(cat "$T/linkpid.err")"
+
 # the start-up line (stdout, line-buffered or flushed: it must be there
 # while the switch runs, not only at exit)
 switch_start sw -unix "$T/sw.ctl"
