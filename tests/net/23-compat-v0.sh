@@ -38,6 +38,17 @@ def client(n):
     c.sendall(req)
     return c, d
 
+def send(n, f):
+    """sendto the shared socket, waiting while the switch's queue is full"""
+    end = time.time() + 5
+    while True:
+        try:
+            return sock[n].sendto(f, data)
+        except BlockingIOError:
+            if time.time() > end:
+                raise
+            time.sleep(0.001)
+
 def frame(dst, src, tag):
     return dst + MAC[src] + b"\x88\xb5" + tag.encode().ljust(46, b"\0")
 
@@ -102,7 +113,7 @@ def drain(want, secs=10):
 # 20 at a time, then B and C catch up: their queues (64) never fill,
 # however slowly this script runs, while D's does
 for i in range(300):
-    sock["A"].sendto(frame(BCAST, "A", "flood%04d" % i), data)
+    send("A", frame(BCAST, "A", "flood%04d" % i))
     if i % 20 == 19:
         drain(i + 1)
 drain(300)
