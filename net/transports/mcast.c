@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * mcast.c: raw Ethernet frames in UDP datagrams (spec 7), one frame per
+ * mcast.c: raw Ethernet frames in UDP datagrams (UML's umcast transport,
+ * arch/um/drivers/umcast_{kern,user}.c, removed from Linux in 2025), one frame per
  * datagram, wire-compatible with UML's mcast/ucast and QEMU's
  * -netdev socket,mcast= / udp=.
  *

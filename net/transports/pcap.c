@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * pcap.c: a host interface through libpcap (spec 8): frames captured on it
+ * pcap.c: a host interface through libpcap (the removed UML pcap transport's
+ * grammar, arch/um/drivers/pcap_kern.c, removed from Linux in 2025): frames captured on it
  * (inbound only, so our own injections are not seen again), optionally
  * through a BPF filter, and frames injected back onto it.
  *

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * tuntap.c: a host tap device (spec 4.1, fixed mode): raw Ethernet frames,
+ * tuntap.c: a host tap device (the stock UML kernel's tuntap transport with a
+ * named device; Linux Documentation/networking/tuntap.rst): raw Ethernet frames,
  * one per read/write on /dev/net/tun, no packet-info or vnet header.
  *
  * Spec: tuntap[,DEV[,MAC[,GATE]]]  or  tuntap:dev=tap0,mac=..,gate=..

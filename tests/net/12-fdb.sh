@@ -1,7 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# 12-fdb: the learning table, with plug clients of known MACs (spec 11.1
-# items 6, 7, 9, 10):
+# 12-fdb: the learning table, with plug clients of known MACs:
 #  - learned unicast goes only to the learned port; broadcast and unknown
 #    unicast flood to every port but the ingress;
 #  - a MAC that moves to another port is followed;

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # 13-requests: well-formed control requests of every accepted shape get
-# exactly one 110-byte AF_UNIX reply and a port (spec 1.3, 1.7, 11.1 items
-# 2, 3, 12): UML's 124-byte v3, libvdeplug's packed 122 bytes plus a
+# exactly one 110-byte AF_UNIX reply and a port (the layouts are in
+# net/proto.h): UML's 124-byte v3, libvdeplug's packed 122 bytes plus a
 # description, and the historic v1 layout.  SIGUSR1 stats count the ports
 # and the frames each port moved.
 . "$(dirname "$0")/lib.sh"

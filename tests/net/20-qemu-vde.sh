@@ -1,7 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# 20-qemu-vde: QEMU's `-netdev vde` (libvdeplug) joins the switch (spec
-# 11.1 item 4).  QEMU has no guest OS here: its iPXE boot ROM asks for an
+# 20-qemu-vde: QEMU's `-netdev vde` (libvdeplug) joins the switch.  QEMU has no guest OS here: its iPXE boot ROM asks for an
 # address by DHCP, and busybox udhcpd on a -tap port answers.  iPXE printing
 # its lease proves frames crossed both ways (DISCOVER/REQUEST in, OFFER/ACK
 # out).  Everything runs in a namespace (tap and DHCP server confined).
