@@ -128,8 +128,11 @@ $(BUILD)/tools/%: $(call obj,tests/tools/%.c) $(LIB) $(COMMON)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
 # Fuzzers: clang + libFuzzer over the library and switch sources.
-FUZZ_CFLAGS	:= -g -O1 -std=gnu11 -D_GNU_SOURCE -Inet -Icommon \
+FUZZ_CFLAGS	:= -g -O1 -std=gnu11 -D_GNU_SOURCE -Inet -Icommon $(WARN) \
 		   -fsanitize=fuzzer,address,undefined
+ifeq ($(WERROR),1)
+FUZZ_CFLAGS	+= -Werror
+endif
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(SWITCH_SRC) $(COMMON_SRC)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
