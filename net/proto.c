@@ -198,11 +198,11 @@ int proto_default_dir_ok(const char *ctl)
 	struct stat st;
 	int n;
 
-	n = snprintf(dir, sizeof(dir), PROTO_DEFAULT_DIR_FMT "/ctl",
+	n = snprintf(dir, sizeof(dir), PROTO_DEFAULT_DIR_FMT,
 		     (unsigned int)geteuid());
-	if (n < 0 || (size_t)n >= sizeof(dir) || strcmp(ctl, dir))
+	if (n <= 0 || (size_t)n >= sizeof(dir) || strncmp(ctl, dir, (size_t)n) ||
+	    strcmp(ctl + n, "/ctl"))
 		return 0;	/* not that directory */
-	dir[n - 4] = '\0';
 	if (lstat(dir, &st))
 		return errno == ENOENT ? 0 : -errno;
 	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
