@@ -50,8 +50,12 @@ static int fwd_hold(struct sw *sw, int src, int dst)
 	return -EAGAIN;
 }
 
-/* Has @p used up its share of holding flooding senders this window? */
-static int fwd_share_used(struct sw *sw, int idx)
+/**
+ * fwd_share_used() - has port @idx used up its share of holding flooding
+ * senders (SW_HOLD_MS) in this window?  It is then "slow" (lossy) until
+ * the next window.
+ */
+int fwd_share_used(struct sw *sw, int idx)
 {
 	struct port *p = &sw->ports[idx];
 	uint64_t held = p->hold_ms;
@@ -86,8 +90,10 @@ static int fwd_flood(struct sw *sw, int src, struct buf *b)
 		if (dst == src || !q_full(sw, p, b) || p->stalled ||
 		    !fwd_can_hold(sw, src) || fwd_share_used(sw, dst))
 			continue;
-		if (!p->hold_start_ms)
+		if (!p->hold_start_ms) {
 			p->hold_start_ms = sw->now_ms;
+			sw->nholding++;
+		}
 		return fwd_hold(sw, src, dst);
 	}
 	for (i = 0; i < sw->nports; i++) {

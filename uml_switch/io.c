@@ -44,6 +44,7 @@ void port_wake(struct sw *sw, int idx)
 	if (p->hold_start_ms) {
 		p->hold_ms += sw->now_ms - p->hold_start_ms;
 		p->hold_start_ms = 0;
+		sw->nholding--;
 	}
 }
 
@@ -239,6 +240,14 @@ void port_read(struct sw *sw, int idx)
 	/* whole frames buffered inside the transport: no event will come */
 	if (p->tp->pending && !p->nheld)
 		sw->woken[sw->nwoken++] = idx;
+	/* a leaving client: read on until its socket is empty, then end */
+	if (p->closing && !p->nheld) {
+		if (got == (int)n || p->tp->pending)
+			sw->woken[sw->nwoken++] = idx;
+		else
+			port_left(sw, idx);
+		return;
+	}
 out:
 	port_set_events(sw, idx);
 }

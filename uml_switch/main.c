@@ -24,6 +24,7 @@
 #include "transport.h"
 
 #define TICK_MS		100
+#define HOLD_TICK_MS	5	/* while a port holds a flooding sender */
 #define FDS_PER_SLOT	4	/* a port's fd, cfd and wfd; a pending client */
 #define FDS_SPARE	64	/* listeners, epoll, signalfd, helpers, stdio */
 
@@ -336,12 +337,15 @@ static void sw_loop(struct sw *sw)
 	int i, n, run = 1;
 
 	while (run) {
-		n = epoll_wait(sw->epfd, ev, 64, TICK_MS);
+		n = epoll_wait(sw->epfd, ev, 64,
+			       sw->nholding ? HOLD_TICK_MS : TICK_MS);
 		if (n < 0 && errno != EINTR)
 			die("epoll_wait: %s", strerror(errno));
 		sw_clock(sw);
 		for (i = 0; i < n && run; i++)
 			run = sw_event(sw, &ev[i]);
+		if (sw->nholding)
+			port_holds(sw);
 		do {
 			port_flush_all(sw);
 			port_run_woken(sw);

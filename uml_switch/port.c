@@ -127,8 +127,24 @@ void port_close(struct sw *sw, int idx, const char *why)
 			sw->woken[i] = 0;
 	/* Dirty list entries for a freed slot are skipped. */
 	fdb_flush_port(&sw->fdb, idx);
-	port_reset(p);
 	port_wake(sw, idx);
+	port_reset(p);
+}
+
+/**
+ * port_holds() - release the senders held by a port that has used up its
+ * share of holding floods (they then skip its full queue).  Called on
+ * every wake-up while some port holds a flooding sender.
+ */
+void port_holds(struct sw *sw)
+{
+	int i, idx;
+
+	for (i = 0; i < sw->nports && sw->nholding; i++) {
+		idx = sw->active[i];
+		if (sw->ports[idx].hold_start_ms && fwd_share_used(sw, idx))
+			port_wake(sw, idx);
+	}
 }
 
 /* tp->wfd, when it is not tp->fd, is polled only while a send waits. */
@@ -176,21 +192,37 @@ void port_set_events(struct sw *sw, int idx)
 /**
  * port_ctl_input() - the port's control connection is readable: nothing is
  * expected there but its end, which ends the port.
+ *
+ * Frames the client sent just before leaving may still wait in its data
+ * socket (at most its socket buffer), or be held here for a full queue:
+ * they are delivered first, with back-pressure as ever, and the port ends
+ * once it has nothing more (port_left()), or after SW_LEAVE_MS.
  */
 void port_ctl_input(struct sw *sw, int idx)
 {
 	struct port *p = &sw->ports[idx];
-	int i, ret = tp_ctl_input(p->tp);
+	int ret = tp_ctl_input(p->tp);
 
 	if (!ret)
 		return;
-	/* Frames the client sent just before leaving are still queued on its
-	 * data socket (at most its socket buffer): forward them first. */
-	for (i = 0; i < 4 && port_in_use(p) && p->blocked_by < 0 && !p->v0; i++)
-		port_read(sw, idx);
-	if (port_in_use(p))
+	if (ret != -EPIPE || p->v0) {
 		port_close(sw, idx, ret == -EPIPE ? "client closed the control "
 			   "connection" : strerror(-ret));
+		return;
+	}
+	/* EOF stays readable: stop polling the connection */
+	epoll_ctl(sw->epfd, EPOLL_CTL_DEL, p->tp->cfd, NULL);
+	p->closing = 1;
+	p->closing_ms = sw->now_ms;
+	port_read(sw, idx);
+}
+
+/**
+ * port_left() - a leaving client's port has delivered all it had: end it.
+ */
+void port_left(struct sw *sw, int idx)
+{
+	port_close(sw, idx, "client closed the control connection");
 }
 
 /* A new window: every port's share of holding flooding senders anew. */
@@ -227,6 +259,13 @@ void port_tick(struct sw *sw)
 			warn("port %d: client is not reading; dropping frames "
 			     "to it until it does", idx);
 			port_wake(sw, idx);
+		}
+		if (p->closing && sw->now_ms - p->closing_ms > SW_LEAVE_MS) {
+			port_close(sw, idx, "client closed the control "
+				   "connection; its last frames could not all "
+				   "be delivered in time");
+			i--;	/* the active list moved */
+			continue;
 		}
 		if (p->v0 && p->want_out && !p->dirty) {
 			p->dirty = 1;

@@ -49,6 +49,7 @@
 #define SW_HOLD_MS		50	/* a port may hold flooding senders ... */
 #define SW_WINDOW_MS		1000	/* ... this long in every window */
 #define SW_STALL_MS		1000	/* full and no progress: stalled */
+#define SW_LEAVE_MS		2000	/* a leaving client's frames get this long */
 #define SW_MAX_TAPS		16
 #define SW_MAX_SPECS		16
 #define SW_PATH_MAX		108	/* sizeof(sun_path) */
@@ -71,11 +72,13 @@ struct port {
 	uint8_t lossy;		/* its SW_HOLD_MS of holding floods is used up */
 	uint8_t v0;		/* -compat-v0 client: input via the shared socket */
 	uint8_t rx_large;	/* its last batch was mostly jumbo frames */
+	uint8_t closing;	/* the client left: deliver what it sent, end */
 	int blocked_by;		/* port whose full queue we wait for, or -1 */
 	uint64_t full_since_ms;	/* queue full and no progress since; 0: not */
 	uint64_t hold_start_ms;	/* holding a flooding sender since; 0: not */
 	uint64_t hold_ms;	/* held flooding senders this window */
 	uint64_t lossy_events;	/* times it ran out of its share */
+	uint64_t closing_ms;	/* when the client left */
 
 	struct buf *held[SW_BATCH];	/* frames read, not yet placed */
 	uint16_t nheld, iheld;
@@ -153,6 +156,7 @@ struct sw {
 	uint64_t now_ms;
 	uint32_t now_s;
 	int nstarved;
+	int nholding;		/* ports holding a flooding sender */
 	uint64_t drop_unknown;	/* v0 frames from unregistered senders */
 };
 
@@ -179,6 +183,8 @@ int port_open_spec(struct sw *sw, const char *spec, const char *desc);
 void port_close(struct sw *sw, int idx, const char *why);
 void port_set_events(struct sw *sw, int idx);
 void port_ctl_input(struct sw *sw, int idx);
+void port_left(struct sw *sw, int idx);
+void port_holds(struct sw *sw);
 void port_tick(struct sw *sw);
 void port_stats(struct sw *sw);
 
@@ -193,6 +199,7 @@ void port_drop_queue(struct sw *sw, struct port *p, uint64_t *counter);
 
 /* fwd.c */
 int fwd_frame(struct sw *sw, int src, struct buf *b);
+int fwd_share_used(struct sw *sw, int idx);
 
 /* ctl.c: the daemon protocol's clients on the control socket */
 void ctl_conn_new(struct sw *sw, int fd);

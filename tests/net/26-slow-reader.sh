@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# 26-slow-reader: one slow reader does not slow the LAN.  A sender floods
+# broadcasts (back-pressure respected) to a fast receiver: first alone,
+# then with a client on the LAN that reads 300 frames every 0.9 s (never
+# idle long enough to be declared stalled).  Before, every flooded frame
+# waited for the slow reader's queue, so the sender went at its pace; now a
+# port may hold flooding senders for at most 50 ms a second, so the sender
+# loses at most a few percent.  The fast receiver still gets every frame,
+# the slow one's losses are counted, and the switch says who is slow.
+. "$(dirname "$0")/lib.sh"
+need python3
+LOADGEN=$BUILD/bench/loadgen
+[ -x "$LOADGEN" ] || fail "no $LOADGEN (run make)"
+N=60000
+
+switch_start sw -unix "$T/sw.ctl"
+CTL=$SWITCH_CTL
+
+# flood TAG: FLOOD_MS = the time for the sender to push N broadcasts that
+# the counter gets
+flood() {
+	local tag=$1 start ms
+	bg "count-$tag" "$LOADGEN" -c "$CTL" -t 120 count $N
+	busywait 10 grep -q '^mac=' "$T/count-$tag.log" || fail "$tag: the counter did not join"
+	start=$(date +%s%N)
+	timeout 120 "$LOADGEN" -c "$CTL" send $N --dst ff:ff:ff:ff:ff:ff >"$T/send-$tag.log" 2>&1 ||
+		fail "$tag: the sender failed or took over 120 s: $(cat "$T/send-$tag.log")"
+	busywait 30 eval "! alive count-$tag"
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	stop "count-$tag" || fail "$tag: the fast receiver did not get all $N frames: $(cat "$T/count-$tag.log")"
+	FLOOD_MS=$ms
+}
+
+flood alone
+t0=$FLOOD_MS
+log "alone: $N broadcasts in $t0 ms"
+
+cat >"$T/slow.py" <<'EOF'
+import sys, time
+sys.path.insert(0, sys.argv[2])
+from dclient import Client
+c = Client(sys.argv[1], rcvbuf=4096)
+open(sys.argv[3], "w").close()
+got = 0
+while True:
+    time.sleep(0.9)
+    for _ in range(300):
+        try:
+            c.data.recv(65536)
+            got += 1
+        except BlockingIOError:
+            break
+    print("slow reader has read %d" % got, flush=True)
+EOF
+bg slow python3 "$T/slow.py" "$CTL" "$ROOT/tests/tools" "$T/slow.up"
+busywait 10 test -e "$T/slow.up" || fail "the slow reader did not join: $(cat "$T/slow.log")"
+flood with-slow
+t1=$FLOOD_MS
+log "with a slow reader: $N broadcasts in $t1 ms"
+st=$(switch_stats sw)
+log "$st"
+stop slow
+# the bound: 50 ms held per second (5%), and the noise of a busy host
+[ "$t1" -le $(( t0 * 3 / 2 + 300 )) ] ||
+	fail "the slow reader slowed the sender from $t0 ms to $t1 ms for $N frames"
+echo "$st" | grep -E 'stats: port .*full=[1-9][0-9]* .*' >/dev/null ||
+	fail "no frames counted as dropped for the slow reader: $st"
+wait_log "$T/sw.log" 5 'slow reader: floods that find its queue full skip it' ||
+	fail "the switch did not say which port is slow: $(tail -5 "$T/sw.log")"
+log "ok: a slow reader cost the sender $((t1 - t0)) ms of $t0 for $N broadcasts; the fast receiver lost nothing"
