@@ -118,27 +118,41 @@ static void load_policy(struct unet_ctx *ctx, int pfd, const char *conf)
 		 "and writable only by root" : strerror(-pfd));
 }
 
-/* Everything after the drop: argv, the policy, the one operation.  The
- * lock is held from before the quota count until the device is made;
- * the reply is written later, by main(). */
+/* argv[1] and the count: 0 with the version and where the transport
+ * is, or the exit status of a refusal. */
+static int parse_args(const struct unet_ctx *ctx, int argc, char **argv,
+		      int *version, int *off)
+{
+	if (argc < 3 || !argv[1][0])
+		return usage(ctx);
+	*off = parse_version(argv, version);
+	if (*off < 0)
+		return usage(ctx);
+	if (*version > UML_NET_VERSION) {
+		out_errf("Version mismatch - requested version %d, uml_net "
+			 "supports up to version %d\n", *version,
+			 UML_NET_VERSION);
+		syslog(LOG_WARNING, "user %s (uid %u): refused: version %d",
+		       ctx->user, ctx->uid, *version);
+		return 1;
+	}
+	return 0;
+}
+
+/* Everything after the drop: argv, the policy (@pfd is closed here), the
+ * one operation.  The lock is held from before the quota count until the
+ * device is made; the reply is written later, by main(). */
 static int run(struct unet_ctx *ctx, int pfd, int lockfd, const char *conf,
 	       int argc, char **argv)
 {
-	int version = 0, off, ret;
+	int version = 0, off = 0, ret;
 	char why[256];
 
-	if (argc < 3 || !argv[1][0])
-		return usage(ctx);
-	off = parse_version(argv, &version);
-	if (off < 0)
-		return usage(ctx);
-	if (version > UML_NET_VERSION) {
-		out_errf("Version mismatch - requested version %d, uml_net "
-			 "supports up to version %d\n", version,
-			 UML_NET_VERSION);
-		syslog(LOG_WARNING, "user %s (uid %u): refused: version %d",
-		       ctx->user, ctx->uid, version);
-		return 1;
+	ret = parse_args(ctx, argc, argv, &version, &off);
+	if (ret) {
+		if (pfd >= 0)
+			close(pfd);
+		return ret;
 	}
 	load_policy(ctx, pfd, conf);
 	if (lockfd < 0 && ctx->uid != 0)
