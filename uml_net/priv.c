@@ -55,14 +55,17 @@ static void close_stray_fds(void)
  */
 int priv_sanitize(const char **conf_path)
 {
-	const char *env = getenv("UMLNET_CONF");
+	const char *env = NULL;
 	struct sigaction sa;
 	sigset_t none;
 	int sig, fd;
 
 	*conf_path = UML_NET_CONF;
-	if (env && getuid() == 0 && geteuid() == 0 && !getauxval(AT_SECURE) &&
-	    env[0] == '/' && strlen(env) < sizeof(conf_buf)) {
+	/* the caller's environment is not even read unless the caller is
+	 * root and this exec gave it nothing */
+	if (getuid() == 0 && geteuid() == 0 && !getauxval(AT_SECURE))
+		env = getenv("UMLNET_CONF");
+	if (env && env[0] == '/' && strlen(env) < sizeof(conf_buf)) {
 		strcpy(conf_buf, env);
 		*conf_path = conf_buf;
 	}
