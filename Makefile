@@ -110,7 +110,7 @@ $(BUILD)/tunctl: $(call obj,$(TUNCTL_SRC)) $(LIB) $(COMMON)
 
 $(BUILD)/uml_net: $(call obj,$(UMLNET_SRC)) $(LIB) $(COMMON)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NL_LIBS) -lcap
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(SWLIB) $(LIB) $(COMMON)
 	@mkdir -p $(dir $@)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "frame.h"
+#include "helper.h"
 #include "transport.h"
 #include "umlnet_user.h"
 
@@ -92,8 +93,7 @@ static void restore_signals_host(const sigset_t *old)
 }
 
 #define UML_NET		"uml_net"	/* looked up in PATH, as UML does */
-#define UML_NET_VERSION	"4"
-#define HELPER_OUT_MAX	4096
+#define UML_NET_VERSION	UNET_HELPER_VERSION_STR
 
 extern char **environ;
 
@@ -141,6 +141,29 @@ static void helper_print(const char *text)
 }
 
 /*
+ * The "tuntap up" reply (net/helper.h): @n bytes in @buf, NUL-terminated
+ * by the caller; @fd_came: an fd was attached.  @name gets the device
+ * name ("" for a failure: then the whole datagram is text).
+ * Return: the text to print.
+ */
+static const char *helper_reply_dgram(const char *buf, size_t n, int fd_came,
+				      char *name, size_t len)
+{
+	name[0] = '\0';
+	if (!fd_came || n < UNET_REPLY_NAME_LEN)
+		return buf;
+	snprintf(name, len, "%.*s", UNET_REPLY_NAME_LEN - 1, buf);
+	return buf + UNET_REPLY_NAME_LEN;
+}
+
+/* The length word of a stream reply: is it one we read (1 to the text
+ * limit, the NUL counted)? */
+static int helper_reply_len_ok(unet_reply_len_t len)
+{
+	return len > 0 && len <= UNET_REPLY_TEXT_MAX;
+}
+
+/*
  * tuntap with no device, the stock kernel's helper mode: "uml_net 4
  * tuntap up GATE" makes a tap and answers one datagram (spec 3.4): the
  * name, its output text and the tap fd as SCM_RIGHTS.
@@ -150,7 +173,7 @@ static int tuntap_helper(const char *gate, int *fdp, char *name,
 {
 	char *argv[] = { UML_NET, UML_NET_VERSION, "tuntap", "up",
 			 (char *)gate, NULL };
-	static char buf[HELPER_OUT_MAX + 16];
+	static char buf[UNET_REPLY_DGRAM_MAX + 1];
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
@@ -161,7 +184,8 @@ static int tuntap_helper(const char *gate, int *fdp, char *name,
 		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
 	};
 	struct cmsghdr *c;
-	int sv[2], status;
+	int sv[2], status, fd_came;
+	const char *text;
 	ssize_t n;
 
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv)) {
@@ -174,24 +198,25 @@ static int tuntap_helper(const char *gate, int *fdp, char *name,
 	n = recvmsg(sv[0], &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	close(sv[0]);
 	c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
-	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-	    c->cmsg_len != CMSG_LEN(sizeof(int)) || n < 16) {
-		/* a failure: no name, the datagram is all text */
-		if (n > 0)
-			helper_print(buf);
-		if (c && c->cmsg_type == SCM_RIGHTS) {
-			memcpy(&sv[0], CMSG_DATA(c), sizeof(int));
-			close(sv[0]);
-		}
+	fd_came = c && c->cmsg_level == SOL_SOCKET &&
+		  c->cmsg_type == SCM_RIGHTS &&
+		  c->cmsg_len == CMSG_LEN(sizeof(int));
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+	    c->cmsg_len >= CMSG_LEN(sizeof(int)))
+		memcpy(fdp, CMSG_DATA(c), sizeof(int));
+	else
+		*fdp = -1;
+	text = helper_reply_dgram(buf, n > 0 ? (size_t)n : 0, fd_came, name,
+				  UNET_REPLY_NAME_LEN);
+	helper_print(text);
+	if (!name[0]) {
+		if (*fdp >= 0)
+			close(*fdp);
 		snprintf(err, errlen,
 			 "tuntap: %s %s tuntap up %s: no tap came back (exit status %d)",
 			 UML_NET, UML_NET_VERSION, gate ? gate : "", status);
 		return -EINVAL;
 	}
-	helper_print(buf + 16);
-	memcpy(fdp, CMSG_DATA(c), sizeof(int));
-	memcpy(name, buf, 15);
-	name[15] = '\0';
 	return 0;
 }
 
@@ -199,8 +224,9 @@ static int tuntap_helper(const char *gate, int *fdp, char *name,
  * it answers ("len + text", spec 3.3).  Return: its status or -errno. */
 static int helper_run_text(char *const *argv, int in)
 {
-	static char text[HELPER_OUT_MAX];
-	int sv[2], len = 0, status;
+	static char text[UNET_REPLY_TEXT_MAX + 1];
+	unet_reply_len_t len = 0;
+	int sv[2], status;
 	ssize_t n;
 	size_t got = 0;
 
@@ -211,7 +237,7 @@ static int helper_run_text(char *const *argv, int in)
 	/* the helper has exited (its relay, if any, closed the socket), so
 	 * these reads do not block */
 	if (read(sv[0], &len, sizeof(len)) == (ssize_t)sizeof(len) &&
-	    len > 0 && len < (int)sizeof(text)) {
+	    helper_reply_len_ok(len)) {
 		while (got < (size_t)len &&
 		       (n = read(sv[0], text + got, len - got)) > 0)
 			got += n;
@@ -273,7 +299,8 @@ fail:
 /*
  * slip with a gateway and no line, the stock kernel's helper mode:
  * "uml_net 4 slip up GATE" gets the slave of a fresh pty on its stdin and
- * joins it to a host device (umlnet's uml_net: a tun, umlsl<pts number>,
+ * joins it to a host device (umlnet's uml_net: a tun, umlsl<pts number>
+ * (UNET_SLIP_DEV_PREFIX),
  * behind a user-space SLIP relay that holds the slave from then on); the
  * slip transport runs on the master.  When the master closes, the relay
  * sees the hang-up and the host device goes with it.
@@ -312,7 +339,8 @@ static int slip_helper_open(const struct tp_spec *s, struct tp **tpp,
 				 UML_NET, UML_NET_VERSION, gate, status);
 		return status < 0 ? status : -EINVAL;
 	}
-	snprintf(info->helper_dev, sizeof(info->helper_dev), "umlsl%u", pts);
+	snprintf(info->helper_dev, sizeof(info->helper_dev),
+		 UNET_SLIP_DEV_PREFIX "%u", pts);
 	snprintf(spec, sizeof(spec), "slip:fd=%d,gate=%s%s%s", master, gate,
 		 peer ? ",peermac=" : "", peer ? peer : "");
 	ret = tp_open(tpp, spec, err, errlen);

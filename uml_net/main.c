@@ -6,6 +6,7 @@
  * user with CAP_NET_ADMIN only before looking at argv, does nothing the
  * policy file does not allow, touches only devices it made for the caller,
  * and configures the host through netlink instead of running commands.
+ * Its reply is written only at the very end, after the lock is released.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -13,21 +14,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include "uml_net.h"
 
-static void usage_exit(const struct unet_ctx *ctx)
+static int usage(const struct unet_ctx *ctx)
 {
 	syslog(LOG_WARNING, "user %s (uid %u): refused: bad argument list",
 	       ctx->user, ctx->uid);
-	fprintf(stderr, "uml_net : bad argument list - if you're running "
-		"uml_net by\nhand, don't bother.  uml_net is run automatically "
-		"by UML when\nnecessary.\n");
-	out_finish(NULL, -1);	/* a datagram reader must not hang */
-	exit(1);
+	out_errf("uml_net : bad argument list - if you're running "
+		 "uml_net by\nhand, don't bother.  uml_net is run automatically "
+		 "by UML when\nnecessary.\n");
+	return 1;
 }
 
 /* Printable, bounded copy of an argv string for messages. */
@@ -94,16 +93,103 @@ static int dispatch(struct unet_ctx *ctx, int version, const char *transport,
 		      shown(argv[0]));
 }
 
+/* The policy (ctx->pol), or why there is none (then only real uid 0 may
+ * act, and only when there is no file at all). */
+static void load_policy(struct unet_ctx *ctx, int pfd, const char *conf)
+{
+	char why[512];
+
+	if (pfd >= 0) {
+		ctx->pol = policy_load(pfd, conf, why, sizeof(why));
+		if (!ctx->pol)
+			out_errf("uml_net: %s (everything is denied)\n", why);
+		return;
+	}
+	if (pfd == -ENOENT) {
+		ctx->no_policy = 1;
+		if (ctx->uid == 0) {
+			syslog(LOG_NOTICE, "user %s (uid 0): no policy %s: "
+			       "root is allowed", ctx->user, conf);
+			return;
+		}
+	}
+	out_errf("uml_net: policy %s: %s (everything is denied)\n", conf,
+		 pfd == -EPERM ? "it and its directory must be owned by root "
+		 "and writable only by root" : strerror(-pfd));
+}
+
+/* argv[1] and the count: 0 with the version and where the transport
+ * is, or the exit status of a refusal. */
+static int parse_args(const struct unet_ctx *ctx, int argc, char **argv,
+		      int *version, int *off)
+{
+	if (argc < 3 || !argv[1][0])
+		return usage(ctx);
+	*off = parse_version(argv, version);
+	if (*off < 0)
+		return usage(ctx);
+	if (*version > UML_NET_VERSION) {
+		out_errf("Version mismatch - requested version %d, uml_net "
+			 "supports up to version %d\n", *version,
+			 UML_NET_VERSION);
+		syslog(LOG_WARNING, "user %s (uid %u): refused: version %d",
+		       ctx->user, ctx->uid, *version);
+		return 1;
+	}
+	return 0;
+}
+
+/* Everything after the drop: argv, the policy (@pfd is closed here), the
+ * one operation.  The lock is held from before the quota count until the
+ * device is made; the reply is written later, by main(). */
+static int run(struct unet_ctx *ctx, int pfd, int lockfd, const char *conf,
+	       int argc, char **argv)
+{
+	int version = 0, off = 0, ret;
+	char why[256];
+
+	ret = parse_args(ctx, argc, argv, &version, &off);
+	if (ret) {
+		if (pfd >= 0)
+			close(pfd);
+		return ret;
+	}
+	load_policy(ctx, pfd, conf);
+	if (lockfd < 0 && ctx->uid != 0)
+		return refuse(ctx, "cannot create or open uml_net.lock "
+			      "beside the policy file");
+	ret = lockfd < 0 ? 0 : lock_user(lockfd, ctx->uid);
+	if (ret == -ETIMEDOUT)
+		return refuse(ctx, "another uml_net request of this user has "
+			      "held the lock for %d s (is it stopped?)",
+			      UNET_LOCK_WAIT);
+	if (ret < 0)
+		return refuse(ctx, "cannot lock uml_net.lock: %s",
+			      strerror(-ret));
+	if (hn_open(ctx, why, sizeof(why)) < 0) {
+		ret = refuse(ctx, "%s", why);
+	} else {
+		hn_reclaim(ctx);
+		ret = dispatch(ctx, version, argv[1 + off], argc - 2 - off,
+			       argv + 2 + off);
+	}
+	lock_release(lockfd, ctx->uid);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct unet_ctx ctx;
 	const char *conf;
-	int pfd, lockfd, ret, version = 0, off;
+	int pfd, lockfd, who, ret;
 
 	memset(&ctx, 0, sizeof(ctx));
+	ctx.reply_fd = -1;
 	if (priv_sanitize(&conf) < 0)
 		return 1;
-	openlog("uml_net", LOG_PID, LOG_AUTHPRIV);
+	/* connected now: a refusal is logged even when no fd is left later */
+	openlog("uml_net", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
+	who = priv_identify(&ctx);
 	pfd = priv_open_policy(conf, &lockfd);
 	ctx.tunfd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	ret = priv_drop(&ctx);
@@ -120,44 +206,21 @@ int main(int argc, char **argv)
 		out_finish(NULL, -1);
 		return 1;
 	}
-	if (argc < 3 || !argv[1][0])
-		usage_exit(&ctx);
-	off = parse_version(argv, &version);
-	if (off < 0)
-		usage_exit(&ctx);
-	if (version > UML_NET_VERSION) {
-		fprintf(stderr, "Version mismatch - requested version %d, "
-			"uml_net supports up to version %d\n", version,
-			UML_NET_VERSION);
-		syslog(LOG_WARNING, "user %s (uid %u): refused: version %d",
-		       ctx.user, ctx.uid, version);
-		out_finish(NULL, -1);
-		return 1;
-	}
-	if (pfd >= 0) {
-		/* one uml_net at a time: the quota is counted, then used */
-		if (lockfd < 0 || flock(lockfd, LOCK_EX) < 0) {
-			refuse(&ctx, "cannot create or lock uml_net.lock "
-			       "beside the policy file");
-			out_finish(NULL, -1);
-			return 1;
-		}
-		ctx.pol = policy_load(pfd, conf);
-	} else {
-		fprintf(stderr, "uml_net: policy %s: %s (everything is "
-			"denied)\n", conf, pfd == -EPERM ?
-			"must be owned by root and writable only by root" :
-			strerror(-pfd));
-	}
-	if (hn_open(&ctx) < 0) {
-		ret = refuse(&ctx, "cannot open a route netlink socket");
-	} else {
-		ret = dispatch(&ctx, version, argv[1 + off], argc - 2 - off,
-			       argv + 2 + off);
-	}
-	if (out_finish(NULL, -1) < 0)
+	priv_name(&ctx);
+	if (who == -E2BIG)
+		ret = refuse(&ctx, "the caller is in more than %d groups: "
+			     "uml_net cannot check them all",
+			     UNET_MAX_GROUPS - 1);
+	else if (who < 0)
+		ret = refuse(&ctx, "cannot read the caller's groups: %s",
+			     strerror(-who));
+	else
+		ret = run(&ctx, pfd, lockfd, conf, argc, argv);
+	if (out_finish(ctx.reply_dev, ctx.reply_fd) < 0)
 		ret = 1;
 	hn_close(&ctx);
+	if (ctx.reply_fd >= 0)
+		close(ctx.reply_fd);
 	if (ctx.tunfd >= 0)
 		close(ctx.tunfd);
 	policy_free(ctx.pol);

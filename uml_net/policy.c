@@ -8,10 +8,16 @@
  * A rule applies to the caller when its subject matches.  Deny by default:
  * a request is allowed only if an applying allow rule covers it, and an
  * applying deny rule covering it (or with no address lists at all) wins.
- * Any error in the file refuses everything (fail closed).
+ * Real uid 0 (who can do all this by hand) is the exception: allowed what
+ * no applying deny rule refuses, without a device limit.
+ * Any error in the file refuses everything (fail closed).  User and group
+ * names are resolved here, after the privilege drop, as the caller: a
+ * lookup that fails (whatever the reason) is an error in the file, so it
+ * can only refuse more, never less.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -65,6 +71,74 @@ int addr_parse(const char *s, struct unet_addr *out)
 		return 0;
 	}
 	return -EINVAL;
+}
+
+/**
+ * addr_not_unicast() - why @a cannot be a host's address, if it cannot:
+ * unspecified, loopback, multicast, IPv4 "this network" (0/8), reserved
+ * (240/4) and limited broadcast.
+ * @a:		address
+ *
+ * Return: NULL if it can be, else the reason ("a multicast address").
+ */
+const char *addr_not_unicast(const struct unet_addr *a)
+{
+	static const unsigned char zero[16];
+
+	if (a->family == AF_INET) {
+		if (a->a[0] == 0)
+			return "in 0.0.0.0/8 (this network)";
+		if (a->a[0] == 127)
+			return "a loopback address";
+		if (a->a[0] >= 224 && a->a[0] < 240)
+			return "a multicast address";
+		if (a->a[0] >= 240)
+			return "a reserved or the broadcast address";
+		return NULL;
+	}
+	if (!memcmp(a->a, zero, 16))
+		return "the unspecified address";
+	if (!memcmp(a->a, zero, 15) && a->a[15] == 1)
+		return "the loopback address";
+	if (a->a[0] == 0xff)
+		return "a multicast address";
+	return NULL;
+}
+
+/* Are the bits of @a past @plen all @bit (0 or 1)? */
+static int addr_host_bits_all(const struct unet_addr *a, int plen, int bit)
+{
+	int full = a->family == AF_INET ? 32 : 128, i;
+
+	for (i = plen; i < full; i++)
+		if (((a->a[i / 8] >> (7 - i % 8)) & 1) != bit)
+			return 0;
+	return 1;
+}
+
+/**
+ * addr_not_host() - why @a cannot be a host on its subnet @a/@plen, if it
+ * cannot: the network or broadcast address of an IPv4 subnet (not of a
+ * /31 or /32, RFC 3021), the subnet-router anycast address of an IPv6
+ * prefix (shorter than /127).
+ * @a:		address
+ * @plen:	the prefix length of its subnet
+ *
+ * Return: NULL if it can be, else the reason.
+ */
+const char *addr_not_host(const struct unet_addr *a, int plen)
+{
+	int full = a->family == AF_INET ? 32 : 128;
+
+	if (plen < 0 || plen >= full - 1)
+		return NULL;
+	if (addr_host_bits_all(a, plen, 0))
+		return a->family == AF_INET ? "the network address of its "
+		       "subnet" : "the subnet-router anycast address of its "
+		       "prefix";
+	if (a->family == AF_INET && addr_host_bits_all(a, plen, 1))
+		return "the broadcast address of its subnet";
+	return NULL;
 }
 
 /**
@@ -144,10 +218,20 @@ static int parse_nets(char *list, struct pol_rule *r, int what)
 	return r->nnets[what] ? 0 : -EINVAL;
 }
 
+/* A lookup that failed for want of resources (the caller controls the
+ * rlimits) is no answer at all: not "no such name". */
+static int lookup_failed(void)
+{
+	return errno == EMFILE || errno == ENFILE || errno == EIO ||
+	       errno == ENOMEM || errno == EAGAIN || errno == EINTR ||
+	       errno == ERANGE;
+}
+
 static int parse_id(const char *s, int group, unsigned long *id)
 {
 	char *end;
 
+	errno = 0;
 	if (group) {
 		struct group *g = getgrnam(s);
 
@@ -163,6 +247,8 @@ static int parse_id(const char *s, int group, unsigned long *id)
 			return 0;
 		}
 	}
+	if (lookup_failed())
+		return -ENOENT;
 	errno = 0;
 	*id = strtoul(s, &end, 10);
 	return (errno || end == s || *end || s[0] == '-') ? -ENOENT : 0;
@@ -233,24 +319,25 @@ static int parse_line(char *line, struct pol_rule *r, const char **bad)
  * policy_load() - read and parse the policy from an open file.
  * @fd:		the file (closed here)
  * @path:	its name, for messages
+ * @err:	on failure, what is wrong (file and line)
+ * @len:	size of @err
  *
- * Return: the policy, or NULL after printing what is wrong (the caller
- * then refuses everything).
+ * Return: the policy, or NULL (the caller then refuses everything).
  */
-struct policy *policy_load(int fd, const char *path)
+struct policy *policy_load(int fd, const char *path, char *err, size_t len)
 {
 	struct policy *pol = calloc(1, sizeof(*pol));
 	char *buf = malloc(POL_MAX_SIZE + 1), *line, *save = NULL;
 	ssize_t n, total = 0;
 	int lineno = 0, ret;
 
+	snprintf(err, len, "%s: out of memory", path);
 	if (!pol || !buf)
 		goto fail;
 	while ((n = read(fd, buf + total, (size_t)(POL_MAX_SIZE + 1 - total))) > 0)
 		total += n;
 	if (n < 0 || total > POL_MAX_SIZE || memchr(buf, '\0', (size_t)total)) {
-		fprintf(stderr, "uml_net: %s: unreadable, too big or binary\n",
-			path);
+		snprintf(err, len, "%s: unreadable, too big or binary", path);
 		goto fail;
 	}
 	buf[total] = '\0';
@@ -264,15 +351,15 @@ struct policy *policy_load(int fd, const char *path)
 			*save++ = '\0';
 		snprintf(copy, sizeof(copy), "%s", line);
 		if (pol->nrules >= POL_MAX_RULES) {
-			fprintf(stderr, "uml_net: %s:%d: too many rules\n",
-				path, lineno);
+			snprintf(err, len, "%s:%d: too many rules", path,
+				 lineno);
 			goto fail;
 		}
 		ret = parse_line(line, &pol->rules[pol->nrules], &bad);
 		if (ret < 0) {
-			fprintf(stderr, "uml_net: %s:%d: %s '%s'\n", path,
-				lineno, ret == -ENOENT ? "unknown user or group"
-				: "syntax error at", bad);
+			snprintf(err, len, "%s:%d: %s '%.64s'", path, lineno,
+				 ret == -ENOENT ? "unknown user or group (or "
+				 "its lookup failed)" : "syntax error at", bad);
 			goto fail;
 		}
 		if (ret == 0)
@@ -353,6 +440,8 @@ int policy_check_addr(const struct unet_ctx *ctx, enum pol_what what,
 	char a[INET6_ADDRSTRLEN];
 
 	addr_str(addr, a, sizeof(a));
+	if (!ctx->pol && ctx->uid == 0 && ctx->no_policy)
+		return 1;
 	if (!ctx->pol) {
 		snprintf(why, len, "no valid policy (deny by default)");
 		return 0;
@@ -371,6 +460,8 @@ int policy_check_addr(const struct unet_ctx *ctx, enum pol_what what,
 		if (r->allow && rule_covers(r, what, addr))
 			allowed = 1;
 	}
+	if (ctx->uid == 0)
+		return 1;	/* root: what no deny rule refuses */
 	if (!applies)
 		snprintf(why, len, "the policy allows nothing to this user");
 	else if (!allowed)
@@ -382,7 +473,7 @@ int policy_check_addr(const struct unet_ctx *ctx, enum pol_what what,
 /**
  * policy_max_devices() - how many devices may the caller hold at once
  * with gateway @gate (the largest "devices" of the allow rules covering it;
- * 1 when not given).
+ * 1 when not given; no limit for real uid 0).
  * @ctx:	the caller
  * @gate:	the gateway address
  *
@@ -393,6 +484,8 @@ int policy_max_devices(const struct unet_ctx *ctx,
 {
 	int i, max = 0;
 
+	if (ctx->uid == 0)
+		return INT_MAX;
 	if (!ctx->pol)
 		return 0;
 	for (i = 0; i < ctx->pol->nrules; i++) {

@@ -22,6 +22,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "helper.h"		/* net/: UNET_SLIP_DEV_PREFIX */
 #include "slip.h"		/* net/: the SLIP codec */
 #include "uml_net.h"
 
@@ -29,12 +30,19 @@
 #define PTS_MAJOR_LAST	143
 #define SLIP_MTU	1500
 
-/* The pty on fd 0 must be a pty slave of the caller's; its number names
- * the tun, so "slip down" finds the device from fd 0 alone. */
+/*
+ * The pty on fd 0 must be a pty slave of the caller's, and it must be
+ * /dev/pts/N of this system (the devpts instance at /dev/pts in uml_net's
+ * mount namespace, which the caller cannot change): a private instance
+ * (unshare -Urm, mount -t devpts) has its own /dev/pts/N, and would claim
+ * the name another user's pty N gets.  N names the tun, so "slip down"
+ * finds the device from fd 0 alone.
+ */
 static int slip_name(const struct unet_ctx *ctx, char *name, size_t len)
 {
-	struct stat st;
+	struct stat st, pts;
 	unsigned int maj, n;
+	char path[64];
 
 	if (fstat(0, &st) < 0 || !S_ISCHR(st.st_mode))
 		return refuse(ctx, "slip: stdin is not the guest's pty");
@@ -47,7 +55,12 @@ static int slip_name(const struct unet_ctx *ctx, char *name, size_t len)
 		return refuse(ctx, "slip: stdin must be the pty opened "
 			      "read-write");
 	n = (maj - PTS_MAJOR_FIRST) * 256 + minor(st.st_rdev);
-	snprintf(name, len, "umlsl%u", n);
+	snprintf(path, sizeof(path), "/dev/pts/%u", n);
+	if (lstat(path, &pts) < 0 || pts.st_dev != st.st_dev ||
+	    pts.st_ino != st.st_ino || pts.st_rdev != st.st_rdev)
+		return refuse(ctx, "slip: stdin is not %s of this system "
+			      "(a pty of a private devpts instance?)", path);
+	snprintf(name, len, UNET_SLIP_DEV_PREFIX "%u", n);
 	return 0;
 }
 

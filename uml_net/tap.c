@@ -51,11 +51,17 @@ int dev_name_ok(const struct unet_ctx *ctx, const char *name)
  */
 int gate_allowed(struct unet_ctx *ctx, const char *arg, struct unet_addr *gate)
 {
+	const char *bad;
 	char why[256];
 	int max, have;
 
 	if (addr_parse(arg, gate) < 0) {
 		refuse(ctx, "gateway is not an IPv4 or IPv6 address");
+		return 0;
+	}
+	bad = addr_not_unicast(gate);
+	if (bad) {
+		refuse(ctx, "gateway %s is %s", arg, bad);
 		return 0;
 	}
 	if (!policy_check_addr(ctx, POL_GATEWAY, gate, why, sizeof(why))) {
@@ -145,8 +151,9 @@ int tap_up(struct unet_ctx *ctx, int argc, char **argv)
 	if (!gate_allowed(ctx, argv[1], &gate))
 		return 1;
 	if (!out_is_dgram())
-		return refuse(ctx, "tuntap up: stdout must be the datagram "
-			      "socket UML passes");
+		return refuse(ctx, "tuntap up: stdout must be the AF_UNIX "
+			      "datagram socket UML passes (the tap's fd "
+			      "travels on it)");
 	fd = tun_create(ctx, "tap%d", IFF_TAP | IFF_NO_PI, ifname, &ifindex);
 	if (fd < 0)
 		return 1;
@@ -155,25 +162,37 @@ int tap_up(struct unet_ctx *ctx, int argc, char **argv)
 		return 1;
 	}
 	hn_ip_forward(gate.family);
-	return out_finish(ifname, fd) < 0 ? 1 : 0;
+	/* main() sends it, once the lock is released; if that fails, the
+	 * fd is closed and the tap goes */
+	ctx->reply_fd = fd;
+	snprintf(ctx->reply_dev, sizeof(ctx->reply_dev), "%s", ifname);
+	return 0;
 }
 
-static int mask_ok(const char *s, int family)
+/* The netmask (IPv6: a prefix length) as a prefix length, or -1. */
+static int mask_plen(const char *s, int family)
 {
 	struct in_addr m;
 	unsigned long v;
 	char *end;
 	uint32_t h;
+	int plen;
 
 	if (family == AF_INET6) {
 		errno = 0;
 		v = strtoul(s, &end, 10);
-		return !errno && end != s && !*end && s[0] != '-' && v <= 128;
+		if (errno || end == s || *end || s[0] == '-' || v > 128)
+			return -1;
+		return (int)v;
 	}
 	if (inet_pton(AF_INET, s, &m) != 1)
-		return 0;
+		return -1;
 	h = ~ntohl(m.s_addr);		/* ones then zeros: h is 2^k - 1 */
-	return (h & (h + 1)) == 0;
+	if (h & (h + 1))
+		return -1;
+	for (plen = 32; h; h >>= 1)
+		plen--;
+	return plen;
 }
 
 /**
@@ -189,8 +208,9 @@ static int mask_ok(const char *s, int family)
 int tap_addr(struct unet_ctx *ctx, int add, int argc, char **argv)
 {
 	struct unet_addr addr;
+	int ifindex, plen, ret;
+	const char *bad;
 	char why[256];
-	int ifindex;
 
 	if (argc != 3)
 		return refuse(ctx, "%s: expected DEVICE ADDRESS NETMASK",
@@ -200,13 +220,28 @@ int tap_addr(struct unet_ctx *ctx, int add, int argc, char **argv)
 	if (addr_parse(argv[1], &addr) < 0)
 		return refuse(ctx, "guest address is not an IPv4 or IPv6 "
 			      "address");
-	if (!mask_ok(argv[2], addr.family))
+	plen = mask_plen(argv[2], addr.family);
+	if (plen < 0)
 		return refuse(ctx, "bad netmask");
+	bad = addr_not_unicast(&addr);
+	if (!bad)
+		bad = addr_not_host(&addr, plen);
+	if (bad)
+		return refuse(ctx, "guest address %s is %s", argv[1], bad);
 	if (!hn_is_ours(ctx, argv[0], &ifindex, why, sizeof(why)))
 		return refuse(ctx, "%s", why);
 	if (!policy_check_addr(ctx, POL_GUEST, &addr, why, sizeof(why)))
 		return refuse(ctx, "%s", why);
 	if (add)
 		return hn_guest_add(ctx, argv[0], ifindex, &addr) < 0;
+	/* only what an add to this device made is undone: the proxy entries
+	 * of an address routed elsewhere (another user's guest, root's own)
+	 * are not this caller's to withdraw */
+	ret = hn_guest_routed(ctx, ifindex, &addr);
+	if (ret < 0)
+		return refuse(ctx, "del: cannot read the routes");
+	if (!ret)
+		return refuse(ctx, "del: %s is not routed to %s: nothing "
+			      "changed", argv[1], argv[0]);
 	return hn_guest_del(ctx, argv[0], ifindex, &addr) < 0;
 }

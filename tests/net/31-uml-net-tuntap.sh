@@ -7,11 +7,15 @@
 # kernel prints our "* ip ..." lines; a second tap is refused (quota 1), one
 # without a gateway fails as with the original, and a guest address the
 # policy denies gets no route; after the guest halts
-# its tap and routes are gone.
+# its tap and routes are gone.  Then, driven as the kernel drives it
+# (unet-kern): a tap the guest made persistent (TUNSETPERSIST on its fd)
+# is reclaimed on the user's next request instead of holding the quota
+# for ever; root, with no policy file at all, gets taps (deny by default
+# is for everyone else).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/unet-lib.sh"
 
-TU=umlnet-hlp
+TU=$UNET_TU
 unet_user "$TU"
 TUID=$(id -u "$TU")
 unet_setuid
@@ -73,4 +77,25 @@ done
 grep -q "TUN/TAP backend" "$T/g.console" || fail "guest did not use the tuntap backend"
 busywait 10 eval "! ip -n $NS link show $TAP >/dev/null 2>&1" || fail "$TAP still exists after the guest halted"
 ip -n "$NS" route | grep 10.0.9 >/dev/null && fail "routes left after the guest halted: $(ip -n "$NS" route)"
-log "ok: tuntap through our uml_net: ping both ways, quota and policy enforced, cleaned up"
+
+# a persistent tap, attached to nothing: reclaimed by the next request
+P=$("$T/asuser" -n "$NS" "$TU" "$T/unet-kern" up 10.0.9.254 persist 2>"$T/p1.err") ||
+	fail "tuntap up (persist): $(cat "$T/p1.err")"
+ip -n "$NS" -d link show "$P" | grep "persist on" >/dev/null || fail "$P did not stay after its fd closed"
+Q=$("$T/asuser" -n "$NS" "$TU" "$T/unet-kern" up 10.0.9.254 2>"$T/p2.err") ||
+	fail "the abandoned persistent $P still holds the quota: $(cat "$T/p2.err")"
+grep -q "reclaiming $P" "$T/p2.err" || fail "no reclaim line: $(cat "$T/p2.err")"
+ip -n "$NS" link show "$P" >/dev/null 2>&1 && fail "$P was not reclaimed"
+busywait 5 eval "! ip -n $NS link show $Q >/dev/null 2>&1" || fail "$Q left after its fd closed"
+
+# root, no policy file: allowed (tuntap up, add, del), nothing left after
+mkdir -p "$T/nopol"; chown root:root "$T/nopol"; chmod 755 "$T/nopol"
+R=$(nsx "$NS" env -i PATH="$T/bin:/usr/bin:/bin" UMLNET_CONF="$T/nopol/uml_net.conf" \
+	"$T/unet-kern" up 10.0.9.254 2>"$T/r.err") || fail "root without a policy got no tap: $(cat "$T/r.err")"
+grep -q "ip tuntap add $R mode tap user 0" "$T/r.err" || fail "root's tap: $(cat "$T/r.err")"
+nsx "$NS" env -i PATH="$T/bin:/usr/bin:/bin" UMLNET_CONF="$T/nopol/uml_net.conf" \
+	"$T/unet-kern" cycles 3 10.0.9.254 10.0.9.1 255.255.255.0 2>"$T/r.err" ||
+	fail "root's cycles: $(cat "$T/r.err")"
+busywait 5 eval "! ip -n $NS -o link show | grep -q tap" || fail "taps left: $(ip -n "$NS" -o link show)"
+ip -n "$NS" route | grep 10.0.9 >/dev/null && fail "root's routes left: $(ip -n "$NS" route)"
+log "ok: tuntap through our uml_net: ping both ways, quota and policy enforced, cleaned up; persistent taps reclaimed; root needs no policy"

@@ -10,12 +10,15 @@
 # gateway and a host route; a host ping reaches the pty SLIP-framed; a
 # SLIP-framed echo request (payload with C0/DB escapes) is answered by the
 # host through the relay; slip down removes the tun and ends the relay;
-# a pty hang-up ends the relay and removes the tun too.
+# a pty hang-up ends the relay and removes the tun too.  IPv6 del turns
+# proxy_ndp off again with the last proxy entry.  A pty of a private
+# devpts instance (unshare -Urm; its /dev/pts/0 is not the system's) is
+# refused: it would take the umlslN name of another user's pty N.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/unet-lib.sh"
 
 need socat od
-TU=umlnet-hlp
+TU=$UNET_TU
 RELAYS=()
 _relays_kill() { local p; for p in "${RELAYS[@]}"; do kill "$p" 2>/dev/null; done; return 0; }
 trap '_rc=$?; _relays_kill; _unet_cleanup; (exit $_rc); _cleanup' EXIT
@@ -72,6 +75,23 @@ slip_up() {	# slip_up PTY: uml_net slip up as UML runs it; sets DEV, RELAY
 		fail "relay $RELAY holds more than the pty and the tun: $(ls -l /proc/$RELAY/fd)"
 }
 
+# a pty from a private devpts instance, reopened through /proc/PID/fd
+cat >"$T/privpts.py" <<'EOF2'
+import os, time
+m, s = os.openpty()
+print(os.getpid(), s, os.ttyname(s), flush=True)
+time.sleep(100)
+EOF2
+bg privpts setpriv --reuid="$TU" --regid="$(id -g "$TU")" --init-groups \
+	unshare -Urm sh -c 'mount -t devpts -o newinstance devpts /dev/pts && exec python3 "$0"' "$T/privpts.py"
+busywait 10 grep -q /dev/pts "$T/privpts.log" || fail "no pty in a private devpts: $(cat "$T/privpts.log")"
+read -r PPID_ PFD PNAME <"$T/privpts.log"
+as_user "uml_net 4 slip up 10.0.8.254 <>/proc/$PPID_/fd/$PFD >$T/pp.out 2>&1" &&
+	fail "slip up on $PNAME of a private devpts instance was accepted: $(cat "$T/pp.out")"
+grep -q "stdin is not $PNAME of this system" "$T/pp.out" || fail "private devpts pty: $(cat "$T/pp.out")"
+ip -n "$NS" -o link show | grep umlsl >/dev/null && fail "a umlsl device was made for a private pty"
+stop privpts KILL
+
 pty_start pty1
 slip_up pty1
 grep -q "^\* ip tuntap add $DEV mode tun user $(id -u "$TU")" "$T/up.out" || fail "unexpected output: $(cat "$T/up.out")"
@@ -89,6 +109,8 @@ as_user "uml_net 4 add $DEV 2001:db8:9::1 64 >$T/add6b.out 2>&1" && fail "IPv6 a
 as_user "uml_net 4 del $DEV 2001:db8:8::1 64 >$T/del6.out 2>&1" || fail "del (IPv6) failed: $(cat "$T/del6.out")"
 ip -n "$NS" -6 route show 2001:db8:8::1 | grep . >/dev/null && fail "IPv6 route left after del"
 ip -n "$NS" -6 neigh show proxy | grep "2001:db8:8::1" >/dev/null && fail "proxy NDP entry left after del"
+[ "$(nsx "$NS" cat /proc/sys/net/ipv6/conf/lan0/proxy_ndp)" = 0 ] ||
+	fail "proxy_ndp still on on lan0 after its last proxy entry went: $(cat "$T/del6.out")"
 
 # host -> line: a ping of the guest address arrives SLIP-framed on the pty
 nsx "$NS" ping -c 1 -W 1 10.0.8.1 >/dev/null 2>&1

@@ -11,7 +11,7 @@
 
 TUNCTL=$BUILD/tunctl
 [ -x "$TUNCTL" ] || fail "no $TUNCTL (run make)"
-TU=umlnet-hlp
+TU=$UNET_TU
 unet_user "$TU"
 unet_policy "# tunctl needs no uml_net policy"
 TUID=$(id -u "$TU") TGID=$(id -g "$TU") TGRP=$(id -gn "$TU")

@@ -13,7 +13,7 @@
 
 need brctl
 S=$ROOT/scripts
-TU=umlnet-hlp
+TU=$UNET_TU
 unet_user "$TU"
 for s in uml-bridge-tap uml-proxy-arp uml-guest; do
 	"$S/$s" --help | grep -q '^Usage' || fail "$s --help"

@@ -15,7 +15,7 @@
 . "$(dirname "$0")/kernel-lib.sh"
 need socat cmp
 
-TU=umlnet-hlp
+TU=$UNET_TU
 unet_user "$TU"
 unet_setuid
 unet_policy "allow user $TU devices 1 gateway 10.0.71.254 guest 10.0.71.0/24"

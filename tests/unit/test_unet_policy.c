@@ -19,6 +19,8 @@ static int failures;
 		}							\
 	} while (0)
 
+static char load_err[512];
+
 static struct policy *load(const char *text)
 {
 	int fd = memfd_create("pol", MFD_CLOEXEC);
@@ -28,7 +30,7 @@ static struct policy *load(const char *text)
 		perror("memfd");
 		exit(1);
 	}
-	return policy_load(fd, "test.conf");
+	return policy_load(fd, "test.conf", load_err, sizeof(load_err));
 }
 
 static int ok(struct unet_ctx *c, enum pol_what w, const char *a)
@@ -107,7 +109,36 @@ static void test_errors(void)
 	fd = memfd_create("pol", MFD_CLOEXEC);
 	CHECK(write(fd, nul, sizeof(nul) - 1) == (ssize_t)sizeof(nul) - 1);
 	lseek(fd, 0, SEEK_SET);
-	CHECK(policy_load(fd, "nul.conf") == NULL);
+	CHECK(policy_load(fd, "nul.conf", load_err, sizeof(load_err)) == NULL);
+	CHECK(strstr(load_err, "nul.conf") != NULL);
+	/* a name in the policy is resolved, or the policy is rejected */
+	CHECK(load("deny group no-such-group-here\n") == NULL);
+	CHECK(strstr(load_err, "test.conf:1: unknown user or group") != NULL);
+}
+
+/* Real uid 0 may do what no deny rule refuses, without a device limit;
+ * with no policy file at all, everything; with a bad one, nothing. */
+static void test_root(void)
+{
+	struct unet_ctx c = { .uid = 0, .gid = 0, .ngroups = 1 };
+	struct unet_addr g;
+
+	c.no_policy = 1;
+	CHECK(ok(&c, POL_GATEWAY, "10.0.0.254") == 1);
+	CHECK(ok(&c, POL_GUEST, "2001:db8::5") == 1);
+	addr_parse("10.0.0.254", &g);
+	CHECK(policy_max_devices(&c, &g) > 1000);
+	c.no_policy = 0;				/* a bad file */
+	CHECK(ok(&c, POL_GATEWAY, "10.0.0.254") == 0);
+	c.pol = load("allow user 1000 gateway 10.0.0.254\n"
+		     "deny all guest 10.0.0.1\n");
+	CHECK(c.pol != NULL);
+	CHECK(ok(&c, POL_GATEWAY, "10.9.9.9") == 1);	/* no rule: allowed */
+	CHECK(ok(&c, POL_GUEST, "10.0.0.1") == 0);	/* denied to all */
+	CHECK(ok(&c, POL_GUEST, "10.0.0.2") == 1);
+	c.uid = 1001;					/* not root */
+	CHECK(ok(&c, POL_GATEWAY, "10.9.9.9") == 0);
+	policy_free(c.pol);
 }
 
 static void test_addr(void)
@@ -128,11 +159,44 @@ static void test_addr(void)
 	CHECK(addr_in_prefix(&a, &n, 0) == 0);		/* families differ */
 }
 
+static int host_ok(const char *s, int plen)
+{
+	struct unet_addr a;
+
+	if (addr_parse(s, &a) < 0)
+		return -1;
+	return !addr_not_unicast(&a) && !addr_not_host(&a, plen);
+}
+
+static void test_unicast(void)
+{
+	CHECK(host_ok("10.0.9.1", 24) == 1);
+	CHECK(host_ok("10.0.9.0", 24) == 0);		/* network */
+	CHECK(host_ok("10.0.9.255", 24) == 0);		/* broadcast */
+	CHECK(host_ok("10.0.9.127", 25) == 0);
+	CHECK(host_ok("10.0.9.128", 25) == 0);
+	CHECK(host_ok("10.0.9.0", 31) == 1);		/* RFC 3021 */
+	CHECK(host_ok("10.0.9.1", 31) == 1);
+	CHECK(host_ok("10.0.9.255", 32) == 1);
+	CHECK(host_ok("0.0.0.0", 32) == 0);
+	CHECK(host_ok("127.0.0.2", 32) == 0);
+	CHECK(host_ok("224.0.0.1", 32) == 0);
+	CHECK(host_ok("255.255.255.255", 32) == 0);
+	CHECK(host_ok("2001:db8::1", 64) == 1);
+	CHECK(host_ok("2001:db8::", 64) == 0);		/* subnet-router anycast */
+	CHECK(host_ok("2001:db8::", 128) == 1);
+	CHECK(host_ok("::", 128) == 0);
+	CHECK(host_ok("::1", 128) == 0);
+	CHECK(host_ok("ff02::1", 128) == 0);
+}
+
 int main(void)
 {
 	test_decisions();
 	test_errors();
 	test_addr();
+	test_root();
+	test_unicast();
 	if (failures) {
 		fprintf(stderr, "test_unet_policy: %d failure(s)\n", failures);
 		return 1;
