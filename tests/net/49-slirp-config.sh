@@ -7,7 +7,8 @@
 #    runs in a mount namespace whose /etc/resolv.conf names a test DNS
 #    server on 127.0.0.77) and fetches a file from the host via its host=
 #    address;
-#  - the legacy positional form slirp,MAC,HELPER,ARGS with '_' for spaces
+#  - the legacy positional form slirp,,HELPER,ARGS (a switch port has no
+#    MAC of its own: the field stays empty) with '_' for spaces
 #    (here a classic redir_udp_...) sets up a UDP host forward: a datagram
 #    sent to the host port arrives, after slirp resolved the guest with
 #    ARP, as an Ethernet frame on the transport (checked frame by frame
@@ -72,9 +73,9 @@ log "ok: configured lease, DNS through slirp, fetch via host= address"
 
 # legacy positional form: slirp,MAC,HELPER,ARGS on a switch port
 UDP=$(shuf -i 20000-60000 -n 1)
-switch_start sw2 -unix "$T/sw2.ctl" --port "slirp,fe:fd:00:00:00:49,$UML_SLIRP,redir_udp_${UDP}_5000"
+switch_start sw2 -unix "$T/sw2.ctl" --port "slirp,,$UML_SLIRP,redir_udp_${UDP}_5000"
 busywait 10 eval "ss -lun | grep -q ':$UDP '" ||
-	fail "slirp,MAC,HELPER,redir_udp_${UDP}_5000: no UDP forward on $UDP: $(tail -3 "$T/sw2.log")"
+	fail "slirp,,HELPER,redir_udp_${UDP}_5000: no UDP forward on $UDP: $(tail -3 "$T/sw2.log")"
 pgrep -a -f "uml_slirp --fd .*redir udp $UDP 5000" >/dev/null ||
 	fail "helper argv: $(pgrep -a -f 'uml_slirp --fd')"
 stop sw2
@@ -86,7 +87,7 @@ import os, socket, struct, subprocess, sys, time
 helper, port = sys.argv[1], int(sys.argv[2])
 a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
 r, w = os.pipe()
-# what the transport runs for "slirp,fe:fd:00:00:00:49,HELPER,redir_udp_PORT_5000"
+# what the transport runs for "slirp,,HELPER,redir_udp_PORT_5000"
 p = subprocess.Popen([helper, '--fd', str(b.fileno()), '--ready-fd', str(w),
                       'redir udp %d 5000' % port], pass_fds=[b.fileno(), w])
 b.close(); os.close(w)
