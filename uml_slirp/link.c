@@ -455,6 +455,12 @@ static ssize_t link_queue_slip(struct us *u, const uint8_t *buf, size_t len)
 	default:
 		return len;		/* the SLIP link is IPv4 only */
 	}
+	if (plen > u->cfg->mtu) {	/* the guest would drop it too */
+		if (!u->drops_big++)
+			warn("SLIP: dropping packets longer than the MTU, %u bytes (first: %zu)",
+			     u->cfg->mtu, plen);
+		return len;
+	}
 	if (!link_obuf_room(u, SLIP_WRAP_MAX(plen))) {
 		u->drops_full++;
 		return len;
