@@ -593,14 +593,15 @@ static int sandbox_add_set(struct sandbox_list *l, const struct sandbox_set *s)
 
 static int sandbox_collect(struct sandbox_list *l, const struct sandbox_cfg *c)
 {
-	const struct sandbox_set *s;
-	size_t i;
+	/* the section's size, by address: two symbols of one array */
+	size_t n = ((uintptr_t)__stop_umlnet_syscalls -
+		    (uintptr_t)__start_umlnet_syscalls) /
+		   sizeof(struct sandbox_set), i;
 	int ret = 0;
 
 	memset(l, 0, sizeof(*l));
-	for (s = __start_umlnet_syscalls; s && s < __stop_umlnet_syscalls &&
-	     !ret; s++)
-		ret = sandbox_add_set(l, s);
+	for (i = 0; __start_umlnet_syscalls && i < n && !ret; i++)
+		ret = sandbox_add_set(l, &__start_umlnet_syscalls[i]);
 	for (i = 0; i < c->nextra && !ret; i++)
 		ret = sandbox_add(l, c->extra[i].nr, &c->extra[i]);
 	return ret;

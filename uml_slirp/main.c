@@ -81,14 +81,15 @@ static int main_close_fds(const struct us_cfg *c)
  * forwarder, which looks at /etc/resolv.conf again when it changes, and
  * the directory that a symlinked /etc/resolv.conf points into.
  */
-static int main_sandbox(struct us_cfg *c, struct sandbox_cfg *sb, char *msg,
-			size_t len)
+static int main_sandbox(const struct us_cfg *c, const struct sandbox_cfg *user,
+			char *msg, size_t len)
 {
 	struct sandbox_path paths[3] = { { "/etc", 0 } };
 	struct sandbox_rule self_kill = {
 		.nr = SYS_tgkill, .arg = 0, .mask = ~0u,
 		.val = (uint32_t)getpid(),
 	};
+	struct sandbox_cfg sb = *user;
 	char real[PATH_MAX], *slash;
 	int ret;
 
@@ -98,15 +99,15 @@ static int main_sandbox(struct us_cfg *c, struct sandbox_cfg *sb, char *msg,
 		if (strcmp(real, "/etc"))
 			paths[1].path = real;
 	}
-	sb->prog = "uml_slirp";
-	sb->paths = paths;
-	sb->extra = &self_kill;
-	sb->nextra = 1;
-	ret = sandbox_enter(sb, msg, len);
+	sb.prog = "uml_slirp";
+	sb.paths = paths;
+	sb.extra = &self_kill;
+	sb.nextra = 1;
+	ret = sandbox_enter(&sb, msg, len);
 	if (ret)
 		return ret;
-	debug("sandbox: in place, as uid %u gid %u", (unsigned int)sb->uid,
-	      (unsigned int)sb->gid);
+	debug("sandbox: in place, as uid %u gid %u", (unsigned int)sb.uid,
+	      (unsigned int)sb.gid);
 #ifdef UMLNET_SANDBOX_TEST
 	if (c->sandbox_test)
 		sandbox_test_violation();
