@@ -71,7 +71,8 @@ struct sandbox_set {
  * SANDBOX_ALLOW_ARG() - allow system call @nr_ when the low 32 bits of
  * argument @arg_ masked with @mask_ equal @val_ (struct sandbox_rule).
  * Several rules for one call: any of them allows it.  A call also named
- * by SANDBOX_ALLOW() is allowed with any arguments.
+ * by SANDBOX_ALLOW() is allowed with any arguments.  At most 64 rules in
+ * all (more is an error of sandbox_enter()); numbers below 512.
  */
 #define SANDBOX_ALLOW_ARG(nr_, arg_, mask_, val_)			\
 	SANDBOX_ALLOW_ARG_(SANDBOX_CAT(sandbox_rule_, __COUNTER__),	\
@@ -105,7 +106,9 @@ struct sandbox_path {
  * @gid:	its group (supplementary groups are dropped)
  * @drop:	set by sandbox_user(): started as root, become @uid/@gid
  * @paths:	kept in the new root, up to an entry with path NULL (NULL:
- *		an empty root); ignored with SANDBOX_KEEP_FS
+ *		an empty root); at most 8, absolute, opened before anything
+ *		is mounted (so a path under /tmp, where the root is put
+ *		together, works); ignored with SANDBOX_KEEP_FS
  * @extra:	more allowed calls, decided at run time (e.g. tgkill of our
  *		own pid), @nextra of them
  * @nextra:	see @extra
