@@ -477,17 +477,21 @@ static int sandbox_fs(const struct sandbox_path *paths)
 	mounted = 1;
 	for (i = 0; i < n && !ret; i++)
 		ret = sandbox_bind(&paths[i], fds[i]);
-	if (ret || chdir(SANDBOX_MNT) || syscall(SYS_pivot_root, ".", ".") ||
-	    umount2(".", MNT_DETACH) || chdir("/")) {
+	if (ret || chdir(SANDBOX_MNT) || syscall(SYS_pivot_root, ".", ".")) {
 		ret = ret ? ret : -errno;
 		goto out;
 	}
 	mounted = 0;
-	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY |
-		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+	/* the old root sits on top of the new one until it is detached */
+	if (umount2(".", MNT_DETACH))
+		ret = -errno;
+	if (chdir("/") && !ret)
+		ret = -errno;
+	if (!ret && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY |
+			  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
 		debug("sandbox: new root stays writable: %s", strerror(errno));
 out:
-	if (mounted && umount2(SANDBOX_MNT, MNT_DETACH))
+	if (mounted && (chdir("/") || umount2(SANDBOX_MNT, MNT_DETACH)))
 		debug("sandbox: cannot undo the tmpfs on " SANDBOX_MNT ": %s",
 		      strerror(errno));
 	while (n--)
