@@ -7,30 +7,40 @@
  * ring sized at start-up and leave with sendmmsg once per loop round.
  *
  * Legacy mode (UML's slirp transport, spec 6): a SLIP byte stream, IPv4
- * only.  Decoded packets get an Ethernet header from a fake guest MAC
- * (decoded in place after 14 bytes of headroom, so nothing is copied).
- * From slirp: IPv4 frames lose their header and are SLIP-encoded into an
- * output buffer; ARP requests (slirp resolving the guest) are answered
- * locally with the fake MAC, injected after slirp's callback returns;
- * anything else (IPv6, ...) is dropped.
+ * only, turned into Ethernet by net/slipeth.c.  Decoded packets get an
+ * Ethernet header from a fake guest MAC (decoded in place after 14 bytes
+ * of headroom, so nothing is copied).  From slirp: IPv4 frames lose their
+ * header and are SLIP-encoded into an output buffer; ARP requests (slirp
+ * resolving the guest) are answered with the fake MAC for any address but
+ * slirp's own, injected after slirp's callback returns; anything else
+ * (IPv6, ...) is dropped.
+ *
+ * --bess: the listening socket comes from common/sock.c; the one client is
+ * accepted before the sandbox closes in (link_wait_client), so the path
+ * can still be removed then.  Frames go to libslirp through stack_input()
+ * only, so this file has no libslirp in it (the fuzzer builds it alone).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
+#include <sys/syscall.h>
 #include <unistd.h>
-
-#include <libslirp.h>
 
 #include "frame.h"
 #include "log.h"
+#include "sandbox.h"
+#include "sock.h"
 #include "uml_slirp.h"
 
+/* frames in and out; SO_TYPE of the --fd socket at end of file */
+SANDBOX_ALLOW(SYS_recvmmsg, SYS_sendmmsg, SYS_read, SYS_write,
+	      SYS_getsockopt);
+
 #define ETH_HDR		14
-#define ARP_LEN		28
 #define TX_SLOTS	512
 #define OBUF_SIZE	(512 * 1024)
 
@@ -49,61 +59,26 @@ static int set_nonblock(int fd)
 	return fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) ? -1 : 0;
 }
 
-static void link_eth(struct us *u, uint8_t *h, uint16_t type)
-{
-	link_mac(h, 0x52, 0x55, u->cfg->host);
-	memcpy(h + 6, u->guest_mac, 6);
-	frame_put16(h + 12, type);
-}
-
-/*
- * --bess: a SOCK_SEQPACKET listener for one UML vector client.  A stale
- * socket file (nobody accepting) is replaced; a live one is an error.
- */
+/* --bess: a SOCK_SEQPACKET listener for one UML vector client (a stale
+ * socket is replaced; a live one or another kind of file is an error). */
 static int link_listen(struct us *u, char *err, size_t errlen)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	const char *path = u->cfg->bess;
-	struct stat st;
-	int fd, ret;
+	static const struct sock_perm perm = SOCK_PERM_OWNER;
+	int fd;
 
 	u->in_fd = u->out_fd = -1;
-	strcpy(sa.sun_path, path);	/* length checked by the parser */
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	fd = sock_serve(SOCK_SEQPACKET, u->cfg->bess, &perm, "--bess", err,
+			errlen);
 	if (fd < 0)
-		goto fail;
-	if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		close(fd);
-		snprintf(err, errlen, "--bess %s: in use by a running server",
-			 path);
-		return -EADDRINUSE;
-	}
-	/* only a socket nobody listens on is stale; a file of another kind
-	 * stays, and bind() below says so */
-	if (errno == ECONNREFUSED && !lstat(path, &st) && S_ISSOCK(st.st_mode))
-		unlink(path);
-	close(fd);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    listen(fd, 1))
-		goto fail;
+		return fd;
 	u->listen_fd = fd;
 	return 0;
-fail:
-	ret = -errno;
-	if (fd >= 0)
-		close(fd);
-	snprintf(err, errlen, "--bess %s: %s", path, strerror(-ret));
-	return ret;
 }
 
-/**
- * link_accept() - --bess: take the client; the listener goes away (one
- * client per run, as with slirp4netns --target-type=bess).
- *
- * Return: 0, or -errno (-EAGAIN: nobody after all).
- */
-int link_accept(struct us *u)
+/* --bess: take the client; the listener goes away (one client per run,
+ * as with slirp4netns --target-type=bess).  0, or -errno (-EAGAIN: nobody
+ * after all). */
+static int link_accept(struct us *u)
 {
 	int fd = accept4(u->listen_fd, NULL, NULL,
 			 SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -119,6 +94,46 @@ int link_accept(struct us *u)
 }
 
 /**
+ * link_wait_client() - --bess: wait for the client (or a signal).
+ * @u:		the helper (u->sigfd set up)
+ *
+ * On a signal or an error the socket path is removed.
+ *
+ * Return: 1 when the client is there, 0 on a signal, -errno on an error.
+ */
+int link_wait_client(struct us *u)
+{
+	struct pollfd p[2] = { { .fd = u->listen_fd, .events = POLLIN },
+			       { .fd = u->sigfd, .events = POLLIN } };
+	int ret;
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			break;
+		}
+		if (p[1].revents) {
+			debug("signal before the --bess client came: exiting");
+			ret = 0;
+			break;
+		}
+		ret = link_accept(u);
+		if (!ret)
+			return 1;
+		if (ret != -EAGAIN && ret != -ECONNABORTED && ret != -EINTR)
+			break;
+	}
+	if (ret)
+		err("--bess %s: %s", u->cfg->bess, strerror(-ret));
+	close(u->listen_fd);
+	u->listen_fd = -1;
+	unlink(u->cfg->bess);
+	return ret;
+}
+
+/**
  * link_init() - set up the guest link's fds and buffers from the config.
  *
  * Return: 0 or -errno with @err set.
@@ -128,6 +143,8 @@ int link_init(struct us *u, char *err, size_t errlen)
 	const struct us_cfg *c = u->cfg;
 	int type;
 	socklen_t tl = sizeof(type);
+
+	uint8_t slirp_mac[6];
 
 	link_mac(u->guest_mac, 0xfe, 0xfd, c->dhcp_start);
 	u->frame_max = ETH_HDR + 4 + c->mtu;	/* room for one VLAN tag */
@@ -173,6 +190,13 @@ int link_init(struct us *u, char *err, size_t errlen)
 			goto nomem;
 		/* decode after the headroom that the Ethernet header takes */
 		slip_rx_init(&u->dec, u->decbuf + ETH_HDR, c->mtu);
+		/* the guest is the SLIP side: anything slirp sends to it goes,
+		 * any address slirp asks for but its own is the guest's */
+		link_mac(slirp_mac, 0x52, 0x55, c->host);
+		slipeth_init(&u->se, u->guest_mac, slirp_mac,
+			     SLIPETH_ANY_DST | SLIPETH_ARP_ANY);
+		u->se.not_ip[0] = c->host.s_addr;
+		u->se.not_ip[1] = c->dns.s_addr;
 	}
 	/* one open file description, maybe shared by fd 0 and 1: both */
 	if (set_nonblock(u->in_fd) || set_nonblock(u->out_fd)) {
@@ -260,7 +284,7 @@ static int link_input_ether(struct us *u)
 			u->drops_other++;
 			continue;
 		}
-		slirp_input(u->slirp, iov[i].iov_base, (int)len);
+		stack_input(u, iov[i].iov_base, len);
 	}
 	return 1;
 }
@@ -329,16 +353,12 @@ static int link_flush_ether(struct us *u)
 
 static void link_slip_packet(struct us *u, size_t len)
 {
-	const uint8_t *ip = u->decbuf + ETH_HDR;
-
-	if (len < 20 || (ip[0] >> 4) != 4 || (ip[0] & 15) < 5 ||
-	    frame_get16(ip + 2) > len || frame_get16(ip + 2) < 20) {
+	if (!slipeth_to_eth(&u->se, u->decbuf, u->decbuf + ETH_HDR, len)) {
 		u->drops_proto++;
 		debug("dropped a %zu-byte SLIP packet that is not IPv4", len);
 		return;
 	}
-	link_eth(u, u->decbuf, ETH_TYPE_IPV4);
-	slirp_input(u->slirp, u->decbuf, (int)(len + ETH_HDR));
+	stack_input(u, u->decbuf, len + ETH_HDR);
 }
 
 static int link_input_slip(struct us *u)
@@ -375,37 +395,12 @@ static int link_input_slip(struct us *u)
 	return 1;
 }
 
-/* slirp resolves the guest's address: answer for the point-to-point peer */
-static void link_arp(struct us *u, const uint8_t *f, size_t len)
+/* slirp resolves the guest's address: answered after its callback */
+static void link_arp(struct us *u, const uint8_t *reply)
 {
-	const uint8_t *a = f + ETH_HDR;
-	struct us_arp *r;
-	uint8_t *o;
-
-	if (len < ETH_HDR + ARP_LEN || frame_get16(a) != 1 ||
-	    frame_get16(a + 2) != ETH_TYPE_IPV4 || a[4] != 6 || a[5] != 4 ||
-	    frame_get16(a + 6) != 1)
-		return;
-	if (!memcmp(a + 24, &u->cfg->host.s_addr, 4) ||
-	    !memcmp(a + 24, &u->cfg->dns.s_addr, 4))
-		return;
 	if (u->narp == US_ARP_PENDING)
 		return;			/* slirp asks again */
-	r = &u->arp[u->narp++];
-	o = r->frame;
-	memcpy(o, f + 6, 6);			/* to the asker */
-	memcpy(o + 6, u->guest_mac, 6);
-	o[12] = ETH_TYPE_ARP >> 8;
-	o[13] = ETH_TYPE_ARP & 0xff;
-	o += ETH_HDR;
-	memcpy(o, a, 6);			/* htype, ptype, hlen, plen */
-	o[6] = 0;
-	o[7] = 2;				/* reply */
-	memcpy(o + 8, u->guest_mac, 6);		/* sha */
-	memcpy(o + 14, a + 24, 4);		/* spa = the asked address */
-	memcpy(o + 18, a + 8, 6);		/* tha = asker */
-	memcpy(o + 24, a + 14, 4);		/* tpa */
-	r->len = ETH_HDR + ARP_LEN;
+	memcpy(u->arp[u->narp++].frame, reply, SLIPETH_ARP_LEN);
 }
 
 static int link_flush_slip(struct us *u)
@@ -428,19 +423,9 @@ static int link_flush_slip(struct us *u)
 	return 0;
 }
 
-static ssize_t link_queue_slip(struct us *u, const uint8_t *buf, size_t len)
+/* Make room for @need more bytes of output; 0 if there is none. */
+static int link_obuf_room(struct us *u, size_t need)
 {
-	size_t need = SLIP_WRAP_MAX(len - ETH_HDR), n;
-
-	switch (frame_get16(buf + 12)) {
-	case ETH_TYPE_ARP:
-		link_arp(u, buf, len);
-		return len;
-	case ETH_TYPE_IPV4:
-		break;
-	default:
-		return len;		/* the SLIP link is IPv4 only */
-	}
 	if (u->ocap - u->ohead - u->olen < need && u->ohead) {
 		memmove(u->obuf, u->obuf + u->ohead, u->olen);
 		u->ohead = 0;
@@ -452,13 +437,36 @@ static ssize_t link_queue_slip(struct us *u, const uint8_t *buf, size_t len)
 			u->ohead = 0;
 		}
 	}
-	if (u->ocap - u->olen < need) {
+	return u->ocap - u->olen >= need;
+}
+
+static ssize_t link_queue_slip(struct us *u, const uint8_t *buf, size_t len)
+{
+	uint8_t reply[SLIPETH_ARP_LEN];
+	const uint8_t *ip;
+	size_t plen;
+
+	switch (slipeth_to_line(&u->se, buf, len, &ip, &plen, reply)) {
+	case SLIPETH_REPLY:
+		link_arp(u, reply);
+		return len;
+	case SLIPETH_SEND:
+		break;
+	default:
+		return len;		/* the SLIP link is IPv4 only */
+	}
+	if (plen > u->cfg->mtu) {	/* the guest would drop it too */
+		if (!u->drops_big++)
+			warn("SLIP: dropping packets longer than the MTU, %u bytes (first: %zu)",
+			     u->cfg->mtu, plen);
+		return len;
+	}
+	if (!link_obuf_room(u, SLIP_WRAP_MAX(plen))) {
 		u->drops_full++;
 		return len;
 	}
-	n = slip_wrap(buf + ETH_HDR, len - ETH_HDR,
-		      u->obuf + u->ohead + u->olen, need);
-	u->olen += n;
+	u->olen += slip_wrap(ip, plen, u->obuf + u->ohead + u->olen,
+			     SLIP_WRAP_MAX(plen));
 	return len;
 }
 
@@ -501,7 +509,7 @@ int link_inject(struct us *u)
 
 	u->narp = 0;
 	for (i = 0; i < n; i++)
-		slirp_input(u->slirp, u->arp[i].frame, (int)u->arp[i].len);
+		stack_input(u, u->arp[i].frame, SLIPETH_ARP_LEN);
 	return n;
 }
 
@@ -529,24 +537,8 @@ int link_flush(struct us *u)
  */
 void link_seed(struct us *u)
 {
-	uint8_t f[ETH_HDR + ARP_LEN];
-	uint8_t *a = f + ETH_HDR;
+	uint8_t f[SLIPETH_ARP_LEN];
 
-	memset(f, 0xff, 6);
-	memcpy(f + 6, u->guest_mac, 6);
-	f[12] = ETH_TYPE_ARP >> 8;
-	f[13] = ETH_TYPE_ARP & 0xff;
-	a[0] = 0;
-	a[1] = 1;
-	a[2] = ETH_TYPE_IPV4 >> 8;
-	a[3] = ETH_TYPE_IPV4 & 0xff;
-	a[4] = 6;
-	a[5] = 4;
-	a[6] = 0;
-	a[7] = 1;
-	memcpy(a + 8, u->guest_mac, 6);
-	memcpy(a + 14, &u->cfg->dhcp_start.s_addr, 4);
-	memset(a + 18, 0, 6);
-	memcpy(a + 24, &u->cfg->dhcp_start.s_addr, 4);
-	slirp_input(u->slirp, f, sizeof(f));
+	slipeth_announce(&u->se, u->cfg->dhcp_start.s_addr, f);
+	stack_input(u, f, sizeof(f));
 }

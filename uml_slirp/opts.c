@@ -21,7 +21,7 @@
 enum {
 	OPT_FD = 256, OPT_READY_FD, OPT_NET, OPT_HOST, OPT_DNS, OPT_DHCP,
 	OPT_IPV6, OPT_NO_IPV6, OPT_FWD, OPT_MTU, OPT_RESTRICT, OPT_NO_LOOP,
-	OPT_BESS,
+	OPT_BESS, OPT_USER, OPT_SANDBOX_TEST,
 };
 
 static const struct option opts_long[] = {
@@ -38,6 +38,11 @@ static const struct option opts_long[] = {
 	{ "mtu",		required_argument, NULL, OPT_MTU },
 	{ "restrict",		no_argument,	   NULL, OPT_RESTRICT },
 	{ "no-host-loopback",	no_argument,	   NULL, OPT_NO_LOOP },
+	{ "user",		required_argument, NULL, OPT_USER },
+#ifdef UMLNET_SANDBOX_TEST
+	/* hidden: show what the sandbox does with a forbidden call */
+	{ "sandbox-test",	no_argument,	   NULL, OPT_SANDBOX_TEST },
+#endif
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, 'V' },
@@ -52,6 +57,7 @@ void us_usage(FILE *out)
 	fputs(
 "Usage: uml_slirp [OPTION]... [redir [tcp|udp] HOSTPORT [ADDR:]GUESTPORT]...\n"
 "User-mode NAT (libslirp) for User-mode Linux guests; no privileges needed.\n"
+"It runs sandboxed (seccomp, namespaces, no capabilities, never as root).\n"
 "\n"
 "Without --fd or --bess it is a drop-in for the legacy slirp program of UML's\n"
 "slirp transport: SLIP (IPv4) on stdin and stdout, which must be a socket.\n"
@@ -80,6 +86,7 @@ void us_usage(FILE *out)
 "  --restrict           no connections from the guest to the outside\n"
 "  --no-host-loopback   the guest cannot reach the host's 127.0.0.1\n"
 "  --ready-fd N         write \"ok\" (or the error) to N once set up\n"
+"  --user USER          started as root: run as USER (default nobody)\n"
 "  -v, --verbose        log more on stderr\n"
 "  -h, --help           this text\n"
 "  -V, --version        version\n"
@@ -392,6 +399,14 @@ static int opts_one(struct us_cfg *c, int opt, const char *arg, char *err,
 		return 0;
 	case OPT_NO_LOOP:
 		c->no_host_loopback = 1;
+		return 0;
+	case OPT_USER:
+		if (!*arg)
+			goto bad;
+		c->user = arg;
+		return 0;
+	case OPT_SANDBOX_TEST:
+		c->sandbox_test = 1;
 		return 0;
 	case 'v':
 		c->verbose++;

@@ -11,26 +11,65 @@
  * tell us when a socket number is created or about to be closed, so a
  * reused number is never mistaken for the old registration.  Timers (only
  * the IPv6 RA timer in libslirp 4.7) are a small table polled each round.
- * The guest link (link.c) and a signalfd share the same epoll set.
+ * The guest link (link.c) and a signalfd share the same epoll set; the link
+ * joins it when the loop starts (a --bess client comes before that).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <glib.h>
 #include <libslirp.h>
 
 #include "log.h"
+#include "sandbox.h"
 #include "uml_slirp.h"
 
-enum { EV_SLIRP = 1, EV_GUEST_IN, EV_GUEST_OUT, EV_SIGNAL, EV_LISTEN };
+/* The loop: epoll, the signalfd, the clock (a vDSO call, unless the
+ * clock source makes it a real one). */
+SANDBOX_ALLOW(SYS_epoll_wait, SYS_epoll_pwait, SYS_epoll_ctl, SYS_read,
+	      SYS_clock_gettime, SYS_gettimeofday);
+
+/*
+ * What libslirp 4.7 calls once running (its imports, and strace of the
+ * tests): sockets for the guest's connections, host forwards being
+ * accepted, FTP emulation listening, ICMP through ping sockets; UDP
+ * errors from MSG_ERRQUEUE; FIONREAD to size UDP reads; O_NONBLOCK by
+ * fcntl; /etc/resolv.conf stat()ed and read with fopen/fgets for the DNS
+ * forwarder; if_nametoindex() of a scoped IPv6 nameserver there (an
+ * AF_UNIX datagram socket and SIOCGIFINDEX).
+ */
+SANDBOX_ALLOW(SYS_connect, SYS_accept, SYS_accept4, SYS_bind, SYS_listen,
+	      SYS_setsockopt, SYS_getsockopt, SYS_getsockname,
+	      SYS_getpeername, SYS_shutdown, SYS_close, SYS_recvfrom,
+	      SYS_sendto, SYS_recvmsg, SYS_sendmsg, SYS_newfstatat,
+	      SYS_fstat);
+SANDBOX_ALLOW_ARG(SYS_socket, 0, ~0u, AF_INET);
+SANDBOX_ALLOW_ARG(SYS_socket, 0, ~0u, AF_INET6);
+SANDBOX_ALLOW_ARG(SYS_socket, 0, ~0u, AF_UNIX);
+SANDBOX_ALLOW_ARG(SYS_ioctl, 1, ~0u, FIONREAD);
+SANDBOX_ALLOW_ARG(SYS_ioctl, 1, ~0u, SIOCGIFINDEX);
+SANDBOX_ALLOW_ARG(SYS_fcntl, 1, ~0u, F_GETFL);
+SANDBOX_ALLOW_ARG(SYS_fcntl, 1, ~0u, F_SETFL);
+SANDBOX_ALLOW_ARG(SYS_fcntl, 1, ~0u, F_GETFD);
+SANDBOX_ALLOW_ARG(SYS_fcntl, 1, ~0u, F_SETFD);
+/* opens for reading only (no creating, truncating, appending) */
+SANDBOX_ALLOW_ARG(SYS_openat, 2, O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND |
+		  __O_TMPFILE, O_RDONLY);
+
+enum { EV_SLIRP = 1, EV_GUEST_IN, EV_GUEST_OUT, EV_SIGNAL };
 
 #define EV(type, fd)	((uint64_t)(type) << 32 | (uint32_t)(fd))
 #define EV_TYPE(u64)	((int)((u64) >> 32))
@@ -152,6 +191,40 @@ static void cb_init_completed(Slirp *slirp, void *opaque)
 {
 	(void)slirp;
 	(void)opaque;
+}
+
+/*
+ * glib's own log writer looks at stderr (is it the journal? a terminal
+ * for colours?) and may convert character sets: more system calls than
+ * the sandbox allows, for a warning from libslirp.  Ours prints the
+ * message through log.c.
+ */
+static GLogWriterOutput stack_glib_log(GLogLevelFlags level,
+				       const GLogField *fields, gsize n,
+				       gpointer data)
+{
+	enum log_level lvl = LOG_LVL_DEBUG;
+	const char *msg = "?";
+	int len = 1;
+	gsize i;
+
+	(void)data;
+	for (i = 0; i < n; i++) {
+		if (strcmp(fields[i].key, "MESSAGE"))
+			continue;
+		msg = fields[i].value;
+		len = fields[i].length < 0 ? (int)strlen(msg) :
+		      (int)fields[i].length;
+	}
+	if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL))
+		lvl = LOG_LVL_ERR;
+	else if (level & G_LOG_LEVEL_WARNING)
+		lvl = LOG_LVL_WARN;
+	else if (level & (G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO))
+		lvl = LOG_LVL_INFO;
+	if (log_enabled(lvl))
+		log_msg(lvl, "libslirp: %.*s", len, msg);
+	return G_LOG_WRITER_HANDLED;
 }
 
 static const SlirpCb stack_cb = {
@@ -319,6 +392,7 @@ int stack_init(struct us *u, char *err, size_t errlen)
 	struct rlimit rl;
 	sigset_t set;
 
+	g_log_set_writer_func(stack_glib_log, NULL, NULL);
 	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY ||
 	    rl.rlim_cur > (1 << 20))
 		rl.rlim_cur = 1 << 20;
@@ -339,11 +413,7 @@ int stack_init(struct us *u, char *err, size_t errlen)
 	signal(SIGPIPE, SIG_IGN);
 	u->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (u->ep < 0 || u->sigfd < 0 ||
-	    stack_epoll_add(u, u->sigfd, EPOLLIN, EV_SIGNAL) ||
-	    (u->in_fd >= 0 &&
-	     stack_epoll_add(u, u->in_fd, EPOLLIN, EV_GUEST_IN)) ||
-	    (u->listen_fd >= 0 &&
-	     stack_epoll_add(u, u->listen_fd, EPOLLIN, EV_LISTEN))) {
+	    stack_epoll_add(u, u->sigfd, EPOLLIN, EV_SIGNAL)) {
 		snprintf(err, errlen, "epoll set-up: %s", strerror(errno));
 		return -errno;
 	}
@@ -438,19 +508,6 @@ static void stack_signal(struct us *u)
 	}
 }
 
-/* --bess: the client arrives; the listener is closed by link_accept */
-static void stack_accept(struct us *u)
-{
-	int ret = link_accept(u);
-
-	if (ret == -EAGAIN || ret == -ECONNABORTED || ret == -EINTR)
-		return;
-	if (ret || stack_epoll_add(u, u->in_fd, EPOLLIN, EV_GUEST_IN)) {
-		err("--bess: accept: %s", strerror(ret ? -ret : errno));
-		u->quit = 1;
-	}
-}
-
 /**
  * stack_run() - the loop: until the guest link ends or a signal arrives.
  *
@@ -461,6 +518,10 @@ int stack_run(struct us *u)
 	struct epoll_event evs[STACK_EVENTS];
 	int i, n, ret = 0, tmo, next;
 
+	if (stack_epoll_add(u, u->in_fd, EPOLLIN, EV_GUEST_IN)) {
+		err("epoll set-up: %s", strerror(errno));
+		return -errno;
+	}
 	while (!u->quit) {
 		uint32_t stmo = UINT32_MAX;
 
@@ -501,9 +562,6 @@ int stack_run(struct us *u)
 			case EV_SIGNAL:
 				stack_signal(u);
 				break;
-			case EV_LISTEN:
-				stack_accept(u);
-				break;
 			}
 		}
 		slirp_pollfds_poll(u->slirp, n < 0, cb_get_revents, u);
@@ -514,6 +572,14 @@ int stack_run(struct us *u)
 		}
 	}
 	return ret < 0 ? ret : 0;
+}
+
+/**
+ * stack_input() - hand one Ethernet frame from the guest to libslirp.
+ */
+void stack_input(struct us *u, const uint8_t *frame, size_t len)
+{
+	slirp_input(u->slirp, frame, (int)len);
 }
 
 /**

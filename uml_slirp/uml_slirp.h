@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * uml_slirp.h: shared declarations of uml_slirp, the libslirp helper: the
- * configuration (opts.c), the SLIP codec (slipcodec.c), the libslirp stack
- * and its poll/timer glue (stack.c) and the guest links (link.c).
+ * configuration (opts.c), the libslirp stack and its poll/timer glue
+ * (stack.c), the guest links (link.c) and start-up with the sandbox
+ * (main.c).  SLIP framing is net/slip.h, SLIP as Ethernet net/slipeth.h.
  */
 #ifndef UML_SLIRP_H
 #define UML_SLIRP_H
@@ -13,6 +14,7 @@
 #include <stdint.h>
 
 #include "slip.h"
+#include "slipeth.h"
 
 #define US_MAX_FWD	32
 #define US_ERR_MAX	256
@@ -42,6 +44,8 @@ struct us_fwd {
  */
 struct us_cfg {
 	enum us_mode mode;
+	const char *user;	/* --user: who to be when started as root */
+	int sandbox_test;	/* test builds: make a forbidden call */
 	int fd;			/* US_MODE_ETHER: the frame socket */
 	const char *bess;	/* US_MODE_ETHER: listen here for one client */
 	int ready_fd;		/* write "ok\n" or the error here, then close */
@@ -69,9 +73,6 @@ int us_parse_redir(const char *s, struct us_fwd *f, char *err,
 int us_cfg_finish(struct us_cfg *c, char *err, size_t errlen);
 void us_usage(FILE *out);
 
-/* slipcodec.c: RFC 1055 framing (spec 5.3) */
-/* SLIP framing: the shared codec in net/slip.h. */
-
 /* The running helper: one per process. */
 struct us_timer {
 	int used;
@@ -94,8 +95,7 @@ struct us_pfd {
 #define US_BATCH	32
 
 struct us_arp {
-	uint8_t frame[64];
-	size_t len;
+	uint8_t frame[SLIPETH_ARP_LEN];
 };
 
 struct us {
@@ -124,8 +124,9 @@ struct us {
 	uint8_t *txq;
 	size_t *txlen;
 	unsigned int txhead, txcount, txcap;
-	/* legacy mode: SLIP decode state, encoded output bytes */
+	/* legacy mode: SLIP decode state, SLIP as Ethernet, encoded output */
 	struct slip_rx dec;
+	struct slipeth se;
 	unsigned long slip_dropped;	/* over-long SLIP packets */
 	uint8_t *decbuf;
 	uint8_t *obuf;
@@ -140,10 +141,11 @@ int stack_init(struct us *u, char *err, size_t errlen);
 int stack_forwards(struct us *u, char *err, size_t errlen);
 int stack_run(struct us *u);
 void stack_close(struct us *u);
+void stack_input(struct us *u, const uint8_t *frame, size_t len);
 
 /* link.c */
 int link_init(struct us *u, char *err, size_t errlen);
-int link_accept(struct us *u);
+int link_wait_client(struct us *u);
 int link_input(struct us *u);
 ssize_t link_from_slirp(struct us *u, const uint8_t *buf, size_t len);
 int link_inject(struct us *u);

@@ -8,11 +8,13 @@
  * stands for the peer on the Ethernet side (default 02:53:4c:49:50:00,
  * "SLIP"); mac, as for every transport, the guest NIC's (tp_spec_mac()).
  *
- * Theory of operation.  SLIP carries bare IP packets, so:
+ * Theory of operation.  SLIP carries bare IP packets; net/slipeth.c
+ * turns them into Ethernet and back:
  *  - recv decodes a packet and prepends an Ethernet header: src = the
  *    peer's MAC, type 0x0800/0x86dd by the IP version nibble, dst = the MAC
  *    last seen sending from the packet's destination IPv4 address (learned
  *    from the frames we were given; broadcast while unknown, and for IPv6).
+ *    What is not an IP packet is dropped.
  *  - send takes Ethernet frames: ARP requests for GATE are answered by
  *    queueing a reply that the next recv returns; IPv4 frames addressed to
  *    the peer's MAC lose their header (and any Ethernet padding, by the IP
@@ -38,29 +40,20 @@
 
 #include "frame.h"
 #include "slip.h"
+#include "slipeth.h"
 #include "transport.h"
 
 #define SLIP_MTU	65535	/* largest IP packet */
-#define SLIP_ARP_LEN	42	/* Ethernet + ARP for IPv4 */
 #define SLIP_ARPQ	4
-#define SLIP_NEIGH	8
 #define SLIP_RBUF	4096
-
-struct slip_neigh {
-	uint32_t ip;		/* network order; 0 = free */
-	uint8_t mac[ETH_ALEN_];
-};
 
 struct tp_slip {
 	struct tp tp;		/* tp.fd: epoll over line and ev */
 	int line;
 	int ev;			/* eventfd: an ARP reply is queued */
 	int want_out;		/* EPOLLOUT armed on the line */
-	uint32_t peer_ip;	/* network order; 0 = no ARP answers */
-	uint8_t peer_mac[ETH_ALEN_];
-	struct slip_neigh neigh[SLIP_NEIGH];
-	unsigned int neigh_next;
-	uint8_t arpq[SLIP_ARPQ][SLIP_ARP_LEN];
+	struct slipeth se;	/* peer_ip: GATE (0 = no ARP answers) */
+	uint8_t arpq[SLIP_ARPQ][SLIPETH_ARP_LEN];
 	unsigned int arp_head, arp_n;
 	struct slip_rx rx;
 	size_t rpos, rlen;
@@ -75,45 +68,6 @@ static const char *const slip_keys[] = { "gate", "path", "fd", "mac",
 static const uint8_t slip_default_mac[ETH_ALEN_] = {
 	0x02, 0x53, 0x4c, 0x49, 0x50, 0x00
 };
-static const uint8_t slip_bcast[ETH_ALEN_] = {
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff
-};
-
-/* ---- neighbours: IPv4 address -> MAC of the LAN host using it ---------- */
-
-static void slip_learn(struct tp_slip *s, const uint8_t *ip,
-		       const uint8_t *mac)
-{
-	struct slip_neigh *n;
-	uint32_t a;
-	unsigned int i;
-
-	memcpy(&a, ip, 4);
-	if (!a || a == s->peer_ip || mac_is_multicast(mac))
-		return;
-	for (i = 0; i < SLIP_NEIGH; i++)
-		if (s->neigh[i].ip == a)
-			break;
-	if (i == SLIP_NEIGH) {
-		i = s->neigh_next;
-		s->neigh_next = (s->neigh_next + 1) % SLIP_NEIGH;
-	}
-	n = &s->neigh[i];
-	n->ip = a;
-	memcpy(n->mac, mac, ETH_ALEN_);
-}
-
-static const uint8_t *slip_lookup(const struct tp_slip *s, const uint8_t *ip)
-{
-	unsigned int i;
-	uint32_t a;
-
-	memcpy(&a, ip, 4);
-	for (i = 0; i < SLIP_NEIGH; i++)
-		if (s->neigh[i].ip && s->neigh[i].ip == a)
-			return s->neigh[i].mac;
-	return slip_bcast;
-}
 
 /* ---- line and event plumbing --------------------------------------------- */
 
@@ -156,26 +110,11 @@ static int slip_to_eth(const struct tp_slip *s, struct tp_frame *f,
 		       size_t len)
 {
 	uint8_t hdr[ETH_HLEN_];
-	const uint8_t *dst = slip_bcast;
-	uint16_t type;
 
 	if (len > sizeof(s->pkt))	/* beyond any IP packet: garbage */
 		return 0;
-	switch (s->pkt[0] >> 4) {
-	case 4:
-		type = ETH_TYPE_IPV4;
-		if (len >= 20)
-			dst = slip_lookup(s, s->pkt + 16);
-		break;
-	case 6:
-		type = ETH_TYPE_IPV6;
-		break;
-	default:
+	if (!slipeth_to_eth(&s->se, hdr, s->pkt, len))
 		return 0;
-	}
-	memcpy(hdr, dst, ETH_ALEN_);
-	memcpy(hdr + ETH_ALEN_, s->peer_mac, ETH_ALEN_);
-	frame_put16(hdr + 12, type);
 	tp_frame_write(f, 0, hdr, ETH_HLEN_);
 	tp_frame_write(f, ETH_HLEN_, s->pkt, len);
 	f->len = ETH_HLEN_ + len;
@@ -196,7 +135,7 @@ static int slip_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 	if (read(s->ev, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
 		return -errno;
 	for (; i < n && s->arp_n; i++) {
-		tp_frame_store(&f[i], s->arpq[s->arp_head], SLIP_ARP_LEN);
+		tp_frame_store(&f[i], s->arpq[s->arp_head], SLIPETH_ARP_LEN);
 		s->arp_head = (s->arp_head + 1) % SLIP_ARPQ;
 		s->arp_n--;
 	}
@@ -225,50 +164,38 @@ static int slip_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 
 /* ---- send: Ethernet -> SLIP ---------------------------------------------- */
 
-static void slip_arp(struct tp_slip *s, const uint8_t *fr, size_t len)
+/* Queue @reply (an ARP answer) for the next recv, and wake the poller. */
+static void slip_queue_arp(struct tp_slip *s, const uint8_t *reply)
 {
-	const uint8_t *a = fr + ETH_HLEN_;
-	uint8_t *r;
 	uint64_t one = 1;
 
-	if (len < SLIP_ARP_LEN || frame_get16(a) != 1 || frame_get16(a + 2) != ETH_TYPE_IPV4 ||
-	    a[4] != 6 || a[5] != 4)
-		return;
-	slip_learn(s, a + 14, a + 8);
-	if (frame_get16(a + 6) != 1 || !s->peer_ip || memcmp(a + 24, &s->peer_ip, 4))
-		return;
 	if (s->arp_n == SLIP_ARPQ)	/* the LAN will ask again */
 		return;
-	r = s->arpq[(s->arp_head + s->arp_n) % SLIP_ARPQ];
-	memcpy(r, a + 8, ETH_ALEN_);			/* to the asker */
-	memcpy(r + 6, s->peer_mac, ETH_ALEN_);
-	frame_put16(r + 12, ETH_TYPE_ARP);
-	memcpy(r + 14, a, 6);				/* htype..plen */
-	frame_put16(r + 20, 2);				/* reply */
-	memcpy(r + 22, s->peer_mac, ETH_ALEN_);		/* sha */
-	memcpy(r + 28, &s->peer_ip, 4);			/* spa */
-	memcpy(r + 32, a + 8, 10);			/* tha, tpa */
+	memcpy(s->arpq[(s->arp_head + s->arp_n) % SLIP_ARPQ], reply,
+	       SLIPETH_ARP_LEN);
 	s->arp_n++;
 	if (write(s->ev, &one, sizeof(one)) < 0) {
 		/* cannot fail short of overflow; the reply still waits */
 	}
 }
 
-/* Encode the IPv4 packet of @fr if it is for the peer.  0 = consumed
- * (encoded or dropped), -ENOSPC = no room until the line drains. */
-static int slip_ipv4(struct tp_slip *s, const uint8_t *fr, size_t len)
+/* Encode one frame's packet for the line, or answer it.  -ENOSPC: no room
+ * until the line drains (the frame is dropped, as a serial line would). */
+static int slip_frame(struct tp_slip *s, const uint8_t *fr, size_t len)
 {
-	const uint8_t *ip = fr + ETH_HLEN_;
-	size_t plen = len - ETH_HLEN_, tot, w;
+	uint8_t reply[SLIPETH_ARP_LEN];
+	const uint8_t *ip;
+	size_t plen, w;
 
-	if (plen < 20 || ip[0] >> 4 != 4)
+	switch (slipeth_to_line(&s->se, fr, len, &ip, &plen, reply)) {
+	case SLIPETH_REPLY:
+		slip_queue_arp(s, reply);
 		return 0;
-	slip_learn(s, ip + 12, frame_src(fr));
-	if (!mac_equal(frame_dst(fr), s->peer_mac))
+	case SLIPETH_SEND:
+		break;
+	default:
 		return 0;
-	tot = frame_get16(ip + 2);
-	if (tot >= 20 && tot < plen)	/* Ethernet padding */
-		plen = tot;
+	}
 	if (SLIP_WRAP_MAX(plen) > sizeof(s->tx) - s->txlen)
 		return s->txlen ? -ENOSPC : 0;
 	w = slip_wrap(ip, plen, s->tx + s->txlen, sizeof(s->tx) - s->txlen);
@@ -284,22 +211,9 @@ static int slip_send(struct tp *tp, const struct tp_frame *f, unsigned int n)
 
 	if (s->txlen && (ret = slip_flush(s)))
 		return ret;
-	for (i = 0; i < n; i++) {
-		if (f[i].len < ETH_HLEN_)
-			continue;
-		switch (frame_get16(f[i].buf + 12)) {
-		case ETH_TYPE_ARP:
-			slip_arp(s, f[i].buf, f[i].len);
-			break;
-		case ETH_TYPE_IPV4:
-			/* -ENOSPC: the line is behind by a full buffer;
-			 * drop, as a serial line would (see the top) */
-			slip_ipv4(s, f[i].buf, f[i].len);
-			break;
-		default:
-			break;
-		}
-	}
+	/* -ENOSPC: the line is behind by a full buffer; drop (see the top) */
+	for (i = 0; i < n; i++)
+		slip_frame(s, f[i].buf, f[i].len);
 	ret = slip_flush(s);
 	if (ret)
 		return i ? (int)i : ret;
@@ -415,21 +329,21 @@ static int slip_open(struct tp *tp, const struct tp_spec *sp, char *err,
 	const char *path = tp_spec_get(sp, "path");
 	const char *fd = tp_spec_get(sp, "fd");
 	const char *mac = tp_spec_get(sp, "peermac");
-	struct in_addr a;
+	uint8_t peer_mac[ETH_ALEN_];
+	struct in_addr a = { 0 };
 	int ret;
 
 	s->line = s->ev = -1;
-	memcpy(s->peer_mac, slip_default_mac, ETH_ALEN_);
+	memcpy(peer_mac, slip_default_mac, ETH_ALEN_);
 	if (gate) {
 		if (inet_pton(AF_INET, gate, &a) != 1 || !a.s_addr) {
 			snprintf(err, errlen, "slip: bad gateway address '%s'",
 				 gate);
 			return -EINVAL;
 		}
-		s->peer_ip = a.s_addr;
 	}
-	if (mac && (mac_parse(mac, s->peer_mac) ||
-		    mac_is_multicast(s->peer_mac) || mac_is_zero(s->peer_mac))) {
+	if (mac && (mac_parse(mac, peer_mac) ||
+		    mac_is_multicast(peer_mac) || mac_is_zero(peer_mac))) {
 		snprintf(err, errlen, "slip: bad peer MAC address '%s'", mac);
 		return -EINVAL;
 	}
@@ -438,6 +352,8 @@ static int slip_open(struct tp *tp, const struct tp_spec *sp, char *err,
 			 "slip: missing line: give path=TTY or fd=N");
 		return -EINVAL;
 	}
+	slipeth_init(&s->se, peer_mac, NULL, SLIPETH_IPV6 | SLIPETH_LEARN);
+	s->se.peer_ip = a.s_addr;
 	slip_rx_init(&s->rx, s->pkt, sizeof(s->pkt));
 	ret = slip_line(s, path, fd, err, errlen);
 	if (!ret)

@@ -8,12 +8,14 @@
  *
  * Spec:  slirp[,MAC[,HELPER[,ARGS]]]
  *        slirp:mac=..,helper=PATH,fwd=F[+F...],net=A/N,host=A,dns=A,
- *              dhcp=A,ipv6=PREFIX/N|off,mtu=N,args=WORDS
+ *              dhcp=A,ipv6=PREFIX/N|off,mtu=N,user=USER,args=WORDS
  * F is PROTO:[HADDR:]HPORT:[GADDR:]GPORT (uml_slirp --forward); ARGS/args
  * are more uml_slirp arguments with '_' between words, as the stock
  * kernel's slirp transport writes them (e.g. redir_8080_80).  HELPER
  * defaults to uml_slirp in the running program's directory if there is
- * one, else "uml_slirp" looked up in PATH.
+ * one, else "uml_slirp" looked up in PATH.  USER is who the helper runs as
+ * when it is started as root (uml_slirp --user; its default is nobody):
+ * it sandboxes itself before it reads a frame.
  *
  * Start-up: the helper gets --fd (its end of the pair) and --ready-fd (a
  * pipe); it writes "ok" once libslirp and every forward are set up, or the
@@ -51,7 +53,7 @@ struct tp_slirp {
 
 static const char *const slirp_keys[] = {
 	"mac", "helper", "args", "fwd", "net", "host", "dns", "dhcp", "ipv6",
-	"mtu", NULL
+	"mtu", "user", NULL
 };
 
 /* argv under construction: pointers into a buffer owned by the caller */
@@ -124,6 +126,7 @@ static int slirp_build_argv(struct slirp_argv *a, const struct tp_spec *s,
 	static const struct { const char *key, *opt; } map[] = {
 		{ "net", "--net" }, { "host", "--host" }, { "dns", "--dns" },
 		{ "dhcp", "--dhcp-start" }, { "mtu", "--mtu" },
+		{ "user", "--user" },
 	};
 	const char *helper = tp_spec_get(s, "helper");
 	char num[16], path[PATH_MAX];

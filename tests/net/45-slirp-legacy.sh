@@ -41,14 +41,8 @@ guest_start g eth0=slirp,,"$T/uml-slirp",redir_${FWD}_80
 busywait 60 grep -Eqs 'fetched-ok|failed|differs' "$T/g.out" || fail "guest made no progress: $(tail -5 "$T/g.console")"
 grep -q fetched-ok "$T/g.out" || { cat "$T/g.out" >&2; fail "guest could not fetch the file through uml_slirp"; }
 busywait 30 test -e "$T/g.listening" || fail "guest server not started"
-sleep 0.5	# nc in the guest: started just before the flag, give it a moment
-got=
-for i in 1 2 3 4 5 6 7 8 9 10; do
-	got=$(echo hello-from-host | timeout 5 "${AS_USER[@]}" busybox nc 127.0.0.1 "$FWD" 2>/dev/null)
-	[ "$got" = hello-from-guest ] && break
-	sleep 0.5
-done
-[ "$got" = hello-from-guest ] || fail "host port $FWD did not reach the guest (got '$got')"
+busywait 20 slirp_fwd_try 127.0.0.1 "$FWD" ||
+	fail "host port $FWD did not reach the guest (got '$(cat "$T/fwd-out.txt")')"
 touch "$T/host.done"
 guest_ok g 60
 grep -q hello-from-host "$T/fwd-in.txt" || fail "the guest server did not get the host's data"

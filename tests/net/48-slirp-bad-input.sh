@@ -41,7 +41,7 @@ rc=0; "$UML_SLIRP" </dev/null 2>"$T/err" || rc=$?
 [ $rc -eq 1 ] && grep -q 'not a socket or pipe' "$T/err" || fail "stdin /dev/null: status $rc, $(cat "$T/err")"
 echo keep >"$T/plain"
 rc=0; "$UML_SLIRP" --bess "$T/plain" 2>"$T/err" || rc=$?
-[ $rc -eq 1 ] && grep -q 'Address already in use' "$T/err" && [ "$(cat "$T/plain")" = keep ] ||
+[ $rc -eq 1 ] && grep -q 'exists and is not a socket' "$T/err" && [ "$(cat "$T/plain")" = keep ] ||
 	fail "--bess on a regular file: status $rc, $(cat "$T/err"), file $(cat "$T/plain" 2>&1)"
 rc=0; "$UML_SLIRP" --fd 0 </dev/null 2>"$T/err" || rc=$?
 [ $rc -eq 1 ] && grep -q -- '--fd 0' "$T/err" || fail "--fd on a non-socket: status $rc, $(cat "$T/err")"

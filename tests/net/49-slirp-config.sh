@@ -7,7 +7,8 @@
 #    runs in a mount namespace whose /etc/resolv.conf names a test DNS
 #    server on 127.0.0.77) and fetches a file from the host via its host=
 #    address;
-#  - the legacy positional form slirp,MAC,HELPER,ARGS with '_' for spaces
+#  - the legacy positional form slirp,,HELPER,ARGS (a switch port has no
+#    MAC of its own: the field stays empty) with '_' for spaces
 #    (here a classic redir_udp_...) sets up a UDP host forward: a datagram
 #    sent to the host port arrives, after slirp resolved the guest with
 #    ARP, as an Ethernet frame on the transport (checked frame by frame

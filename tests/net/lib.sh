@@ -53,6 +53,8 @@
 #   rand_port               a random port number (20000-60000)
 #   web_start ADDR          busybox httpd as the test user on ADDR:$WEB
 #                           serving $T/www (sets WEB)
+#   slirp_port_check, slirp_fwd_try, slirp_sandbox_check
+#                           the slirp tests' shared steps (see their block)
 #   netns_add NAME          ip netns add NAME (lo up); deleted at exit
 #   nsx NAME CMD...         ip netns exec NAME CMD...
 #   link_track NAME [NS]    remember a link to delete at exit
@@ -361,6 +363,93 @@ web_start() {
 	bg web "${AS_USER[@]}" busybox httpd -f -p "$1:$WEB" -h "$T/www"
 	busywait 10 eval "ss -ltn | grep -qF '$1:$WEB '" ||
 		fail "host web server on $1:$WEB did not start: $(cat "$T/web.log")"
+}
+
+# ---- uml_slirp: the shared body of 46/47, forwards, the sandbox --------
+# (helpers of the slirp tests 45-49 and 58; SWITCH_NS, when set, is also
+# where slirp_port_check's web server runs and its forward is tried)
+
+# slirp_fwd_try ADDR PORT: one connection to a host forward whose guest
+# server answers hello-from-guest; true when it did ($T/fwd-out.txt has
+# the answer).  For busywait: a forward that slirp has not yet connected
+# through to the guest just closes, and the guest's server still waits.
+slirp_fwd_try() {
+	echo hello-from-host | timeout 5 ${SWITCH_NS:+ip netns exec "$SWITCH_NS"} \
+		"${AS_USER[@]}" busybox nc "$1" "$2" >"$T/fwd-out.txt" 2>/dev/null
+	[ "$(cat "$T/fwd-out.txt")" = hello-from-guest ]
+}
+
+# slirp_port_check ADDR URLHOST SPEC NIC NETCMDS: the body of 46 (IPv4) and
+# 47 (IPv6), also run by 58.  A web server as the test user on ADDR
+# (127.0.0.1 or ::1) and port $WEB serves 300000 random bytes; switch
+# "sw" ($UML_SWITCH on $T/sw.ctl) starts with --port SPEC, which must
+# forward ADDR port $FWD (set by the caller) to the guest's port 80; guest
+# "g" boots with NIC (e.g. eth0=daemon,,unix,$T/sw.ctl), runs NETCMDS
+# (which set up its address, or print "failed", "expected", "no DHCP",
+# "no SLAAC" or "cannot" and exit 1), fetches http://URLHOST:$WEB/data.bin and compares it, then
+# serves hello-from-guest on port 80, which the host must reach through
+# the forward.
+slirp_port_check() {
+	local addr=$1 urlhost=$2 spec=$3 nic=$4 netcmds=$5 web
+	case $addr in *:*) web="[$addr]" ;; *) web=$addr ;; esac
+	head -c 300000 /dev/urandom >"$T/www/data.bin"
+	WEB=$(rand_port)
+	bg web ${SWITCH_NS:+ip netns exec "$SWITCH_NS"} "${AS_USER[@]}" \
+		busybox httpd -f -p "$web:$WEB" -h "$T/www"
+	busywait 10 eval "${SWITCH_NS:+ip netns exec $SWITCH_NS} ss -ltn | grep -qF '$web:$WEB '" ||
+		fail "host web server on $web:$WEB did not start: $(cat "$T/web.log")"
+	switch_start sw -unix "$T/sw.ctl" --port "$spec"
+	busywait 10 eval "${SWITCH_NS:+ip netns exec $SWITCH_NS} ss -ltn | grep -qF '$web:$FWD '" ||
+		fail "the slirp port's forward of $web:$FWD is not listening: $(tail -5 "$T/sw.log")"
+	guest_script g <<EOF2
+$netcmds
+wget -q -O /tmp/data.bin "http://$urlhost:$WEB/data.bin" || { echo "g: wget failed"; exit 1; }
+cmp /tmp/data.bin /t/www/data.bin || { echo "g: file differs"; exit 1; }
+echo fetched-ok
+echo hello-from-guest >/tmp/hello
+(nc -l -p 80 </tmp/hello >/t/fwd-in.txt) &
+lw 80 10 || exit 1
+touch /t/g.listening
+gw /t/host.done 60 || exit 1
+EOF2
+	GUEST_NS=${SWITCH_NS:-} guest_start g "$nic"
+	busywait 60 grep -Eqs 'fetched-ok|failed|differs|expected|no DHCP|no SLAAC|cannot' "$T/g.out" ||
+		fail "guest made no progress: $(tail -5 "$T/g.console")"
+	grep -q fetched-ok "$T/g.out" ||
+		{ cat "$T/g.out" >&2; fail "guest could not set up its network and fetch the file through the slirp port"; }
+	busywait 30 test -e "$T/g.listening" || fail "guest server not started"
+	busywait 20 slirp_fwd_try "$addr" "$FWD" ||
+		fail "host $web:$FWD did not reach the guest (got '$(cat "$T/fwd-out.txt")')"
+	touch "$T/host.done"
+	guest_ok g 60
+	grep -q hello-from-host "$T/fwd-in.txt" || fail "the guest server did not get the host's data"
+	alive sw || fail "switch died: $(tail -5 "$T/sw.log")"
+}
+
+# slirp_sandbox_check PID WHO USER: the uml_slirp with PID (WHO, for
+# messages) runs sandboxed as USER: seccomp filter mode, no_new_privs,
+# every capability set empty, real/effective/saved/fs uid USER (never 0),
+# and, where it entered its own mount namespace, a root holding only etc.
+slirp_sandbox_check() {
+	local pid=$1 who=$2 user=$3 st uid want c
+	st=$(cat "/proc/$pid/status") || fail "$who: no process $pid"
+	grep -Eq '^Seccomp:[[:space:]]+2$' <<<"$st" ||
+		fail "$who: not under a seccomp filter: $(grep '^Seccomp:' <<<"$st")"
+	grep -Eq '^NoNewPrivs:[[:space:]]+1$' <<<"$st" ||
+		fail "$who: no_new_privs not set: $(grep '^NoNewPrivs:' <<<"$st")"
+	for c in CapInh CapPrm CapEff CapBnd CapAmb; do
+		grep -Eq "^$c:[[:space:]]+0+$" <<<"$st" ||
+			fail "$who: capabilities left: $(grep "^$c:" <<<"$st")"
+	done
+	want=$(id -u "$user") || fail "no user $user"
+	uid=$(awk '/^Uid:/ { print $2, $3, $4, $5 }' <<<"$st")
+	[ "$uid" = "$want $want $want $want" ] && [ "$want" != 0 ] ||
+		fail "$who: uids '$uid', want $user ($want) in all four"
+	if [ "$(readlink "/proc/$pid/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ]; then
+		[ "$(ls -A "/proc/$pid/root/")" = etc ] ||
+			fail "$who: its root holds $(ls -A "/proc/$pid/root/" | tr '\n' ' '), want only etc"
+	fi
+	log "ok: $who (pid $pid): Seccomp 2, NoNewPrivs 1, no capabilities, uid $want ($user), root: $(ls -A "/proc/$pid/root/" | tr '\n' ' ')"
 }
 
 # ---- guests ----------------------------------------------------------------

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_tp_slip.c: the SLIP codec (net/slip.c) and the slip transport over a
- * socketpair: decode to Ethernet, ARP answered for the gate, IPv4 stripped
- * and encoded, padding trimmed, other frames dropped.
+ * test_tp_slip.c: the SLIP codec (net/slip.c), SLIP as Ethernet
+ * (net/slipeth.c: both the transport's rules and uml_slirp's) and the slip
+ * transport over a socketpair: decode to Ethernet, ARP answered for the
+ * gate, IPv4 stripped and encoded, padding trimmed, other frames dropped.
  */
 #include <errno.h>
 #include <poll.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "slip.h"
+#include "slipeth.h"
 #include "transport.h"
 #include "test.h"
 
@@ -99,6 +101,84 @@ static size_t ip_frame(uint8_t *f, const uint8_t *dst)
 	f[34] = 0xc0;
 	f[35] = 0xdb;
 	return 60;
+}
+
+/* net/slipeth.c alone: the transport's configuration, then uml_slirp's */
+static void test_slipeth(void)
+{
+	static const uint8_t slirp_mac[6] = { 0x52, 0x55, 10, 0, 2, 2 };
+	uint8_t f[128], hdr[14], reply[SLIPETH_ARP_LEN], pkt[64];
+	const uint8_t *ip;
+	struct slipeth se;
+	size_t plen;
+
+	slipeth_init(&se, peer_mac, NULL, SLIPETH_IPV6 | SLIPETH_LEARN);
+	memcpy(&se.peer_ip, "\x0a\x00\x00\x02", 4);
+	/* the ARP request teaches 10.0.0.1 = lan_mac and is answered */
+	arp_req(f, (const uint8_t *)"\x0a\x00\x00\x02");
+	CHECK(slipeth_to_line(&se, f, 42, &ip, &plen, reply) == SLIPETH_REPLY);
+	CHECK(!memcmp(reply, lan_mac, 6) && !memcmp(reply + 6, peer_mac, 6) &&
+	      reply[21] == 2 && !memcmp(reply + 28, "\x0a\x00\x00\x02", 4) &&
+	      !memcmp(reply + 38, "\x0a\x00\x00\x01", 4));
+	CHECK(slipeth_to_line(&se, f, 41, &ip, &plen, reply) == SLIPETH_DROP);
+	/* an announcement (sender = target) is not a question */
+	memcpy(f + 28, "\x0a\x00\x00\x02", 4);
+	CHECK(slipeth_to_line(&se, f, 42, &ip, &plen, reply) == SLIPETH_DROP);
+	/* a packet from the line to 10.0.0.1 goes to its learned MAC */
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = 0x45;
+	pkt[3] = 28;
+	memcpy(pkt + 12, "\x0a\x00\x00\x02\x0a\x00\x00\x01", 8);
+	CHECK(slipeth_to_eth(&se, hdr, pkt, 28) == 0x0800);
+	CHECK(!memcmp(hdr, lan_mac, 6) && !memcmp(hdr + 6, peer_mac, 6));
+	/* malformed IPv4: too short, total beyond the packet, IHL < 5 */
+	CHECK(slipeth_to_eth(&se, hdr, pkt, 19) == 0);
+	CHECK(slipeth_to_eth(&se, hdr, pkt, 27) == 0);
+	pkt[0] = 0x44;
+	CHECK(slipeth_to_eth(&se, hdr, pkt, 28) == 0);
+	/* IPv6 with this flag only, payload inside */
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = 0x60;
+	pkt[5] = 8;
+	CHECK(slipeth_to_eth(&se, hdr, pkt, 48) == 0x86dd &&
+	      !memcmp(hdr, "\xff\xff\xff\xff\xff\xff", 6));
+	CHECK(slipeth_to_eth(&se, hdr, pkt, 47) == 0);
+	/* towards the line: padding cut, other MACs and IPv6 dropped */
+	CHECK(slipeth_to_line(&se, f, ip_frame(f, peer_mac), &ip, &plen,
+			      reply) == SLIPETH_SEND && plen == 28 && ip == f + 14);
+	CHECK(slipeth_to_line(&se, f, ip_frame(f, lan_mac), &ip, &plen,
+			      reply) == SLIPETH_DROP);
+	ip_frame(f, peer_mac);
+	f[12] = 0x86;
+	f[13] = 0xdd;
+	CHECK(slipeth_to_line(&se, f, 60, &ip, &plen, reply) == SLIPETH_DROP);
+	CHECK(slipeth_to_line(&se, f, 13, &ip, &plen, reply) == SLIPETH_DROP);
+
+	/* uml_slirp's: IPv4 only, to slirp's MAC, any destination MAC, ARP
+	 * for every address but slirp's own */
+	slipeth_init(&se, peer_mac, slirp_mac, SLIPETH_ANY_DST | SLIPETH_ARP_ANY);
+	memcpy(&se.not_ip[0], "\x0a\x00\x00\x01", 4);
+	pkt[0] = 0x60;
+	CHECK(slipeth_to_eth(&se, hdr, pkt, 48) == 0);
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = 0x45;
+	pkt[3] = 28;
+	CHECK(slipeth_to_eth(&se, hdr, pkt, 28) == 0x0800 &&
+	      !memcmp(hdr, slirp_mac, 6));
+	arp_req(f, (const uint8_t *)"\x0a\x00\x00\x63");
+	CHECK(slipeth_to_line(&se, f, 42, &ip, &plen, reply) == SLIPETH_REPLY &&
+	      !memcmp(reply + 28, "\x0a\x00\x00\x63", 4));
+	arp_req(f, (const uint8_t *)"\x0a\x00\x00\x01");	/* not_ip */
+	CHECK(slipeth_to_line(&se, f, 42, &ip, &plen, reply) == SLIPETH_DROP);
+	CHECK(slipeth_to_line(&se, f, ip_frame(f, lan_mac), &ip, &plen,
+			      reply) == SLIPETH_SEND);
+	/* the announcement is a request for itself, from the SLIP side */
+	memcpy(&se.peer_ip, "\x0a\x00\x02\x0f", 4);
+	slipeth_announce(&se, se.peer_ip, f);
+	CHECK(!memcmp(f, "\xff\xff\xff\xff\xff\xff", 6) &&
+	      !memcmp(f + 6, peer_mac, 6) && f[12] == 8 && f[13] == 6 &&
+	      f[21] == 1 && !memcmp(f + 22, peer_mac, 6) &&
+	      !memcmp(f + 28, f + 38, 4) && !memcmp(f + 28, "\x0a\x00\x02\x0f", 4));
 }
 
 static int wait_in(int fd)
@@ -260,6 +340,7 @@ static void test_bad_specs(void)
 int main(void)
 {
 	test_codec();
+	test_slipeth();
 	test_transport();
 	test_backpressure();
 	test_bad_specs();
