@@ -23,6 +23,11 @@ static const struct tp_ops *const tp_table[] = {
 	&tp_stream_ops,
 };
 
+const struct tp_ops *tp_registry(unsigned int i)
+{
+	return i < sizeof(tp_table) / sizeof(tp_table[0]) ? tp_table[i] : NULL;
+}
+
 const struct tp_ops *tp_lookup(const char *name)
 {
 	size_t i;

@@ -63,6 +63,9 @@ struct tp_ops {
 	int (*recv)(struct tp *tp, struct tp_frame *f, unsigned int n);
 	int (*send)(struct tp *tp, const struct tp_frame *f, unsigned int n);
 	void (*close)(struct tp *tp);
+	const int *syscalls;	/* the system calls recv, send and close may
+				 * make (SYS_*, ended by -1), for a caller's
+				 * seccomp allow-list (open comes before it) */
 };
 
 /* Common head of every transport's private struct. */
@@ -115,6 +118,12 @@ int tp_parse_fd(const char *s, int *fd);
  */
 int tp_adopt_fd(const char *name, int fd, int socktype, char *err,
 		size_t errlen);
+
+/**
+ * tp_registry() - the @i-th transport of the registry, or NULL past the
+ * end (to go through them all).
+ */
+const struct tp_ops *tp_registry(unsigned int i);
 
 /**
  * tp_lookup() - the transport called exactly @name, or NULL.
@@ -237,6 +246,26 @@ struct sockaddr_un;
  */
 int tp_daemon_serve(struct tp **tpp, int ctl, const struct proto_req *req,
 		    uid_t uid, const char **why);
+
+/**
+ * tp_daemon_data() - tp_daemon_serve()'s first half: a datagram socket
+ * bound to a unique abstract name and connected to @client's data socket
+ * (with the same rule on who may be reached, for the client's @uid).
+ * Return: the fd, or -errno (-EPERM: it is not the client's socket to
+ * name; -EACCES: ours to reach (our user may not write it, or search its
+ * directory); *@why says which).
+ */
+int tp_daemon_data(const struct sockaddr_un *client, uid_t uid,
+		   const char **why);
+
+/**
+ * tp_daemon_adopt() - tp_daemon_serve()'s second half: reply on @ctl
+ * with @fd's name (a data socket connected to the client, e.g. from
+ * tp_daemon_data() in another process) and make the port.
+ * Return: 0 (@fd and @ctl are the transport's), or -errno (both still the
+ * caller's).
+ */
+int tp_daemon_adopt(struct tp **tpp, int ctl, int fd, const char **why);
 
 /**
  * tp_daemon_v0() - the port of a v0 client at @peer, on control connection

@@ -11,16 +11,28 @@
  * is the client's end.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "sandbox.h"
 #include "proto.h"
 #include "sw.h"
 #include "transport.h"
+
+/* requests, and the port tp_daemon_serve() makes: a data socket, bound
+ * to an abstract name (getpid, the time), the client's socket checked on
+ * its node (a read-only O_PATH open, fstat) and connected, the reply */
+SANDBOX_ALLOW(SYS_read, SYS_write, SYS_close, SYS_epoll_ctl, SYS_getsockopt,
+	      SYS_bind, SYS_connect, SYS_fstat, SYS_newfstatat, SYS_getpid,
+	      SYS_getsockname, SYS_geteuid);
+SANDBOX_ALLOW_ARG(SYS_socket, 0, ~0u, AF_UNIX);
+SANDBOX_ALLOW_ARG(SYS_openat, 2, O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND, 0);
 
 static void conn_free(struct sw *sw, int ci)
 {
@@ -78,7 +90,7 @@ static int ctl_make_port(struct sw *sw, int fd, const struct proto_req *req,
 			 struct tp **tp, const char **why)
 {
 	uid_t uid = 0;
-	int ret;
+	int ret, data;
 
 	if (req->version == 0) {
 		*why = "out of memory";
@@ -89,7 +101,17 @@ static int ctl_make_port(struct sw *sw, int fd, const struct proto_req *req,
 		*why = "cannot tell who the client is (SO_PEERCRED)";
 		return ret;
 	}
-	return tp_daemon_serve(tp, fd, req, uid, why);
+	ret = tp_daemon_serve(tp, fd, req, uid, why);
+	if (ret != -EACCES || !sw->janitor || !req->addr.sun_path[0])
+		return ret;
+	/* a root client's socket in our directory: the janitor may reach it */
+	data = janitor_reach(sw, fd, &req->addr, why);
+	if (data < 0)
+		return data;
+	ret = tp_daemon_adopt(tp, fd, data, why);
+	if (ret)
+		close(data);
+	return ret;
 }
 
 static void ctl_register(struct sw *sw, int ci, const struct proto_req *req)

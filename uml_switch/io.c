@@ -17,13 +17,17 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "frame.h"
 #include "log.h"
+#include "sandbox.h"
 #include "sw.h"
 #include "transport.h"
+
+SANDBOX_ALLOW(SYS_recvmmsg);	/* the shared v0 socket */
 
 static uint8_t rx_spill[SW_BATCH][POOL_LARGE_SIZE - POOL_SMALL_SIZE];
 

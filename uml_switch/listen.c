@@ -15,16 +15,26 @@
  * exist are served meanwhile.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "sandbox.h"
 #include "sock.h"
 #include "sw.h"
 #include "transport.h"
+
+/* accepting, a client's fd taken over (tp_adopt_fd), removing sockets */
+SANDBOX_ALLOW(SYS_accept4, SYS_epoll_ctl, SYS_getsockopt, SYS_unlink,
+	      SYS_close);
+SANDBOX_ALLOW_ARG(SYS_fcntl, 1, ~0u, F_GETFL);
+SANDBOX_ALLOW_ARG(SYS_fcntl, 1, ~0u, F_SETFL);
+SANDBOX_ALLOW_ARG(SYS_fcntl, 1, ~0u, F_SETFD);
 
 #define ACCEPT_PAUSE_MS	100
 #define ACCEPT_LOG_MS	10000
@@ -34,6 +44,7 @@ static struct sock_perm listen_perm(const struct sw *sw)
 	struct sock_perm perm = SOCK_PERM_OWNER;
 
 	perm.gid = sw->o.gid;
+	perm.uid = sw->perm_uid;
 	return perm;
 }
 
@@ -110,7 +121,8 @@ void listen_cleanup(struct sw *sw)
 	for (i = 0; i < sw->nlisten; i++) {
 		if (sw->listen[i].fd < 0)
 			continue;
-		if (unlink(sw->listen[i].path) && errno != ENOENT)
+		if (!sw->janitor &&	/* else it removes them, as root */
+		    unlink(sw->listen[i].path) && errno != ENOENT)
 			warn("cannot remove %s socket '%s': %s",
 			     sw->listen[i].kind, sw->listen[i].path,
 			     strerror(errno));
@@ -118,7 +130,8 @@ void listen_cleanup(struct sw *sw)
 		sw->listen[i].fd = -1;
 	}
 	if (sw->v0fd >= 0) {
-		unlink(sw->o.data);
+		if (!sw->janitor)
+			unlink(sw->o.data);
 		close(sw->v0fd);
 		sw->v0fd = -1;
 	}

@@ -13,15 +13,22 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "pidfile.h"
 #include "proto.h"
+#include "sandbox.h"
 #include "sock.h"
 #include "sw.h"
 #include "transport.h"
+
+/* the loop: waiting, the clock (when the vDSO cannot), signals (the
+ * signalfd is made in the process that serves, after the sandbox) */
+SANDBOX_ALLOW(SYS_epoll_wait, SYS_epoll_pwait, SYS_clock_gettime,
+	      SYS_gettimeofday, SYS_read, SYS_signalfd4, SYS_epoll_ctl);
 
 #define TICK_MS		100
 #define HOLD_TICK_MS	5	/* while a port holds a flooding sender */
@@ -219,9 +226,12 @@ static int sw_signalfd(struct sw *sw)
 
 	sw_sigset(&set);
 	sw->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (sw->sfd < 0)
+	if (sw->sfd < 0 || epoll_ctl(sw->epfd, EPOLL_CTL_ADD, sw->sfd, &ev))
 		return -errno;
-	return epoll_ctl(sw->epfd, EPOLL_CTL_ADD, sw->sfd, &ev) ? -errno : 0;
+	if (sw->sigpipe < 0)
+		return 0;
+	ev.data.u64 = EV(EV_SIGNAL, 1);
+	return epoll_ctl(sw->epfd, EPOLL_CTL_ADD, sw->sigpipe, &ev) ? -errno : 0;
 }
 
 /* -tap DEV and --port SPEC: transports opened as ports at start. */
@@ -270,20 +280,41 @@ static void sw_announce(struct sw *sw)
 }
 
 /* Return: 1 to keep running, 0 to exit. */
-static int sw_signal(struct sw *sw)
+static int sw_one_signal(struct sw *sw, unsigned int signo)
+{
+	if (signo == SIGUSR1) {
+		port_stats(sw);
+		return 1;
+	}
+	if (signo == SIGHUP)
+		return 1;
+	info("caught signal %u, cleaning up and exiting", signo);
+	return 0;
+}
+
+/* Our signalfd (@idx 0), or the signals the janitor passes on (@idx 1,
+ * a byte each: it holds no capability to send them).  Return: 1 to keep
+ * running, 0 to exit. */
+static int sw_signal(struct sw *sw, uint32_t idx)
 {
 	struct signalfd_siginfo si;
+	uint8_t sig[16];
+	ssize_t i, n;
 
-	while (read(sw->sfd, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo == SIGUSR1) {
-			port_stats(sw);
-			continue;
-		}
-		if (si.ssi_signo == SIGHUP)
-			continue;
-		info("caught signal %u, cleaning up and exiting", si.ssi_signo);
+	if (idx == 0) {
+		while (read(sw->sfd, &si, sizeof(si)) == sizeof(si))
+			if (!sw_one_signal(sw, si.ssi_signo))
+				return 0;
+		return 1;
+	}
+	n = read(sw->sigpipe, sig, sizeof(sig));
+	if (n == 0) {
+		err("the janitor process is gone; exiting");
 		return 0;
 	}
+	for (i = 0; i < n; i++)
+		if (!sw_one_signal(sw, sig[i]))
+			return 0;
 	return 1;
 }
 
@@ -324,7 +355,7 @@ static int sw_event(struct sw *sw, const struct epoll_event *ev)
 		port_read_v0(sw);
 		break;
 	case EV_SIGNAL:
-		return sw_signal(sw);
+		return sw_signal(sw, idx);
 	}
 	return 1;
 }
@@ -370,7 +401,7 @@ static int sw_setup(struct sw *sw)
 
 	sw_clock(sw);
 	sw->window_ms = sw->now_ms;
-	if (sw_paths(sw) || sw_fd_budget(sw))
+	if (priv_prepare(sw) || sw_paths(sw) || sw_fd_budget(sw))
 		return -EINVAL;
 	if (sw_alloc(sw)) {
 		err("cannot set up: %s", strerror(ENOMEM));
@@ -388,21 +419,24 @@ static int sw_setup(struct sw *sw)
 		err("daemon: %s", strerror(errno));
 		return -errno;
 	}
-	if (sw_signalfd(sw)) {
-		err("signalfd: %s", strerror(errno));
-		return -errno;
-	}
 	if (sw->o.pidfile && pidfile_write(sw->o.pidfile, e, sizeof(e))) {
 		err("%s", e);
 		sw->o.pidfile = NULL;
 		return -EEXIST;
+	}
+	if (priv_enter(sw))
+		return -EPERM;
+	if (sw_signalfd(sw)) {
+		err("signalfd: %s", strerror(errno));
+		return -errno;
 	}
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	static struct sw sw = { .sfd = -1, .v0fd = -1 };
+	static struct sw sw = { .sfd = -1, .v0fd = -1, .sigpipe = -1,
+				.broker = -1, .perm_uid = (uid_t)-1 };
 	int i, ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -417,7 +451,7 @@ int main(int argc, char **argv)
 	if (!ret)
 		sw_loop(&sw);
 	listen_cleanup(&sw);
-	if (sw.o.pidfile)
+	if (sw.o.pidfile && !sw.janitor)
 		pidfile_remove(sw.o.pidfile);
 	return ret ? 1 : 0;
 }

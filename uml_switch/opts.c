@@ -205,6 +205,9 @@ static int opts_one(struct sw_opts *o, int argc, char **argv, int *i)
 	} else if (IS("pidfile")) {
 		ARG();
 		o->pidfile = v;
+	} else if (IS("user")) {
+		ARG();
+		o->user = v;
 	} else if (IS("max-macs")) {
 		ARG();
 		return opt_num(a, v, 1, 1U << 22, &o->max_macs);

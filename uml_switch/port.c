@@ -8,11 +8,15 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "sandbox.h"
 #include "sw.h"
 #include "transport.h"
+
+SANDBOX_ALLOW(SYS_epoll_ctl, SYS_close);
 
 static int ep_set(struct sw *sw, int op, int fd, uint32_t events, uint64_t d)
 {

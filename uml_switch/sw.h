@@ -36,9 +36,11 @@
 
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/un.h>
 
 #include "fdb.h"
 #include "pool.h"
+#include "sandbox.h"
 
 #define SW_BATCH		64
 #define SW_DEFAULT_QUEUE	256
@@ -117,6 +119,7 @@ struct sw_opts {
 	const char *group;
 	gid_t gid;		/* --group's, or (gid_t)-1 */
 	const char *pidfile;
+	const char *user;	/* --user */
 	const char *taps[SW_MAX_TAPS];
 	int ntaps;
 	const char *specs[SW_MAX_SPECS];	/* --port */
@@ -133,6 +136,11 @@ struct sw_opts {
 
 struct sw {
 	struct sw_opts o;
+	struct sandbox_cfg sb;	/* who to become, how to sandbox (priv.c) */
+	uid_t perm_uid;		/* sockets' owner: the user we become, or -1 */
+	int janitor;		/* a root parent removes our paths at exit */
+	int sigpipe;		/* ... passes signals on through this */
+	int broker;		/* ... and reaches root clients' sockets */
 	int epfd, sfd, v0fd;
 	int ctl_is_dir;		/* VDE-style DIR/ctl */
 	struct listener listen[SW_MAX_LISTEN];	/* [0]: the control socket */
@@ -212,6 +220,16 @@ int listen_all(struct sw *sw);
 void listen_accept(struct sw *sw, int li);
 void listen_tick(struct sw *sw);
 void listen_cleanup(struct sw *sw);
+
+/* priv.c */
+int priv_prepare(struct sw *sw);
+int priv_enter(struct sw *sw);
+int priv_sandbox(struct sw *sw, int keep_root);
+
+/* janitor.c */
+int janitor_start(struct sw *sw);
+int janitor_reach(struct sw *sw, int ctl, const struct sockaddr_un *client,
+		  const char **why);
 
 /* opts.c */
 int opts_parse(struct sw_opts *o, int argc, char **argv);

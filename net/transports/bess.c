@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "frame.h"
@@ -104,6 +105,10 @@ static int bess_send(struct tp *tp, const struct tp_frame *f, unsigned int n)
 	return tp_dgram_send(tp->fd, f, n);
 }
 
+static const int tp_bess_syscalls[] = {
+	SYS_recvmsg, SYS_recvmmsg, SYS_sendmsg, SYS_sendmmsg, SYS_close, -1
+};
+
 const struct tp_ops tp_bess_ops = {
 	.name = "bess",
 	.keys = bess_keys,
@@ -112,4 +117,5 @@ const struct tp_ops tp_bess_ops = {
 	.recv = bess_recv,
 	.send = bess_send,
 	.close = bess_close,
+	.syscalls = tp_bess_syscalls,
 };

@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "proto.h"
@@ -199,6 +200,10 @@ static int daemon_send(struct tp *tp, const struct tp_frame *f,
 	return tp_dgram_send(tp->fd, f, n);
 }
 
+static const int tp_daemon_syscalls[] = {
+	SYS_recvmsg, SYS_recvmmsg, SYS_sendmsg, SYS_sendmmsg, SYS_close, -1
+};
+
 const struct tp_ops tp_daemon_ops = {
 	.name = "daemon",
 	.keys = daemon_keys,
@@ -207,6 +212,7 @@ const struct tp_ops tp_daemon_ops = {
 	.recv = daemon_recv,
 	.send = daemon_send,
 	.close = daemon_close,
+	.syscalls = tp_daemon_syscalls,
 };
 
 /* ---- server ------------------------------------------------------------ */
@@ -241,7 +247,7 @@ static int daemon_reach(int fd, const struct sockaddr_un *a, uid_t uid,
 	}
 	if (uid != 0 && uid != geteuid() && st.st_uid != uid) {
 		*why = "the client's data address is a socket of another user";
-		ret = -EACCES;
+		ret = -EPERM;
 		goto out;
 	}
 	/* the node we checked, not whatever the name means by now */
@@ -272,13 +278,12 @@ static int daemon_new(struct tp **tpp, const struct tp_ops *ops, int fd,
 	return 0;
 }
 
-int tp_daemon_serve(struct tp **tpp, int ctl, const struct proto_req *req,
-		    uid_t uid, const char **why)
+int tp_daemon_data(const struct sockaddr_un *client, uid_t uid,
+		   const char **why)
 {
 	struct sockaddr_un me;
 	int fd, ret;
 
-	*tpp = NULL;
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		*why = "cannot create a data socket";
@@ -288,16 +293,45 @@ int tp_daemon_serve(struct tp **tpp, int ctl, const struct proto_req *req,
 	if (ret)
 		*why = "cannot bind a data socket";
 	else
-		ret = daemon_reach(fd, &req->addr, uid, why);
-	if (!ret && write(ctl, &me, PROTO_REPLY_LEN) != PROTO_REPLY_LEN) {
+		ret = daemon_reach(fd, client, uid, why);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+int tp_daemon_adopt(struct tp **tpp, int ctl, int fd, const char **why)
+{
+	struct sockaddr_un me;
+	socklen_t len = sizeof(me);
+	int ret;
+
+	*tpp = NULL;
+	memset(&me, 0, sizeof(me));
+	if (getsockname(fd, (struct sockaddr *)&me, &len)) {
+		*why = "cannot name the data socket";
+		return -errno;
+	}
+	if (write(ctl, &me, PROTO_REPLY_LEN) != PROTO_REPLY_LEN) {
 		*why = "cannot send the reply";
-		ret = -EPIPE;
+		return -EPIPE;
 	}
-	if (!ret) {
-		ret = daemon_new(tpp, &tp_daemon_ops, fd, fd, ctl);
-		if (ret)
-			*why = "out of memory";
-	}
+	ret = daemon_new(tpp, &tp_daemon_ops, fd, fd, ctl);
+	if (ret)
+		*why = "out of memory";
+	return ret;
+}
+
+int tp_daemon_serve(struct tp **tpp, int ctl, const struct proto_req *req,
+		    uid_t uid, const char **why)
+{
+	int fd = tp_daemon_data(&req->addr, uid, why), ret;
+
+	*tpp = NULL;
+	if (fd < 0)
+		return fd;
+	ret = tp_daemon_adopt(tpp, ctl, fd, why);
 	if (ret)
 		close(fd);
 	return ret;
@@ -358,10 +392,15 @@ static void daemon_v0_close(struct tp *tp)
 	tp->wfd = -1;	/* the shared socket is the switch's */
 }
 
+static const int tp_daemon_v0_syscalls[] = {
+	SYS_sendmsg, SYS_sendmmsg, -1
+};
+
 static const struct tp_ops tp_daemon_v0_ops = {
 	.name = "daemon-v0",
 	.size = sizeof(struct tp_daemon),
 	.recv = daemon_v0_recv,
 	.send = daemon_v0_send,
 	.close = daemon_v0_close,
+	.syscalls = tp_daemon_v0_syscalls,
 };

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "frame.h"
@@ -396,6 +397,10 @@ static int mcast_send(struct tp *tp, const struct tp_frame *f,
 	return ret;
 }
 
+static const int tp_mcast_syscalls[] = {
+	SYS_recvmmsg, SYS_sendmsg, SYS_sendmmsg, SYS_close, -1
+};
+
 const struct tp_ops tp_mcast_ops = {
 	.name = "mcast",
 	.keys = mcast_keys,
@@ -404,6 +409,7 @@ const struct tp_ops tp_mcast_ops = {
 	.recv = mcast_recv,
 	.send = mcast_send,
 	.close = mcast_close,
+	.syscalls = tp_mcast_syscalls,
 };
 
 const struct tp_ops tp_ucast_ops = {
@@ -414,4 +420,5 @@ const struct tp_ops tp_ucast_ops = {
 	.recv = mcast_recv,
 	.send = mcast_send,
 	.close = mcast_close,
+	.syscalls = tp_mcast_syscalls,
 };

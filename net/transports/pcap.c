@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 
 #include "frame.h"
 #include "ifname.h"
@@ -321,6 +322,11 @@ static int tpcap_send(struct tp *tp, const struct tp_frame *f,
 	return (int)i;
 }
 
+static const int tp_pcap_syscalls[] = {
+	SYS_poll, SYS_recvfrom, SYS_sendto, SYS_write, SYS_getsockopt,
+	SYS_setsockopt, SYS_ioctl, SYS_munmap, SYS_close, -1
+};
+
 const struct tp_ops tp_pcap_ops = {
 	.name = "pcap",
 	.keys = tpcap_keys,
@@ -329,4 +335,5 @@ const struct tp_ops tp_pcap_ops = {
 	.recv = tpcap_recv,
 	.send = tpcap_send,
 	.close = tpcap_close,
+	.syscalls = tp_pcap_syscalls,
 };

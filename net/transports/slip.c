@@ -36,6 +36,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <termios.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "frame.h"
@@ -363,6 +364,10 @@ static int slip_open(struct tp *tp, const struct tp_spec *sp, char *err,
 	return ret;
 }
 
+static const int tp_slip_syscalls[] = {
+	SYS_read, SYS_write, SYS_epoll_ctl, SYS_close, -1
+};
+
 const struct tp_ops tp_slip_ops = {
 	.name = "slip",
 	.keys = slip_keys,
@@ -371,4 +376,5 @@ const struct tp_ops tp_slip_ops = {
 	.recv = slip_recv,
 	.send = slip_send,
 	.close = slip_close,
+	.syscalls = tp_slip_syscalls,
 };

@@ -34,6 +34,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "frame.h"
@@ -356,6 +357,11 @@ static void slirp_close(struct tp *tp)
 	slirp_reap(sl);
 }
 
+static const int tp_slirp_syscalls[] = {
+	SYS_recvmsg, SYS_recvmmsg, SYS_sendmsg, SYS_sendmmsg, SYS_close,
+	SYS_wait4, SYS_kill, SYS_nanosleep, SYS_clock_nanosleep, -1
+};
+
 const struct tp_ops tp_slirp_ops = {
 	.name = "slirp",
 	.keys = slirp_keys,
@@ -364,4 +370,5 @@ const struct tp_ops tp_slirp_ops = {
 	.recv = slirp_recv,
 	.send = slirp_send,
 	.close = slirp_close,
+	.syscalls = tp_slirp_syscalls,
 };

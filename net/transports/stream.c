@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "frame.h"
@@ -256,6 +257,10 @@ static int stream_send(struct tp *tp, const struct tp_frame *f, unsigned int n)
 	return stream_sent(t, iov, n, (size_t)w);
 }
 
+static const int tp_stream_syscalls[] = {
+	SYS_read, SYS_write, SYS_writev, SYS_close, -1
+};
+
 const struct tp_ops tp_stream_ops = {
 	.name = "stream",
 	.keys = stream_keys,
@@ -264,4 +269,5 @@ const struct tp_ops tp_stream_ops = {
 	.recv = stream_recv,
 	.send = stream_send,
 	.close = stream_close,
+	.syscalls = tp_stream_syscalls,
 };

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "frame.h"
@@ -190,6 +191,10 @@ static void tuntap_close(struct tp *tp)
 	tp->fd = -1;
 }
 
+static const int tp_tuntap_syscalls[] = {
+	SYS_readv, SYS_write, SYS_close, -1
+};
+
 const struct tp_ops tp_tuntap_ops = {
 	.name = "tuntap",
 	.keys = tuntap_keys,
@@ -198,4 +203,5 @@ const struct tp_ops tp_tuntap_ops = {
 	.recv = tuntap_recv,
 	.send = tuntap_send,
 	.close = tuntap_close,
+	.syscalls = tp_tuntap_syscalls,
 };

@@ -18,17 +18,20 @@ CTL=$SWITCH_CTL
 mode=$(stat -c %a "$CTL")
 [ "$mode" = 660 ] || fail "--group $GRP: the socket's mode is $mode, want 660"
 
-# plug copied where nobody can run it
+# plug copied where the test user can run it; the switch (started as
+# root) runs as nobody, which owns the socket: the clients are another user
 install -m 755 "$PLUG" "$T/s/plug"
-asnobody() { setpriv --reuid=nobody --regid=nogroup --init-groups "$@"; }
-asmember() { setpriv --reuid=nobody --regid=nogroup --groups="$gid" "$@"; }
+test_user
+TU=$TEST_USER
+asoutsider() { setpriv --reuid="$TU" --regid="$TU" --clear-groups "$@"; }
+asmember() { setpriv --reuid="$TU" --regid="$TU" --groups="$gid" "$@"; }
 
 rc=0
-asnobody "$T/s/plug" "$CTL" hold -t 0 >"$T/outsider.log" 2>&1 || rc=$?
+asoutsider "$T/s/plug" "$CTL" hold -t 0 >"$T/outsider.log" 2>&1 || rc=$?
 [ $rc -ne 0 ] || fail "a user outside $GRP could join a --group $GRP switch"
 grep -qi "permission denied" "$T/outsider.log" || fail "the outsider failed, but not with EACCES on the socket: $(cat "$T/outsider.log")"
 
-bg rx setpriv --reuid=nobody --regid=nogroup --groups="$gid" "$T/s/plug" -t 10 "$CTL" recv 5
+bg rx setpriv --reuid="$TU" --regid="$TU" --groups="$gid" "$T/s/plug" -t 10 "$CTL" recv 5
 busywait 10 eval "grep -q ready '$T/rx.log' || ! alive rx"
 grep -q ready "$T/rx.log" || fail "a member of $GRP could not join: $(cat "$T/rx.log")"
 asmember "$T/s/plug" "$CTL" send 5 >"$T/tx.log" 2>&1 || fail "a member of $GRP could not send: $(cat "$T/tx.log")"

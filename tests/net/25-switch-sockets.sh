@@ -112,9 +112,10 @@ try:
 except socket.timeout:
     r = b"?"
 print("reply %d bytes" % len(r))
-# and an honest client (own socket) still joins and passes frames
+# and an honest client (own socket, which the switch's user may write)
+# still joins and passes frames
 a = Client(ctl)
-b = Client(ctl, path=sys.argv[4])
+b = Client(ctl, path=sys.argv[4], mode=0o666)
 a.send(frame(BCAST, a.mac, "honest"))
 print("honest ok" if b.wait_tag("honest", 5) else "honest failed")
 EOF

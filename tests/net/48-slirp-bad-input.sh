@@ -177,21 +177,21 @@ sw_refuses "slirp,zz:zz" "bad MAC address 'zz:zz'"
 # no helper= and no uml_slirp in PATH: the one beside the switch is used
 if [ -x "$(dirname "$UML_SWITCH")/uml_slirp" ]; then
 	PATH=/usr/sbin:/usr/bin:/sbin:/bin switch_start sw0 -unix "$T/sw0.ctl" --port slirp
-	busywait 5 eval "pgrep -P $(bg_pid sw0) -f uml_slirp >/dev/null" || fail "no helper for --port slirp"
+	busywait 5 eval "pgrep -P $(bg_pid sw0) -x uml_slirp >/dev/null" || fail "no helper for --port slirp"
 	stop sw0
 	log "ok: --port slirp runs $(dirname "$UML_SWITCH")/uml_slirp"
 fi
 
 # helper killed: the port goes, the switch keeps serving
 switch_start sw -unix "$T/sw.ctl" --port "slirp:helper=$UML_SLIRP" --port "slirp:helper=$UML_SLIRP,net=10.9.0.0/24"
-busywait 10 eval "[ \$(pgrep -P $(bg_pid sw) -c -f uml_slirp) -eq 2 ]" || fail "switch did not start two helpers"
+busywait 10 eval "[ \$(pgrep -P $(bg_pid sw) -c -x uml_slirp) -eq 2 ]" || fail "switch did not start two helpers"
 victim=$(pgrep -P "$(bg_pid sw)" -f "uml_slirp --fd .* --net 10.9.0.0/24") || fail "no helper with --net 10.9.0.0/24"
 kill -9 "$victim"
 wait_log "$T/sw.log" 10 'port [0-9]+: disconnect' || fail "switch did not log the port's end: $(tail -5 "$T/sw.log")"
 alive sw || fail "switch died with its slirp helper"
 log "switch: $(grep -E 'port [0-9]+: disconnect' "$T/sw.log" | head -1)"
 plug_check after-kill "$SWITCH_CTL" 5 || fail "switch stopped serving after a helper died"
-survivor=$(pgrep -P "$(bg_pid sw)" -f uml_slirp)
+survivor=$(pgrep -P "$(bg_pid sw)" -x uml_slirp)
 [ "$(echo "$survivor" | wc -w)" -eq 1 ] || fail "the other helper did not survive"
 busywait 5 eval "! kill -0 $victim 2>/dev/null" || fail "killed helper not reaped"
 stop sw || fail "switch exit status $?"

@@ -32,15 +32,17 @@ nsx "$NS" ip addr add "$OUTSIDE/32" dev lo || fail "cannot add $OUTSIDE in $NS"
 
 # the helper of switch NAME: its only uml_slirp child
 helper_of() {
-	pgrep -P "$(bg_pid "$1")" -f uml_slirp | head -1
+	pgrep -P "$(bg_pid "$1")" -x uml_slirp | head -1
 }
 
 # 1. a root switch's slirp port; the guest runs as root too (the root
-# switch's control socket is root's)
+# switch's control socket is root's, in a directory of root's: $T is the
+# test user's, who could replace a socket there)
 FWD=81
-SWITCH_NS=$NS slirp_port_check 127.0.0.1 10.0.2.2 \
+mkdir "$T/rootdir"
+SW_DIR=$T/rootdir SWITCH_NS=$NS slirp_port_check 127.0.0.1 10.0.2.2 \
 	"slirp:helper=$UML_SLIRP,fwd=tcp:127.0.0.1:$FWD:80,args=-v_-v" \
-	eth0=daemon,,unix,"$T/sw.ctl" "$(cat <<EOF2
+	eth0=daemon,,unix,"$T/rootdir/sw.ctl" "$(cat <<EOF2
 ip link set eth0 up
 udhcpc -i eth0 -q -n -t 10 -T 1 || { echo "g: no DHCP lease"; exit 1; }
 ping -c 2 -w 10 $OUTSIDE || { echo "g: ping to $OUTSIDE failed"; exit 1; }
@@ -54,8 +56,8 @@ log "ok: through the sandboxed helper: DHCP, fetch, ping $OUTSIDE, forward from 
 stop sw || fail "switch exit status $?: $(tail -3 "$T/sw.log")"
 grep -q 'forbidden system call' "$T/sw.log" && fail "$(grep 'forbidden system call' "$T/sw.log")"
 
-# 2. root uml_slirp --bess --user TEST_USER, a root vec0 guest
-mkdir "$T/rootdir"	# root's own: sock_serve refuses a directory of others
+# 2. root uml_slirp --bess --user TEST_USER, a root vec0 guest (in root's
+# directory: sock_serve refuses a directory of others)
 bg bess ip netns exec "$NS" "$UML_SLIRP" --bess "$T/rootdir/bess.sock" \
 	--user "$TEST_USER" -v -v
 busywait 10 test -S "$T/rootdir/bess.sock" ||

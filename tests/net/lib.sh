@@ -398,7 +398,7 @@ slirp_port_check() {
 		busybox httpd -f -p "$web:$WEB" -h "$T/www"
 	busywait 10 eval "${SWITCH_NS:+ip netns exec $SWITCH_NS} ss -ltn | grep -qF '$web:$WEB '" ||
 		fail "host web server on $web:$WEB did not start: $(cat "$T/web.log")"
-	switch_start sw -unix "$T/sw.ctl" --port "$spec"
+	switch_start sw -unix "${SW_DIR:-$T}/sw.ctl" --port "$spec"
 	busywait 10 eval "${SWITCH_NS:+ip netns exec $SWITCH_NS} ss -ltn | grep -qF '$web:$FWD '" ||
 		fail "the slirp port's forward of $web:$FWD is not listening: $(tail -5 "$T/sw.log")"
 	guest_script g <<EOF2

@@ -40,7 +40,7 @@ def tag_of(f, n):
 
 class Client:
     def __init__(self, ctl, mac_addr=None, path=None, rcvbuf=None,
-                 timeout=5):
+                 timeout=5, mode=None):
         _seq[0] += 1
         self.mac = mac_addr or mac(os.getpid() & 0xffff << 4 | _seq[0])
         self.data = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -48,6 +48,8 @@ class Client:
             self.data.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         if path:
             self.data.bind(path)
+            if mode is not None:	# who else may write to it
+                os.chmod(path, mode)
             addr = path.encode().ljust(108, b"\0")
         else:
             addr = ("\0umlnet-pytest-%d-%d" % (os.getpid(), _seq[0])).encode()
