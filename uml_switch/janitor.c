@@ -216,7 +216,9 @@ done:
 	listen_cleanup(sw);
 	if (sw->o.pidfile)
 		pidfile_remove(sw->o.pidfile);
-	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+	/* a signal that killed the switch shows as 128 + N, as a shell says */
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) :
+	      WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1);
 }
 
 /**

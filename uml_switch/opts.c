@@ -208,6 +208,11 @@ static int opts_one(struct sw_opts *o, int argc, char **argv, int *i)
 	} else if (IS("user")) {
 		ARG();
 		o->user = v;
+#ifdef UMLNET_SANDBOX_TEST
+	} else if (IS("sandbox-test")) {	/* hidden: see sandbox.h */
+		FLAG();
+		o->sandbox_test = 1;
+#endif
 	} else if (IS("max-macs")) {
 		ARG();
 		return opt_num(a, v, 1, 1U << 22, &o->max_macs);

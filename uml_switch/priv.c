@@ -109,9 +109,15 @@ int priv_sandbox(struct sw *sw, int keep_root)
 	sw->sb.extra = rules;
 	sw->sb.nextra = priv_tp_rules(rules, PRIV_RULES_MAX);
 	ret = sandbox_enter(&sw->sb, e, sizeof(e));
-	if (ret)
+	if (ret) {
 		err("sandbox: %s", e);
-	return ret;
+		return ret;
+	}
+#ifdef UMLNET_SANDBOX_TEST
+	if (sw->o.sandbox_test && !keep_root)
+		sandbox_test_violation();
+#endif
+	return 0;
 }
 
 /**
