@@ -75,7 +75,7 @@ FUZZERS		:= $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 TOOLS		:= $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
 
 .SECONDARY:
-.PHONY: all check demo bench fuzz asan lint install kernel clean units
+.PHONY: all check demo bench soak fuzz asan lint install kernel clean units
 all: $(PROGS) $(UNITS) $(BENCHES) $(TOOLS)
 
 $(BUILD)/obj/%.o: %.c
@@ -173,6 +173,11 @@ demo:
 	$(Q)scripts/install-deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/demo
+
+soak:
+	$(Q)scripts/install-deps
+	$(Q)$(MAKE) --no-print-directory WERROR=1 all
+	$(Q)tests/run --soak
 
 bench:
 	$(Q)scripts/install-deps

@@ -212,6 +212,9 @@ static int opts_one(struct sw_opts *o, int argc, char **argv, int *i)
 	} else if (IS("sandbox-test")) {	/* hidden: see sandbox.h */
 		FLAG();
 		o->sandbox_test = 1;
+	} else if (IS("sandbox-off")) {	/* hidden: LeakSanitizer runs */
+		FLAG();
+		o->sandbox_test = -1;
 #endif
 	} else if (IS("max-macs")) {
 		ARG();

@@ -120,7 +120,8 @@ struct sw_opts {
 	gid_t gid;		/* --group's, or (gid_t)-1 */
 	const char *pidfile;
 	const char *user;	/* --user */
-	int sandbox_test;	/* test builds: make a forbidden call */
+	int sandbox_test;	/* test builds: 1 make a forbidden call, -1 no
+				 * sandbox (for LeakSanitizer) */
 	const char *taps[SW_MAX_TAPS];
 	int ntaps;
 	const char *specs[SW_MAX_SPECS];	/* --port */
