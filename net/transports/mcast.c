@@ -392,8 +392,10 @@ static int mcast_send(struct tp *tp, const struct tp_frame *f,
 		return 0;
 	/* A peer that went away (ICMP port unreachable) or a frame too big
 	 * for UDP: drop that one frame, not the port. */
-	if (ret == -ECONNREFUSED || ret == -EMSGSIZE)
+	if (ret == -ECONNREFUSED || ret == -EMSGSIZE) {
+		tp->tx_drop++;
 		return 1;
+	}
 	return ret;
 }
 

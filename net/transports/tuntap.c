@@ -177,8 +177,10 @@ static int tuntap_send(struct tp *tp, const struct tp_frame *f,
 			break;
 		/* The device refuses this frame (too short or long for it, or
 		 * the link is down): drop it and go on with the batch. */
-		if (errno == EINVAL || errno == EMSGSIZE || errno == EIO)
+		if (errno == EINVAL || errno == EMSGSIZE || errno == EIO) {
+			tp->tx_drop++;
 			continue;
+		}
 		return i ? (int)i : tuntap_err(errno);
 	}
 	return (int)i;
