@@ -95,7 +95,7 @@ st=$(switch_stats sw) || fail "no stats"
 rm -f "$T/flood.done"
 full=$(echo "$st" | sed -n 's/.*stats: ports=.* full=\([0-9]*\).*/\1/p')
 [ "${full:-0}" -gt 0 ] || fail "the full table counted no overflow: $st"
-echo "$st" | grep -q 'fdb=4096/4096' || fail "the table is not full after the flood: $st"
+grep -q 'fdb=4096/4096' <<<"$st" || fail "the table is not full after the flood: $st"
 got=$(grep -c '^frame ' "$T/rx.log")
 [ "$got" -gt 0 ] || fail "no flooded frame reached the receiver"
 rss2=$(rss)
@@ -156,7 +156,7 @@ st=$(switch_stats sw)
 rm -f "$T/crowd.done"
 busywait 10 eval "! alive crowd"
 stop crowd || fail "crowd: $(tail -5 "$T/crowd.log")"
-echo "$st" | grep -Eq 'size=[1-9]' || fail "runts and oversized frames not counted: $st"
+grep -Eq 'size=[1-9]' <<<"$st" || fail "runts and oversized frames not counted: $st"
 plug_check end "$CTL" || fail "no traffic at the end"
 rss3=$(rss)
 busywait 10 eval "[ \$(fds) -le $fds0 ]" || fail "descriptors: $fds0 at the start, $(fds) at the end"
