@@ -35,6 +35,8 @@ __attribute__((format(printf, 2, 0)))
 static void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
+	_Static_assert(sizeof(prio) / sizeof(prio[0]) == LOG_LVL_DEBUG + 1,
+		       "one syslog priority per log level");
 	char line[1024];
 
 	vsnprintf(line, sizeof(line), fmt, ap);

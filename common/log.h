@@ -6,7 +6,7 @@
 
 #include <stdarg.h>
 
-enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
+enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };	/* in order */
 
 /**
  * log_init() - set the program name prefix and verbosity.

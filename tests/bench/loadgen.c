@@ -52,7 +52,7 @@
 #define LG_HELLO_MS	250		/* resend a hello not seen by then */
 #define LG_HELLO_TRIES	8
 
-enum lg_mode { LG_SAT, LG_PACED, LG_PING, LG_SEND, LG_COUNT };
+enum lg_mode { LG_SAT, LG_PACED, LG_PING, LG_SEND, LG_COUNT, LG_NMODES };
 
 struct lg_client {
 	struct tp *tp;
@@ -957,6 +957,9 @@ static void lg_mode(struct lg *g, int argc, char **argv)
 		[LG_SAT] = "sat", [LG_PACED] = "paced", [LG_PING] = "ping",
 		[LG_SEND] = "send", [LG_COUNT] = "count" };
 	unsigned int m;
+
+	_Static_assert(sizeof(names) / sizeof(names[0]) == LG_NMODES,
+		       "a name for every mode");
 
 	if (argc < 1)
 		lg_die("%s", "no mode given (try --help)");
