@@ -1013,6 +1013,8 @@ int main(int argc, char **argv)
 		return lg_run_send(&g);
 	case LG_COUNT:
 		return lg_run_count(&g);
+	case LG_NMODES:
+		break;
 	}
 	return 2;
 }
