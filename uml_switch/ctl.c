@@ -114,14 +114,41 @@ static int ctl_make_port(struct sw *sw, int fd, const struct proto_req *req,
 	return ret;
 }
 
-static void ctl_register(struct sw *sw, int ci, const struct proto_req *req)
+/* How many bytes to gather before deciding (see the top). */
+static size_t ctl_need(const uint8_t *b, size_t len)
 {
+	size_t need = proto_req_need(b, len);
+	struct proto_req_v3 r;
+
+	if (len < 12 || need >= PROTO_REQ_V3_LEN)
+		return need;
+	memcpy(&r, b, 12);
+	if (r.magic == PROTO_MAGIC && r.version == PROTO_VERSION &&
+	    r.type == SW_REQ_NEW_DUMP)
+		return PROTO_REQ_V3_LEN;
+	return need;
+}
+
+/* netkit's dump request: type 1, nothing after the 124-byte layout. */
+static int ctl_is_dump(const struct proto_req *req, size_t len)
+{
+	return req->version == 3 && req->type == SW_REQ_NEW_DUMP &&
+	       !req->want_port && len <= PROTO_REQ_V3_LEN;
+}
+
+static void ctl_register(struct sw *sw, int ci, struct proto_req *req)
+{
+	struct port_peer peer = { .key = "addr", .credfd = -1 };
 	struct conn *c = &sw->conns[ci];
 	char addr[64], desc[192];
 	const char *why = "";
 	struct tp *tp;
 	int ret;
 
+	if (ctl_is_dump(req, c->len)) {
+		peer.watch = PW_DUMP;
+		req->descr[0] = '\0';	/* what follows the address is padding */
+	}
 	proto_addr_describe(&req->addr, addr, sizeof(addr));
 	if (req->version == 0 && !sw->o.compat_v0) {
 		conn_drop(sw, ci, "bad magic (not 0xfeedface); a v0 request "
@@ -142,9 +169,12 @@ static void ctl_register(struct sw *sw, int ci, const struct proto_req *req)
 		return;
 	}
 	c->fd = -1;	/* the port's now */
-	snprintf(desc, sizeof(desc), "daemon v%d %.60s%s%.80s", req->version,
-		 addr, req->descr[0] ? " " : "", req->descr);
-	port_open(sw, tp, desc);
+	snprintf(desc, sizeof(desc), "daemon v%d %.60s%s%.80s%s", req->version,
+		 addr, req->descr[0] ? " " : "", req->descr,
+		 peer.watch ? " (dump)" : "");
+	peer.val = addr;
+	peer.credfd = tp->cfd;
+	port_open(sw, tp, desc, &peer);
 }
 
 void ctl_conn_input(struct sw *sw, int ci)
@@ -174,7 +204,7 @@ void ctl_conn_input(struct sw *sw, int ci)
 		return;
 	}
 	c->len += n;
-	if (c->len < proto_req_need(c->buf, c->len) && c->len < sizeof(c->buf))
+	if (c->len < ctl_need(c->buf, c->len) && c->len < sizeof(c->buf))
 		return;
 	if (proto_req_parse(c->buf, c->len, &req, &why)) {
 		snprintf(msg, sizeof(msg), "%s (%u bytes)", why, c->len);

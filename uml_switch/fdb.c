@@ -2,6 +2,7 @@
 /* fdb.c: bounded MAC learning table with aging. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fdb.h"
 #include "frame.h"
@@ -22,6 +23,8 @@ int fdb_init(struct fdb *f, uint32_t max, uint32_t aging)
 	f->max = max;
 	f->aging = aging;
 	f->full_events = 0;
+	f->aged = NULL;
+	f->aged_ctx = NULL;
 	return 0;
 }
 
@@ -79,6 +82,13 @@ static int fdb_expired(const struct fdb *f, const struct fdb_entry *e,
 	return f->aging && now - e->seen > f->aging;
 }
 
+static void fdb_age_out(struct fdb *f, uint32_t i)
+{
+	if (f->aged)
+		f->aged(f->aged_ctx, f->slot[i].key, f->slot[i].port);
+	fdb_remove(f, i);
+}
+
 int fdb_learn(struct fdb *f, const uint8_t *mac, int port, uint32_t now,
 	      int *old)
 {
@@ -112,7 +122,7 @@ int fdb_lookup(struct fdb *f, const uint8_t *mac, uint32_t now)
 	if (!f->slot[i].key)
 		return -1;
 	if (fdb_expired(f, &f->slot[i], now)) {
-		fdb_remove(f, i);
+		fdb_age_out(f, i);
 		return -1;
 	}
 	return f->slot[i].port;
@@ -126,8 +136,12 @@ static uint32_t fdb_sweep(struct fdb *f, int port, uint32_t now, int by_age)
 	while (i <= f->mask) {
 		struct fdb_entry *e = &f->slot[i];
 
-		if (e->key && (by_age ? fdb_expired(f, e, now) :
-					e->port == port)) {
+		if (e->key && by_age && fdb_expired(f, e, now)) {
+			fdb_age_out(f, i);
+			n++;
+			continue;
+		}
+		if (e->key && !by_age && e->port == port) {
 			fdb_remove(f, i);
 			n++;
 			continue;
@@ -140,6 +154,15 @@ static uint32_t fdb_sweep(struct fdb *f, int port, uint32_t now, int by_age)
 uint32_t fdb_flush_port(struct fdb *f, int port)
 {
 	return fdb_sweep(f, port, 0, 0);
+}
+
+uint32_t fdb_flush_all(struct fdb *f)
+{
+	uint32_t n = f->count;
+
+	memset(f->slot, 0, ((size_t)f->mask + 1) * sizeof(*f->slot));
+	f->count = 0;
+	return n;
 }
 
 uint32_t fdb_age(struct fdb *f, uint32_t now)

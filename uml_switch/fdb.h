@@ -22,6 +22,9 @@ struct fdb {
 	uint32_t max;		/* at most this many entries */
 	uint32_t aging;		/* seconds; 0 = never */
 	uint64_t full_events;	/* learn refused because the table is full */
+	/* NULL, or told of each entry that ages out (key: MAC + 1) */
+	void (*aged)(void *ctx, uint64_t key, int port);
+	void *aged_ctx;
 };
 
 enum fdb_learn_result {
@@ -52,6 +55,9 @@ int fdb_lookup(struct fdb *f, const uint8_t *mac, uint32_t now);
 
 /** fdb_flush_port() - forget every entry of @port.  Return: how many. */
 uint32_t fdb_flush_port(struct fdb *f, int port);
+
+/** fdb_flush_all() - forget every entry.  Return: how many. */
+uint32_t fdb_flush_all(struct fdb *f);
 
 /** fdb_age() - drop entries idle for more than the aging time. */
 uint32_t fdb_age(struct fdb *f, uint32_t now);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fwd.c: the forwarding decision: learn the source, pick destinations,
- * queue, or hold the source when a queue is full (the limits are in sw.h).
+ * queue, or hold the source when a queue is full (the limits are in sw.h);
+ * and what a port's watch bits ask of it (carrier down, dump ports,
+ * capture: see sw.h).
  */
 #include <errno.h>
 
@@ -27,6 +29,8 @@ static void q_push(struct sw *sw, int idx, struct buf *b)
 		tail -= sw->o.qmax;
 	p->q[tail] = b;
 	b->refs++;
+	if (p->watch & PW_CAPTURE)
+		capture_frame(sw, idx, b, 1);
 	p->qlarge += b->large;
 	if (++p->qlen == sw->o.qmax && !p->full_since_ms)
 		p->full_since_ms = sw->now_ms;
@@ -88,6 +92,7 @@ static int fwd_flood(struct sw *sw, int src, struct buf *b)
 		dst = sw->active[i];
 		p = &sw->ports[dst];
 		if (dst == src || !q_full(sw, p, b) || p->stalled ||
+		    (p->watch & (PW_CARRIER_DOWN | PW_DUMP)) ||
 		    !fwd_can_hold(sw, src) || fwd_share_used(sw, dst))
 			continue;
 		if (!p->hold_start_ms) {
@@ -101,7 +106,9 @@ static int fwd_flood(struct sw *sw, int src, struct buf *b)
 		p = &sw->ports[dst];
 		if (dst == src)
 			continue;
-		if (q_full(sw, p, b))
+		if (p->watch & PW_CARRIER_DOWN)
+			p->drop_carrier++;
+		else if (q_full(sw, p, b))
 			p->drop_full++;
 		else
 			q_push(sw, dst, b);
@@ -109,11 +116,36 @@ static int fwd_flood(struct sw *sw, int src, struct buf *b)
 	return 0;
 }
 
+/* A unicast frame from @src to @out, queued: a copy for every dump port
+ * but those two.  A full dump port loses it (counted), never holds. */
+static void fwd_dump(struct sw *sw, int src, int out, struct buf *b)
+{
+	struct port *p;
+	int i, dst;
+
+	for (i = 0; i < sw->nports; i++) {
+		dst = sw->active[i];
+		p = &sw->ports[dst];
+		if (!(p->watch & PW_DUMP) || dst == src || dst == out)
+			continue;
+		if (p->watch & PW_CARRIER_DOWN)
+			p->drop_carrier++;
+		else if (q_full(sw, p, b))
+			p->drop_full++;
+		else
+			q_push(sw, dst, b);
+	}
+}
+
 /* Unicast: queue it, or hold the sender (unless @dst is stalled). */
 static int fwd_one(struct sw *sw, int src, int dst, struct buf *b)
 {
 	struct port *p = &sw->ports[dst];
 
+	if (p->watch & PW_CARRIER_DOWN) {
+		p->drop_carrier++;
+		return 0;
+	}
 	if (!q_full(sw, p, b)) {
 		q_push(sw, dst, b);
 		return 0;
@@ -134,14 +166,17 @@ static void fwd_learn(struct sw *sw, int src, const uint8_t *mac)
 		return;
 	if (ret == FDB_NEW) {
 		debug("port %d: learned %s", src, mac_format(mac, m));
+		mgmt_ev_mac(sw, "mac_learned", mac, src, -1);
 	} else if (ret == FDB_MOVED) {
 		debug("port %d: %s moved from port %d", src,
 		      mac_format(mac, m), old);
+		mgmt_ev_mac(sw, "mac_moved", mac, src, old);
 	} else if ((sw->fdb.full_events & (sw->fdb.full_events - 1)) == 0) {
 		/* Logged at 1, 2, 4, 8, ... events: visible, not a flood. */
 		warn("MAC table full (%u entries): flooding frames for %s "
 		     "(%llu times so far)", sw->fdb.max, mac_format(mac, m),
 		     (unsigned long long)sw->fdb.full_events);
+		mgmt_ev_mac(sw, "fdb_full", mac, src, -1);
 	}
 }
 
@@ -167,5 +202,30 @@ int fwd_frame(struct sw *sw, int src, struct buf *b)
 		return fwd_flood(sw, src, b);
 	if (out == src)		/* both ends on one port: nothing to do */
 		return 0;
-	return fwd_one(sw, src, out, b);
+	if (!sw->ndump)
+		return fwd_one(sw, src, out, b);
+	if (fwd_one(sw, src, out, b))
+		return -EAGAIN;	/* held: the dump ports get it then */
+	fwd_dump(sw, src, out, b);
+	return 0;
+}
+
+/**
+ * port_watch_rx() - frame @b was received on port @p, whose watch bits
+ * are set: drop it (carrier down; a dump port's), or record it for the
+ * captures that want it.
+ * Return: 1 to forward it, 0 to drop it (counted).
+ */
+int port_watch_rx(struct sw *sw, struct port *p, struct buf *b)
+{
+	if (p->watch & PW_CARRIER_DOWN) {
+		p->drop_carrier++;
+		return 0;
+	}
+	if (p->watch & PW_DUMP) {
+		p->drop_ignored++;
+		return 0;
+	}
+	capture_frame(sw, (int)(p - sw->ports), b, 0);
+	return 1;
 }

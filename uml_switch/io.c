@@ -113,6 +113,9 @@ static int port_take(struct sw *sw, struct port *p, struct buf **bp,
 		*bp = b = big;
 	}
 	b->len = len;
+	/* management: carrier down, a dump port, a capture (fwd.c) */
+	if (p->watch && !port_watch_rx(sw, p, b))
+		return 0;
 	p->rx++;
 	p->rx_bytes += len;
 	return 1;

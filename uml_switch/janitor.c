@@ -6,6 +6,9 @@
  *  - passes the signals it gets (TERM, INT, HUP, USR1) on to the switch,
  *    a byte each on a pipe (without CAP_KILL it could not kill() a process
  *    of another user);
+ *  - opens /dev/net/tun for a tap port added at run time (a node that
+ *    may be root's alone, mode 0600): the switch, without capabilities,
+ *    can then attach only to a persistent tap its user owns;
  *  - reaches the data socket of a client that the switch, as its user,
  *    may not: a root client of libvdeplug (vde_plug, QEMU -netdev vde,
  *    eth0=vde) binds a socket of mode 0700 in the switch's directory.  The
@@ -48,6 +51,7 @@ SANDBOX_ALLOW(SYS_signalfd4, SYS_poll, SYS_ppoll, SYS_wait4, SYS_unlink,
 	      SYS_read, SYS_close, SYS_fstat, SYS_newfstatat);
 
 #define REACH_TIMEOUT_MS	2000
+#define JANITOR_TUN		"/dev/net/tun"	/* the request, and the node */
 
 /* One message with at most one fd: @fd to send (-1: none), or *@fdp set
  * to the one received (-1 if none). */
@@ -138,8 +142,39 @@ static int janitor_own_dir(const struct sw *sw, const char *path)
 	       sa.st_ino == sb.st_ino;
 }
 
+/**
+ * janitor_tun() - the switch's side: ask the janitor for a descriptor of
+ * /dev/net/tun (not yet attached to any tap).
+ * Return: the fd, or -errno with *@why set.
+ */
+int janitor_tun(struct sw *sw, const char **why)
+{
+	struct pollfd p = { .fd = sw->broker, .events = POLLIN };
+	int32_t status;
+	int fd;
+
+	*why = "cannot ask the janitor to open " JANITOR_TUN;
+	if (janitor_msg(sw->broker, (void *)JANITOR_TUN, sizeof(JANITOR_TUN),
+			-1, NULL) != (ssize_t)sizeof(JANITOR_TUN))
+		return -errno;
+	if (poll(&p, 1, REACH_TIMEOUT_MS) != 1 ||
+	    janitor_msg(sw->broker, &status, sizeof(status), -1, &fd) !=
+	    (ssize_t)sizeof(status)) {
+		*why = "no answer from the janitor";
+		return -ETIMEDOUT;
+	}
+	if (status < 0 || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		*why = "the janitor could not open " JANITOR_TUN " either";
+		return status < 0 ? status : -EPROTO;
+	}
+	return fd;
+}
+
 /* A request from the switch: connect for the client on the control
- * connection it sent.  Return: 0, or -1 when the switch is gone. */
+ * connection it sent, or open /dev/net/tun.  Return: 0, or -1 when the
+ * switch is gone. */
 static int janitor_serve_reach(const struct sw *sw)
 {
 	struct sockaddr_un a;
@@ -154,7 +189,12 @@ static int janitor_serve_reach(const struct sw *sw)
 	n = janitor_msg(sw->broker, &a, sizeof(a), -1, &ctl);
 	if (n <= 0)
 		return -1;
-	if (n == (ssize_t)sizeof(a) && ctl >= 0 && a.sun_family == AF_UNIX &&
+	if (n == (ssize_t)sizeof(JANITOR_TUN) && ctl < 0 &&
+	    !memcmp(&a, JANITOR_TUN, sizeof(JANITOR_TUN))) {
+		fd = open(JANITOR_TUN, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+		status = fd < 0 ? -errno : 0;
+	} else if (n == (ssize_t)sizeof(a) && ctl >= 0 &&
+		   a.sun_family == AF_UNIX &&
 	    a.sun_path[0] && strnlen(a.sun_path, sizeof(a.sun_path)) <
 	    sizeof(a.sun_path) && !getsockopt(ctl, SOL_SOCKET, SO_PEERCRED,
 					      &cr, &len) &&

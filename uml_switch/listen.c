@@ -2,8 +2,9 @@
 /*
  * listen.c: the sockets the switch serves on: the control socket (daemon
  * protocol), the -compat-v0 shared data socket, --bess (UML vector BESS
- * clients) and --stream (QEMU -netdev stream clients), all made by
- * sock_serve() (common/sock.c), and accepting on them.
+ * clients), --stream (QEMU -netdev stream clients) and the management
+ * socket (mgmt.c), all made by sock_serve() (common/sock.c), and
+ * accepting on them.
  *
  * A client of --bess or --stream speaks a framing that a transport knows,
  * so what accept() returns becomes a port as "KIND:fd=N" (tp_open).  A
@@ -111,6 +112,10 @@ int listen_all(struct sw *sw)
 		ret = listen_add(sw, "bess", sw->o.bess, SOCK_SEQPACKET);
 	if (!ret && sw->o.stream[0])
 		ret = listen_add(sw, "stream", sw->o.stream, SOCK_STREAM);
+	if (!ret && sw->mgmt_path[0]) {
+		sw->mgmt_li = sw->nlisten;
+		ret = listen_add(sw, "management", sw->mgmt_path, SOCK_STREAM);
+	}
 	return ret;
 }
 
@@ -172,6 +177,7 @@ static void listen_failed(struct sw *sw, int li, int e)
 
 static void listen_new_port(struct sw *sw, const struct listener *l, int fd)
 {
+	struct port_peer peer = { .key = "via", .val = l->path, .credfd = fd };
 	char spec[32], desc[64], e[TP_ERR_MAX];
 	struct tp *tp;
 
@@ -182,7 +188,7 @@ static void listen_new_port(struct sw *sw, const struct listener *l, int fd)
 		close(fd);	/* tp_open() left it ours */
 		return;
 	}
-	port_open(sw, tp, desc);
+	port_open(sw, tp, desc, &peer);
 }
 
 /**
@@ -203,6 +209,8 @@ void listen_accept(struct sw *sw, int li)
 		}
 		if (li == 0)
 			ctl_conn_new(sw, fd);
+		else if (li == sw->mgmt_li)
+			mgmt_accept(sw, fd);
 		else
 			listen_new_port(sw, l, fd);
 	}

@@ -102,11 +102,57 @@ static int sw_default_dir(struct sw *sw)
 	return ret;
 }
 
-/* Resolve the control path: DIR/ctl for a directory (VDE style, made if
- * the name ends in '/'), and absolute so that -daemon's chdir is harmless. */
-static int sw_paths(struct sw *sw)
+/* Make @path (for messages: @what) absolute, so that -daemon's chdir is
+ * harmless. */
+static int sw_absolute(const char *what, char *path)
 {
 	char buf[PATH_MAX], cwd[PATH_MAX];
+
+	if (path[0] == '/')
+		return 0;
+	if (!getcwd(cwd, sizeof(cwd)) ||
+	    snprintf(buf, sizeof(buf), "%s/%s", cwd, path) >= SW_PATH_MAX) {
+		err("%s path '%s' is too long once made absolute (at most %d "
+		    "bytes)", what, path, SW_PATH_MAX - 1);
+		return -ENAMETOOLONG;
+	}
+	strcpy(path, buf);
+	return 0;
+}
+
+/* The management socket: --mgmt's, or beside the control socket (DIR/mgmt
+ * for a VDE-style directory, CTL.mgmt otherwise), or none. */
+static int sw_mgmt_path(struct sw *sw)
+{
+	size_t len = strlen(sw->o.ctl);
+	int n;
+
+	if (sw->o.mgmt_off)
+		return 0;
+	if (sw->o.mgmt[0]) {
+		strcpy(sw->mgmt_path, sw->o.mgmt);
+		return sw_absolute("management socket", sw->mgmt_path);
+	}
+	if (sw->ctl_is_dir)
+		n = snprintf(sw->mgmt_path, sizeof(sw->mgmt_path), "%.*s/mgmt",
+			     (int)(len - 4), sw->o.ctl);
+	else
+		n = snprintf(sw->mgmt_path, sizeof(sw->mgmt_path), "%s.mgmt",
+			     sw->o.ctl);
+	if (n >= (int)sizeof(sw->mgmt_path)) {
+		warn("the default management socket beside '%s' would be longer "
+		     "than %zu bytes: none (give --mgmt PATH)", sw->o.ctl,
+		     sizeof(sw->mgmt_path) - 1);
+		sw->mgmt_path[0] = '\0';
+	}
+	return 0;
+}
+
+/* Resolve the control path: DIR/ctl for a directory (VDE style, made if
+ * the name ends in '/'), and absolute; then the management socket's. */
+static int sw_paths(struct sw *sw)
+{
+	char buf[PATH_MAX];
 	size_t len = strlen(sw->o.ctl);
 
 	if (sw->o.default_ctl && sw_default_dir(sw))
@@ -116,24 +162,16 @@ static int sw_paths(struct sw *sw)
 		if (sw_mkdir(sw, sw->o.ctl))
 			return -EPERM;
 	}
-	if (sw->o.ctl[0] != '/') {
-		if (!getcwd(cwd, sizeof(cwd)) ||
-		    snprintf(buf, sizeof(buf), "%s/%s", cwd, sw->o.ctl) >=
-			    (int)sizeof(sw->o.ctl)) {
-			err("control socket path '%s' is too long once made "
-			    "absolute (at most %zu bytes)", sw->o.ctl,
-			    sizeof(sw->o.ctl) - 1);
-			return -ENAMETOOLONG;
-		}
-		strcpy(sw->o.ctl, buf);
-	}
+	if (sw_absolute("control socket", sw->o.ctl))
+		return -ENAMETOOLONG;
 	strcpy(buf, sw->o.ctl);
 	if (proto_ctl_path(buf, sw->o.ctl, sizeof(sw->o.ctl))) {
 		err("control socket path '%s/ctl' is too long (at most %zu "
 		    "bytes)", buf, sizeof(sw->o.ctl) - 1);
 		return -ENAMETOOLONG;
 	}
-	return 0;
+	sw->ctl_is_dir = strcmp(buf, sw->o.ctl) != 0;
+	return sw_mgmt_path(sw);
 }
 
 /* Every port may need FDS_PER_SLOT descriptors: raise the soft limit as
@@ -188,6 +226,8 @@ static int sw_alloc(struct sw *sw)
 	}
 	if (fdb_init(&sw->fdb, sw->o.max_macs, sw->o.aging))
 		return -ENOMEM;
+	sw->fdb.aged = mgmt_ev_aged;
+	sw->fdb.aged_ctx = sw;
 	/* Small buffers: every queue half full at once.  Large ones (mapped
 	 * lazily, so they cost memory only as jumbo frames use them): four
 	 * full queues' worth, one queue holding at most one queue's worth. */
@@ -274,6 +314,9 @@ static void sw_announce(struct sw *sw)
 	if (sw->o.stream[0])
 		printf("uml_switch listening for stream clients on '%s'\n",
 		       sw->o.stream);
+	if (sw->mgmt_path[0])
+		printf("uml_switch management socket '%s' (umlctl -s %s)\n",
+		       sw->mgmt_path, sw->mgmt_path);
 	if (sw->o.default_ctl)
 		printf("(default control socket; guests use eth0=daemon,,unix,%s)\n",
 		       sw->o.ctl);
@@ -356,6 +399,9 @@ static int sw_event(struct sw *sw, const struct epoll_event *ev)
 		break;
 	case EV_SIGNAL:
 		return sw_signal(sw, idx);
+	case EV_MGMT:
+		mgmt_event(sw, (int)idx, ev->events);
+		break;
 	}
 	return 1;
 }
@@ -381,12 +427,14 @@ static void sw_loop(struct sw *sw)
 			port_flush_all(sw);
 			port_run_woken(sw);
 		} while (sw->ndirty || sw->nwoken);
+		mgmt_flush(sw);
 		if (sw->now_ms < next_tick)
 			continue;
 		next_tick = sw->now_ms + TICK_MS;
 		port_tick(sw);
 		ctl_tick(sw);
 		listen_tick(sw);
+		mgmt_tick(sw);
 		if (sw->now_s - last_age >= 2) {
 			fdb_age(&sw->fdb, sw->now_s);
 			last_age = sw->now_s;
@@ -400,10 +448,10 @@ static int sw_setup(struct sw *sw)
 	char e[SOCK_ERR_MAX];
 
 	sw_clock(sw);
-	sw->window_ms = sw->now_ms;
+	sw->window_ms = sw->start_ms = sw->now_ms;
 	if (priv_prepare(sw) || sw_paths(sw) || sw_fd_budget(sw))
 		return -EINVAL;
-	if (sw_alloc(sw)) {
+	if (sw_alloc(sw) || mgmt_init(sw)) {
 		err("cannot set up: %s", strerror(ENOMEM));
 		return -ENOMEM;
 	}
@@ -436,7 +484,8 @@ static int sw_setup(struct sw *sw)
 int main(int argc, char **argv)
 {
 	static struct sw sw = { .sfd = -1, .v0fd = -1, .sigpipe = -1,
-				.broker = -1, .perm_uid = (uid_t)-1 };
+				.broker = -1, .perm_uid = (uid_t)-1,
+				.mgmt_li = -1 };
 	int i, ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);

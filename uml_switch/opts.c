@@ -15,8 +15,6 @@
 #include "proto.h"
 #include "sw.h"
 
-#define VERSION "0.1"
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -40,6 +38,8 @@ static void usage(FILE *f)
 "                         (vec0:transport=bess,dst=PATH)\n"
 "      --stream PATH      listen for QEMU -netdev stream clients\n"
 "                         (addr.type=unix,addr.path=PATH)\n"
+"      --mgmt PATH|none   management socket (umlctl); default beside\n"
+"                         the control socket: CTL.mgmt, or DIR/mgmt\n"
 "      --group GROUP      sockets' group, mode 0660 (else 0600)\n"
 "      --user USER        started as root, serve as USER (default nobody)\n"
 "      --pidfile FILE     write the pid to FILE (removed at exit)\n"
@@ -150,7 +150,7 @@ static int opts_one(struct sw_opts *o, int argc, char **argv, int *i)
 		exit(0);
 	} else if (IS("V") || IS("version")) {
 		FLAG();
-		printf("uml_switch (umlnet) " VERSION "\n");
+		printf("uml_switch (umlnet) " SW_VERSION "\n");
 		exit(0);
 	} else if (IS("unix")) {
 		ARG();
@@ -201,6 +201,14 @@ static int opts_one(struct sw_opts *o, int argc, char **argv, int *i)
 	} else if (IS("stream")) {
 		ARG();
 		return opt_path(a, v, o->stream, sizeof(o->stream));
+	} else if (IS("mgmt")) {
+		ARG();
+		o->mgmt_off = !strcmp(v, "none");
+		if (o->mgmt_off) {
+			o->mgmt[0] = '\0';
+			return 0;
+		}
+		return opt_path(a, v, o->mgmt, sizeof(o->mgmt));
 	} else if (IS("group")) {
 		ARG();
 		return opt_group(o, v);

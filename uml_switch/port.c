@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -45,12 +46,107 @@ static void port_reset(struct port *p)
 }
 
 /**
+ * port_find() - the port in use with index @index, or (@index 0) named
+ * @name.
+ * Return: its index, or -ENOENT.
+ */
+int port_find(const struct sw *sw, uint32_t index, const char *name)
+{
+	int i, idx;
+
+	if (index)
+		return index < sw->o.max_ports &&
+		       port_in_use(&sw->ports[index]) ? (int)index : -ENOENT;
+	for (i = 0; i < sw->nports; i++) {
+		idx = sw->active[i];
+		if (!strcmp(sw->ports[idx].name, name))
+			return idx;
+	}
+	return -ENOENT;
+}
+
+/* The peer's pid and uid, as the kernel saw it connect to @fd. */
+static void port_peercred(struct port *p, int fd)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	p->peer_pid = 0;
+	p->peer_uid = (uid_t)-1;
+	if (fd >= 0 && !getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) &&
+	    len == sizeof(cr) && cr.pid > 0) {
+		p->peer_pid = cr.pid;
+		p->peer_uid = cr.uid;
+	}
+}
+
+/* Is @name taken by another port than @self? */
+static int port_name_taken(const struct sw *sw, const char *name, int self)
+{
+	int i, idx;
+
+	for (i = 0; i < sw->nports; i++) {
+		idx = sw->active[i];
+		if (idx != self && !strcmp(sw->ports[idx].name, name))
+			return 1;
+	}
+	return 0;
+}
+
+/* @want if it is free, else the transport's name and the index (and a
+ * suffix if even that is taken, by a name given at run time). */
+static void port_name(struct sw *sw, int idx, const char *want)
+{
+	struct port *p = &sw->ports[idx];
+	char kind[TP_NAME_MAX], buf[48];
+	uint32_t n = 0;
+
+	p->name[0] = '\0';
+	if (want && !port_name_taken(sw, want, idx)) {
+		snprintf(p->name, sizeof(p->name), "%.15s", want);
+		return;
+	}
+	snprintf(kind, sizeof(kind), "%s", (p->watch & PW_DUMP) ? "dump" :
+		 p->tp->ops->name);
+	kind[strcspn(kind, "-")] = '\0';	/* daemon-v0: daemon */
+	/* a kind of at most 9 letters and an index below 65535: 14 */
+	snprintf(buf, sizeof(buf), "%.9s%d", kind, idx);
+	snprintf(p->name, sizeof(p->name), "%.15s", buf);
+	while (port_name_taken(sw, p->name, idx) && n < 999) {
+		snprintf(buf, sizeof(buf), "%.5s%d.%u", kind, idx, ++n);
+		snprintf(p->name, sizeof(p->name), "%.15s", buf);
+	}
+}
+
+/* Mode, events and capture learn of a new port. */
+static void port_announce(struct sw *sw, int idx, const struct port_peer *peer)
+{
+	struct port *p = &sw->ports[idx];
+
+	p->gen = ++sw->gen;
+	p->up_ms = sw->now_ms;
+	if (peer && (peer->watch & PW_DUMP)) {
+		p->watch |= PW_DUMP;
+		sw->ndump++;
+	}
+	p->peer_key = peer ? peer->key : NULL;
+	snprintf(p->peer, sizeof(p->peer), "%s",
+		 peer && peer->val ? peer->val : "");
+	port_peercred(p, peer ? peer->credfd : -1);
+	port_name(sw, idx, peer ? peer->name : NULL);
+	capture_port_open(sw, idx);
+	mgmt_ev_port_up(sw, idx);
+}
+
+/**
  * port_open() - serve transport @tp as a new port (it is the port's from
  * now on, closed on failure).
  * @desc:	what it is, for log lines
+ * @peer:	what the management socket says of its other end (or NULL)
  * Return: the port's index, or -errno (logged).
  */
-int port_open(struct sw *sw, struct tp *tp, const char *desc)
+int port_open(struct sw *sw, struct tp *tp, const char *desc,
+	      const struct port_peer *peer)
 {
 	int idx = port_slot(sw), ret = 0;
 	struct port *p;
@@ -72,6 +168,7 @@ int port_open(struct sw *sw, struct tp *tp, const char *desc)
 	}
 	if (!ret && tp->cfd >= 0)
 		ret = ep_set(sw, EPOLL_CTL_ADD, tp->cfd, EPOLLIN, EV(EV_CTL, idx));
+	port_announce(sw, idx, peer);
 	if (ret) {
 		err("port %d (%s): epoll: %s", idx, desc, strerror(-ret));
 		port_close(sw, idx, "epoll registration failed");
@@ -82,24 +179,87 @@ int port_open(struct sw *sw, struct tp *tp, const char *desc)
 }
 
 /**
- * port_open_spec() - open transport @spec (which must not carry a MAC:
- * a port has none) as a port.
+ * port_add_spec() - open transport @spec (which must not carry a MAC: a
+ * port has none) as a port named @name (NULL: a name of its own).  A
+ * tap's peer is its device, anything else's the spec.
+ * Return: the port's index, or -errno with @err saying why.
+ */
+int port_add_spec(struct sw *sw, const char *spec, const char *name,
+		  char *err, size_t errlen)
+{
+	struct port_peer peer = { .key = "spec", .val = spec, .credfd = -1,
+				  .name = name };
+	const char *dev;
+	struct tp_spec s;
+	struct tp *tp;
+	int ret;
+
+	ret = tp_open(&tp, spec, err, errlen);
+	if (ret)
+		return ret;
+	/* it parsed once, so it parses again */
+	if (!tp_spec_parse(spec, &s, err, errlen) &&
+	    !strcmp(s.name, "tuntap") && (dev = tp_spec_get(&s, "dev"))) {
+		peer.key = "dev";
+		peer.val = dev;
+		if (!name)
+			peer.name = dev;
+	}
+	ret = port_open(sw, tp, spec, &peer);
+	if (ret < 0)
+		snprintf(err, errlen, "%s", ret == -ENOSPC ?
+			 "all ports in use (see --max-ports)" :
+			 "cannot poll the new port (epoll)");
+	return ret;
+}
+
+/**
+ * port_open_spec() - port_add_spec() at start, with errors logged.
  * @desc:	for log lines; NULL: the spec itself
- * Return: the port's index, or -errno (logged with the transport's
- * message).
+ * Return: the port's index, or -errno.
  */
 int port_open_spec(struct sw *sw, const char *spec, const char *desc)
 {
 	char e[TP_ERR_MAX];
-	struct tp *tp;
 	int ret;
 
-	ret = tp_open(&tp, spec, e, sizeof(e));
-	if (ret) {
+	ret = port_add_spec(sw, spec, NULL, e, sizeof(e));
+	if (ret < 0)
 		err("%s: %s", desc ? desc : spec, e);
-		return ret;
+	return ret;
+}
+
+/**
+ * port_drops() - every frame dropped on its way to or from port @p.
+ */
+uint64_t port_drops(const struct port *p)
+{
+	return p->drop_full + p->drop_size + p->drop_err + p->drop_nobuf +
+	       p->drop_carrier + p->drop_ignored + p->tp->tx_drop;
+}
+
+/**
+ * port_carrier() - set port @idx's carrier @up or down.  Down, frames to
+ * and from it are dropped (counted as carrier drops; those queued for it
+ * too) and its client stays connected; senders waiting for its queue go
+ * on.
+ */
+void port_carrier(struct sw *sw, int idx, int up)
+{
+	struct port *p = &sw->ports[idx];
+
+	if (!up == !!(p->watch & PW_CARRIER_DOWN))
+		return;
+	if (up) {
+		p->watch &= (uint8_t)~PW_CARRIER_DOWN;
+	} else {
+		p->watch |= PW_CARRIER_DOWN;
+		port_drop_queue(sw, p, &p->drop_carrier);
+		p->full_since_ms = 0;
+		port_wake(sw, idx);
 	}
-	return port_open(sw, tp, desc ? desc : spec);
+	info("port %d: carrier %s", idx, up ? "up" : "down");
+	mgmt_ev_port(sw, "carrier", idx);
 }
 
 void port_close(struct sw *sw, int idx, const char *why)
@@ -115,8 +275,16 @@ void port_close(struct sw *sw, int idx, const char *why)
 	port_drop_queue(sw, p, &p->drop_err);
 	info("port %d: disconnect (%s): rx=%llu tx=%llu drop=%llu", idx, why,
 	     (unsigned long long)p->rx, (unsigned long long)p->tx,
-	     (unsigned long long)(p->drop_full + p->drop_size + p->drop_err +
-				  p->drop_nobuf + p->tp->tx_drop));
+	     (unsigned long long)port_drops(p));
+	mgmt_ev_port_down(sw, idx, why);
+	capture_port_close(sw, idx);
+	sw->gone_rx += p->rx;
+	sw->gone_tx += p->tx;
+	sw->gone_rx_bytes += p->rx_bytes;
+	sw->gone_tx_bytes += p->tx_bytes;
+	sw->gone_drops += port_drops(p);
+	if (p->watch & PW_DUMP)
+		sw->ndump--;
 	tp_close(p->tp);	/* closing its fds also leaves the epoll set */
 	if (p->starved)
 		sw->nstarved--;
@@ -264,6 +432,10 @@ void port_tick(struct sw *sw)
 			     "to it until it does", idx);
 			port_wake(sw, idx);
 		}
+		if (p->stalled != p->stall_told) {
+			p->stall_told = p->stalled;
+			mgmt_ev_port(sw, p->stalled ? "stall" : "unstall", idx);
+		}
 		if (p->closing && sw->now_ms - p->closing_ms > SW_LEAVE_MS) {
 			port_close(sw, idx, "client closed the control "
 				   "connection; its last frames could not all "
@@ -293,20 +465,20 @@ void port_stats(struct sw *sw)
 		idx = sw->active[i];
 		p = &sw->ports[idx];
 		info("stats: port %d %s rx=%llu tx=%llu drop=%llu "
-		     "(full=%llu size=%llu err=%llu nobuf=%llu refused=%llu) "
-		     "queue=%u%s%s %s",
+		     "(full=%llu size=%llu err=%llu nobuf=%llu refused=%llu "
+		     "carrier=%llu ignored=%llu) queue=%u%s%s%s %s",
 		     idx, p->tp->ops->name, (unsigned long long)p->rx,
 		     (unsigned long long)p->tx,
-		     (unsigned long long)(p->drop_full + p->drop_size +
-					  p->drop_err + p->drop_nobuf +
-					  p->tp->tx_drop),
+		     (unsigned long long)port_drops(p),
 		     (unsigned long long)p->drop_full,
 		     (unsigned long long)p->drop_size,
 		     (unsigned long long)p->drop_err,
 		     (unsigned long long)p->drop_nobuf,
-		     (unsigned long long)p->tp->tx_drop, p->qlen,
+		     (unsigned long long)p->tp->tx_drop,
+		     (unsigned long long)p->drop_carrier,
+		     (unsigned long long)p->drop_ignored, p->qlen,
 		     p->stalled ? " stalled" : "", p->lossy ? " slow" : "",
-		     p->desc);
+		     (p->watch & PW_CARRIER_DOWN) ? " down" : "", p->desc);
 	}
 	info("stats: ports=%d fdb=%u/%u full=%llu unknown_v0=%llu", sw->nports,
 	     sw->fdb.count, sw->fdb.max,

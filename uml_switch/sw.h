@@ -30,6 +30,13 @@
  *    every frame to it is then dropped and counted until it reads again.
  * Unicast to a busy but reading port holds only its sender (a TCP flow
  * and its receiver settle on the receiver's pace, with no loss).
+ *
+ * Management (mgmt.h): a port's watch bits make the data path look at it
+ * more closely, and cost one test of a byte per frame while they are all
+ * clear: carrier down (nothing in or out, counted), a dump port (netkit's
+ * REQ_NEW_DUMP: a copy of every frame forwarded, nothing taken from it)
+ * and capture (each frame recorded once on its way in at its source, once
+ * on its way out at each destination, copied only then).
  */
 #ifndef UMLNET_SW_H
 #define UMLNET_SW_H
@@ -55,6 +62,14 @@
 #define SW_MAX_TAPS		16
 #define SW_MAX_SPECS		16
 #define SW_PATH_MAX		108	/* sizeof(sun_path) */
+#define SW_NAME_MAX		16	/* a port's name, its NUL included */
+#define SW_VERSION		"0.1"
+#define SW_REQ_NEW_DUMP		1	/* netkit's request type (see ctl.c) */
+
+/* struct port's watch bits: see the top */
+#define PW_CARRIER_DOWN		0x1
+#define PW_DUMP			0x2
+#define PW_CAPTURE		0x4
 
 struct tp;
 
@@ -88,6 +103,28 @@ struct port {
 
 	uint64_t rx, tx, rx_bytes, tx_bytes;
 	uint64_t drop_full, drop_size, drop_err, drop_nobuf;
+	uint64_t drop_carrier;	/* in or out while its carrier was down */
+	uint64_t drop_ignored;	/* sent by a dump port: never forwarded */
+
+	/* for management (mgmt.h) */
+	uint8_t watch;		/* PW_* */
+	uint8_t stall_told;	/* the stall state the events last said */
+	char name[SW_NAME_MAX];	/* unique among the ports in use */
+	const char *peer_key;	/* what peer is: "addr", "dev", "spec", "via" */
+	char peer[128];		/* data address, device or spec */
+	pid_t peer_pid;		/* 0: unknown */
+	uid_t peer_uid;		/* (uid_t)-1: unknown */
+	uint32_t gen;		/* which opening of this slot (capture.c) */
+	uint64_t up_ms;		/* opened then */
+};
+
+/* What port_open() is told about a new port's other end. */
+struct port_peer {
+	const char *key;	/* "addr", "dev", "spec", "via", or NULL */
+	const char *val;
+	int credfd;		/* a unix socket to the peer (SO_PEERCRED), or -1 */
+	const char *name;	/* the name it should have, or NULL */
+	uint8_t watch;		/* PW_DUMP for a dump port */
 };
 
 /* A control connection that has not yet sent its request. */
@@ -107,7 +144,7 @@ struct listener {
 	uint8_t paused;		/* out of descriptors: not polled for now */
 };
 
-#define SW_MAX_LISTEN	4
+#define SW_MAX_LISTEN	5
 
 struct sw_opts {
 	char ctl[SW_PATH_MAX];
@@ -128,6 +165,8 @@ struct sw_opts {
 	int nspecs;
 	char bess[SW_PATH_MAX];		/* --bess listening path */
 	char stream[SW_PATH_MAX];	/* --stream listening path */
+	char mgmt[SW_PATH_MAX];		/* --mgmt; "" = the default */
+	int mgmt_off;			/* --mgmt none */
 	uint32_t max_macs;
 	uint32_t aging;
 	uint32_t qmax;
@@ -168,6 +207,17 @@ struct sw {
 	int nstarved;
 	int nholding;		/* ports holding a flooding sender */
 	uint64_t drop_unknown;	/* v0 frames from unregistered senders */
+
+	/* management (mgmt.h) */
+	char mgmt_path[SW_PATH_MAX];	/* "": no management socket */
+	int mgmt_li;		/* its listener index, or -1 */
+	struct mgmt *mgmt;
+	int nevents;		/* clients streaming events */
+	int ncaptures;		/* captures running */
+	int ndump;		/* dump ports */
+	uint32_t gen;		/* the last port's struct port.gen */
+	uint64_t start_ms;
+	uint64_t gone_rx, gone_tx, gone_rx_bytes, gone_tx_bytes, gone_drops;
 };
 
 /* epoll data: event type in the high half, index in the low half. */
@@ -179,6 +229,7 @@ enum ev_type {
 	EV_WFD,		/* port index: its wfd, when not its fd */
 	EV_V0,		/* the shared v0 data socket */
 	EV_SIGNAL,
+	EV_MGMT,	/* management client index */
 };
 #define EV(type, idx)	((uint64_t)(type) << 32 | (uint32_t)(idx))
 
@@ -188,8 +239,14 @@ static inline int port_in_use(const struct port *p)
 }
 
 /* port.c: ports' lifetime and events */
-int port_open(struct sw *sw, struct tp *tp, const char *desc);
+int port_open(struct sw *sw, struct tp *tp, const char *desc,
+	      const struct port_peer *peer);
 int port_open_spec(struct sw *sw, const char *spec, const char *desc);
+int port_add_spec(struct sw *sw, const char *spec, const char *name,
+		  char *err, size_t errlen);
+int port_find(const struct sw *sw, uint32_t index, const char *name);
+void port_carrier(struct sw *sw, int idx, int up);
+uint64_t port_drops(const struct port *p);
 void port_close(struct sw *sw, int idx, const char *why);
 void port_set_events(struct sw *sw, int idx);
 void port_ctl_input(struct sw *sw, int idx);
@@ -210,6 +267,29 @@ void port_drop_queue(struct sw *sw, struct port *p, uint64_t *counter);
 /* fwd.c */
 int fwd_frame(struct sw *sw, int src, struct buf *b);
 int fwd_share_used(struct sw *sw, int idx);
+int port_watch_rx(struct sw *sw, struct port *p, struct buf *b);
+
+/* mgmt.c: the management socket's clients (mgmt.h) */
+int mgmt_init(struct sw *sw);
+void mgmt_accept(struct sw *sw, int fd);
+void mgmt_event(struct sw *sw, int ci, uint32_t events);
+void mgmt_flush(struct sw *sw);
+void mgmt_tick(struct sw *sw);
+
+/* mgmt_event.c: the event stream */
+void mgmt_ev_port_up(struct sw *sw, int idx);
+void mgmt_ev_port_down(struct sw *sw, int idx, const char *why);
+void mgmt_ev_mac(struct sw *sw, const char *what, const uint8_t *mac,
+		 int port, int from);
+void mgmt_ev_port(struct sw *sw, const char *what, int idx);
+void mgmt_ev_fdb(struct sw *sw, const char *what, int port, uint64_t n);
+void mgmt_ev_mode(struct sw *sw);
+void mgmt_ev_aged(void *ctx, uint64_t key, int port);
+
+/* capture.c: frames recorded as pcapng for capture clients */
+void capture_frame(struct sw *sw, int idx, const struct buf *b, int out);
+void capture_port_open(struct sw *sw, int idx);
+void capture_port_close(struct sw *sw, int idx);
 
 /* ctl.c: the daemon protocol's clients on the control socket */
 void ctl_conn_new(struct sw *sw, int fd);
@@ -232,6 +312,7 @@ int priv_sandbox(struct sw *sw, int keep_root);
 int janitor_start(struct sw *sw);
 int janitor_reach(struct sw *sw, int ctl, const struct sockaddr_un *client,
 		  const char **why);
+int janitor_tun(struct sw *sw, const char **why);
 
 /* opts.c */
 int opts_parse(struct sw_opts *o, int argc, char **argv);
