@@ -48,6 +48,8 @@ SWITCH_SRC	:= $(filter-out uml_switch/main.c,$(wildcard uml_switch/*.c))
 TUNCTL_SRC	:= $(wildcard tunctl/*.c)
 UMLNET_SRC	:= $(wildcard uml_net/*.c)
 UMLSLIRP_SRC	:= $(wildcard uml_slirp/*.c)
+UMLCTL_SRC	:= $(wildcard umlctl/*.c)
+UMLDUMP_SRC	:= $(wildcard uml_dump/*.c)
 UNIT_SRC	:= $(wildcard tests/unit/*.c)
 BENCH_SRC	:= $(wildcard tests/bench/*.c)
 FUZZ_SRC	:= $(wildcard tests/fuzz/*.c)
@@ -68,6 +70,12 @@ PROGS		+= $(BUILD)/uml_net
 endif
 ifneq ($(UMLSLIRP_SRC),)
 PROGS		+= $(BUILD)/uml_slirp
+endif
+ifneq ($(UMLCTL_SRC),)
+PROGS		+= $(BUILD)/umlctl
+endif
+ifneq ($(UMLDUMP_SRC),)
+PROGS		+= $(BUILD)/uml_dump
 endif
 UNITS		:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BENCHES		:= $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
@@ -105,6 +113,15 @@ $(BUILD)/uml_slirp: $(call obj,$(UMLSLIRP_SRC)) $(LIB) $(COMMON)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SLIRP_LIBS) $(LIB_LIBS)
 
 $(BUILD)/tunctl: $(call obj,$(TUNCTL_SRC)) $(LIB) $(COMMON)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+
+# umlctl: the management socket's command line; uml_dump: netkit's dump
+$(BUILD)/umlctl: $(call obj,$(UMLCTL_SRC)) $(LIB) $(COMMON)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/uml_dump: $(call obj,$(UMLDUMP_SRC)) $(LIB) $(COMMON)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
@@ -189,7 +206,8 @@ bench:
 
 lint:
 	$(Q)cppcheck --quiet --enable=warning,performance,portability \
-		--error-exitcode=1 -Inet -Icommon net common uml_switch tunctl uml_net uml_slirp
+		--error-exitcode=1 -Inet -Icommon net common uml_switch tunctl uml_net uml_slirp \
+		umlctl uml_dump
 
 # ---- install, uninstall, deb ------------------------------------------------
 # What `make install` installs, and where.  install and uninstall read the
