@@ -5,7 +5,7 @@
 #   make kernel     our UML kernel, build/linux (scripts/build-kernel)
 #   make demo       two stock UML guests ping through uml_switch
 #   make bench      our switch side by side with uml_switch and vde_switch
-#   make fuzz       run each fuzzer for FUZZ_SECONDS
+#   make fuzz       run each fuzzer for FUZZ_SECONDS (with tests/fuzz/NAME.dict)
 #   make asan       build with ASan+UBSan into build/asan and run unit tests
 #   make lint       cppcheck
 #   make install    install into $(DESTDIR)$(PREFIX) (default /usr/local)
@@ -169,7 +169,9 @@ fuzz: $(FUZZERS)
 	$(Q)for f in $(FUZZERS); do \
 		mkdir -p $(BUILD)/corpus/$$(basename $$f); \
 		echo "  RUN     $$f ($(FUZZ_SECONDS)s)"; \
+		d=tests/fuzz/$$(basename $$f).dict; \
 		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		    $$([ -f $$d ] && echo -dict=$$d) \
 		    $(BUILD)/corpus/$$(basename $$f) >$(BUILD)/$$(basename $$f).log 2>&1 \
 		    || { tail -40 $(BUILD)/$$(basename $$f).log; exit 1; }; \
 	done
