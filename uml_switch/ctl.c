@@ -66,6 +66,7 @@ void ctl_conn_new(struct sw *sw, int fd)
 	}
 	sw->conns[ci].fd = fd;
 	sw->conns[ci].len = 0;
+	sw->conns[ci].grace_ms = 0;
 	sw->conns[ci].deadline_ms = sw->now_ms + SW_REQ_TIMEOUT_MS;
 	ev.data.u64 = EV(EV_CONN, ci);
 	if (epoll_ctl(sw->epfd, EPOLL_CTL_ADD, fd, &ev))
@@ -129,6 +130,20 @@ static size_t ctl_need(const uint8_t *b, size_t len)
 	return need;
 }
 
+/* A type 1 request of exactly 124 bytes whose last two could begin a
+ * libvdeplug description: more may come (see the top). */
+static int ctl_maybe_more(const struct conn *c)
+{
+	struct proto_req_v3 r;
+
+	if (c->len != PROTO_REQ_V3_LEN)
+		return 0;
+	memcpy(&r, c->buf, 12);
+	return r.magic == PROTO_MAGIC && r.version == PROTO_VERSION &&
+	       r.type == SW_REQ_NEW_DUMP && c->buf[122] >= ' ' &&
+	       c->buf[122] <= '~' && c->buf[123] >= ' ' && c->buf[123] <= '~';
+}
+
 /* netkit's dump request: type 1, nothing after the 124-byte layout. */
 static int ctl_is_dump(const struct proto_req *req, size_t len)
 {
@@ -177,12 +192,26 @@ static void ctl_register(struct sw *sw, int ci, struct proto_req *req)
 	port_open(sw, tp, desc, &peer);
 }
 
-void ctl_conn_input(struct sw *sw, int ci)
+/* The request is complete: decode it, and make the port. */
+static void ctl_decide(struct sw *sw, int ci)
 {
 	struct conn *c = &sw->conns[ci];
 	struct proto_req req;
-	char msg[128];
 	const char *why;
+	char msg[128];
+
+	if (proto_req_parse(c->buf, c->len, &req, &why)) {
+		snprintf(msg, sizeof(msg), "%s (%u bytes)", why, c->len);
+		conn_drop(sw, ci, msg);
+		return;
+	}
+	ctl_register(sw, ci, &req);
+}
+
+void ctl_conn_input(struct sw *sw, int ci)
+{
+	struct conn *c = &sw->conns[ci];
+	char msg[128];
 	ssize_t n;
 
 	n = read(c->fd, c->buf + c->len, sizeof(c->buf) - c->len);
@@ -206,12 +235,12 @@ void ctl_conn_input(struct sw *sw, int ci)
 	c->len += n;
 	if (c->len < ctl_need(c->buf, c->len) && c->len < sizeof(c->buf))
 		return;
-	if (proto_req_parse(c->buf, c->len, &req, &why)) {
-		snprintf(msg, sizeof(msg), "%s (%u bytes)", why, c->len);
-		conn_drop(sw, ci, msg);
+	if (ctl_maybe_more(c)) {
+		if (!c->grace_ms)
+			c->grace_ms = sw->now_ms + SW_DUMP_GRACE_MS;
 		return;
 	}
-	ctl_register(sw, ci, &req);
+	ctl_decide(sw, ci);
 }
 
 void ctl_tick(struct sw *sw)
@@ -219,8 +248,11 @@ void ctl_tick(struct sw *sw)
 	uint32_t ci;
 
 	for (ci = 0; ci < sw->o.max_ports; ci++) {
-		if (sw->conns[ci].fd >= 0 &&
-		    sw->now_ms > sw->conns[ci].deadline_ms)
+		if (sw->conns[ci].fd >= 0 && sw->conns[ci].grace_ms &&
+		    sw->now_ms >= sw->conns[ci].grace_ms)
+			ctl_decide(sw, (int)ci);	/* nothing more came */
+		else if (sw->conns[ci].fd >= 0 &&
+			 sw->now_ms > sw->conns[ci].deadline_ms)
 			conn_drop(sw, (int)ci, sw->conns[ci].len ?
 				  "truncated request (client went silent)" :
 				  "client sent no request in 5 s");

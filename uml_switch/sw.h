@@ -65,6 +65,7 @@
 #define SW_NAME_MAX		16	/* a port's name, its NUL included */
 #define SW_VERSION		"0.1"
 #define SW_REQ_NEW_DUMP		1	/* netkit's request type (see ctl.c) */
+#define SW_DUMP_GRACE_MS	100	/* ... and how long to wait for more */
 
 /* struct port's watch bits: see the top */
 #define PW_CARRIER_DOWN		0x1
@@ -131,6 +132,7 @@ struct port_peer {
 struct conn {
 	int fd;			/* -1 = free */
 	uint64_t deadline_ms;
+	uint64_t grace_ms;	/* a type 1 request: decided then (ctl.c) */
 	uint32_t len;
 	uint8_t buf[256];
 };
