@@ -351,9 +351,9 @@ static int cmd_list(struct uc *u, const char *cmd, const char *port)
 
 static int cmd_print_reply(struct uc *u, const char *member)
 {
+	int t = member ? uc_get(&u->j, 0, member) : 0;
 	const char *s;
 	size_t n;
-	int t = uc_get(&u->j, 0, member);
 
 	if (t < 0)
 		t = 0;
