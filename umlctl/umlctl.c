@@ -197,10 +197,12 @@ int uc_request(struct uc *u, const char *req)
 		return -EPIPE;
 	}
 	ret = uc_read_line(u, UMLCTL_TIMEOUT_MS);
-	if (ret == -EPIPE || ret == -ETIMEDOUT)
-		uc_err("%s", ret == -EPIPE ? "the switch closed the connection "
-		       "without a reply (is this a management socket?)" :
-		       "no reply from the switch in 10 s");
+	if (ret == -EPIPE)
+		uc_err("'%s' closed the connection without a reply: not a "
+		       "management socket (a control socket? is there none "
+		       "beside it: uml_switch --mgmt none?)", u->path);
+	else if (ret == -ETIMEDOUT)
+		uc_err("no reply from '%s' in 10 s", u->path);
 	if (ret)
 		return ret;
 	if (uc_get(&u->j, 0, "ok") >= 0 &&
@@ -295,6 +297,28 @@ static const char *uc_make(const char *cmd, const char *k1, const char *v1,
 	return uc_req;
 }
 
+/* A request for the page of @cmd from @start (of @port's, if given). */
+static void uc_page(const char *cmd, const char *port, uint64_t start)
+{
+	struct jw w;
+
+	jw_init(&w, uc_req, sizeof(uc_req) - 1);
+	jw_obj(&w, NULL);
+	jw_str(&w, "cmd", cmd);
+	if (port)
+		jw_str(&w, "port", port);
+	else
+		jw_u64(&w, "start", start);
+	if (port && !strcmp(cmd, "fdb"))
+		jw_u64(&w, "start", start);
+	jw_end(&w);
+	if (w.overflow) {
+		uc_err("request too long");
+		exit(2);
+	}
+	strcat(uc_req, "\n");
+}
+
 /* ports and fdb: every page; a table, or with -j one JSON array. */
 static int cmd_list(struct uc *u, const char *cmd, const char *port)
 {
@@ -311,12 +335,7 @@ static int cmd_list(struct uc *u, const char *cmd, const char *port)
 	else
 		print_ports_head();
 	do {
-		if (port)
-			uc_make(cmd, "port", port, NULL, NULL);
-		else
-			snprintf(uc_req, sizeof(uc_req), "{\"cmd\":\"%s\","
-				 "\"start\":%llu}\n", cmd,
-				 (unsigned long long)next);
+		uc_page(cmd, port, next);
 		ret = uc_request(u, uc_req);
 		if (ret)
 			return ret;
@@ -341,7 +360,7 @@ static int cmd_list(struct uc *u, const char *cmd, const char *port)
 		if (k < 0 || u->tok[k].type != JSON_NUMBER)
 			break;
 		next = uc_num(&u->j, 0, "next");
-	} while (!port);
+	} while (!port || fdb);	/* one port's table entries: pages too */
 	if (u->json)
 		printf("]\n");
 	else if (fdb)
