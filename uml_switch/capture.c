@@ -191,8 +191,9 @@ static void cap_record(struct sw *sw, int ci, int idx, const struct buf *b,
 	uint32_t caplen = b->len < cap->snaplen ? b->len : cap->snaplen;
 	uint32_t total = EPB_FIXED + pad4(caplen) + EPB_TAIL;
 	static const uint8_t zero[4];
-	struct cap_if *f;
 	uint32_t hdr[7], tail[4];
+	struct cap_if *f;
+	uint8_t *p;
 
 	if (!cap->port[idx].ifid && (mgmt_room(c) < total + 512 ||
 				     cap_idb(sw, ci, idx))) {
@@ -215,10 +216,18 @@ static void cap_record(struct sw *sw, int ci, int idx, const struct buf *b,
 	tail[1] = out ? EPB_OUTBOUND : EPB_INBOUND;
 	tail[2] = OPT_END;
 	tail[3] = total;
-	mgmt_put(sw, ci, hdr, sizeof(hdr));
-	mgmt_put(sw, ci, b->data, caplen);
-	mgmt_put(sw, ci, zero, pad4(caplen) - caplen);
-	mgmt_put(sw, ci, tail, sizeof(tail));
+	p = mgmt_reserve(sw, ci, total);
+	if (p) {	/* in one piece: straight into the ring */
+		memcpy(p, hdr, sizeof(hdr));
+		memcpy(p + sizeof(hdr), b->data, caplen);
+		memset(p + sizeof(hdr) + caplen, 0, pad4(caplen) - caplen);
+		memcpy(p + sizeof(hdr) + pad4(caplen), tail, sizeof(tail));
+	} else {	/* across the ring's end */
+		mgmt_put(sw, ci, hdr, sizeof(hdr));
+		mgmt_put(sw, ci, b->data, caplen);
+		mgmt_put(sw, ci, zero, pad4(caplen) - caplen);
+		mgmt_put(sw, ci, tail, sizeof(tail));
+	}
 	f->recs++;
 	if (cap->left && !--cap->left)
 		capture_end(sw, ci);

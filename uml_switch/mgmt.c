@@ -129,6 +129,23 @@ void mgmt_put(struct sw *sw, int ci, const void *p, uint32_t n)
 }
 
 /**
+ * mgmt_reserve() - @n bytes at the end of client @ci's output, in one
+ * piece, for the caller to fill in; NULL if they do not fit before the
+ * ring wraps (then use mgmt_put()).  The caller has checked mgmt_room().
+ */
+uint8_t *mgmt_reserve(struct sw *sw, int ci, uint32_t n)
+{
+	struct mgmt_ring *r = &sw->mgmt->c[ci].out;
+	uint32_t tail = (r->head + r->len) % MGMT_RING_SIZE;
+
+	if (n > MGMT_RING_SIZE - r->len || n > MGMT_RING_SIZE - tail)
+		return NULL;
+	r->len += n;
+	mgmt_dirty(sw, ci);
+	return r->buf + tail;
+}
+
+/**
  * mgmt_reply() - send the reply made in @w (its buffer is the reply
  * scratch) as one line; one that outgrew the scratch becomes an error.
  */
@@ -453,29 +470,48 @@ static void mgmt_flush_one(struct sw *sw, int ci)
 	mgmt_poll(sw, ci);
 }
 
-/**
- * mgmt_flush() - once per wake-up of the loop: write what is buffered for
- * each client that has something new.
- */
-void mgmt_flush(struct sw *sw)
+/* Write what is buffered for each client that has something new (but a
+ * running capture's only if a chunk waits, or on the @tick). */
+static void mgmt_flush_list(struct sw *sw, int tick)
 {
 	struct mgmt *m = sw->mgmt;
-	int i, ci, n, round;
+	int i, ci, n, round, done = 1;
+	struct mgmt_client *c;
 
 	/* a client's request may give others something (events): a few
 	 * rounds, so that it goes now and not at the next wake-up */
-	for (round = 0; round < 4 && m->ndirty; round++) {
+	for (round = 0; round < 4 && done; round++) {
 		n = m->ndirty;
+		done = 0;
 		for (i = 0; i < n; i++) {
 			ci = m->dirty[i];
-			m->c[ci].dirty = 0;
-			if (m->c[ci].state != MC_FREE && !m->c[ci].want_out)
+			c = &m->c[ci];
+			/* a running capture waits for a chunk, or the tick */
+			if (!c->dirty || (c->state == MC_CAPTURE &&
+					  !c->cap.ending && !tick &&
+					  c->out.len < MGMT_CAP_CHUNK))
+				continue;
+			c->dirty = 0;
+			done++;
+			if (c->state != MC_FREE && !c->want_out)
 				mgmt_flush_one(sw, ci);
 		}
-		memmove(m->dirty, m->dirty + n,
-			(size_t)(m->ndirty - n) * sizeof(int));
-		m->ndirty -= n;
+		/* the list again, from the flags: those still waiting, and
+		 * those made dirty meanwhile, once each */
+		for (ci = 0, m->ndirty = 0; ci < MGMT_MAX_CLIENTS; ci++)
+			if (m->c[ci].dirty)
+				m->dirty[m->ndirty++] = ci;
 	}
+}
+
+/**
+ * mgmt_flush() - once per wake-up of the loop: write what is buffered for
+ * each client that has something new (a capture once a chunk waits).
+ */
+void mgmt_flush(struct sw *sw)
+{
+	if (sw->mgmt->ndirty)
+		mgmt_flush_list(sw, 0);
 }
 
 /**
@@ -503,7 +539,8 @@ void mgmt_event(struct sw *sw, int ci, uint32_t events)
 }
 
 /**
- * mgmt_tick() - periodic: a line left unfinished for
+ * mgmt_tick() - periodic: what captures have waiting goes; a line left
+ * unfinished for
  * MGMT_LINE_TIMEOUT_MS (a slow-loris) and a reply left unread for
  * MGMT_STALL_MS end their client; last words get MGMT_CLOSE_MS.
  */
@@ -512,6 +549,8 @@ void mgmt_tick(struct sw *sw)
 	struct mgmt_client *c;
 	int ci;
 
+	if (sw->mgmt->ndirty)
+		mgmt_flush_list(sw, 1);	/* what captures have, however little */
 	for (ci = 0; ci < MGMT_MAX_CLIENTS; ci++) {
 		c = &sw->mgmt->c[ci];
 		if (c->state == MC_FREE)

@@ -109,6 +109,10 @@ struct port;
 #define MGMT_REPLY_SOFT		(192U << 10)	/* a page ends past this */
 #define MGMT_EVENT_MAX		8192		/* one event line */
 #define MGMT_CAP_IFS		1024	/* interfaces in one capture */
+/* A capture's output is written once this much is waiting (or at the
+ * next tick, every 100 ms): fewer, larger writes, fewer wake-ups of the
+ * reader, at the cost of a little delay */
+#define MGMT_CAP_CHUNK		(64U << 10)
 
 /* Bytes waiting to go to a client; a record is put whole or not at all. */
 struct mgmt_ring {
@@ -190,6 +194,7 @@ struct mgmt {
 void mgmt_dirty(struct sw *sw, int ci);
 uint32_t mgmt_room(const struct mgmt_client *c);
 void mgmt_put(struct sw *sw, int ci, const void *p, uint32_t n);
+uint8_t *mgmt_reserve(struct sw *sw, int ci, uint32_t n);
 void mgmt_reply(struct sw *sw, int ci, struct jw *w);
 void mgmt_fail(struct sw *sw, int ci, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

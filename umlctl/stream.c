@@ -155,8 +155,8 @@ static int cap_write(struct cap_sum *c, const uint8_t *b, size_t n)
 	return c->out >= 0 ? 0 : -1;
 }
 
-/* The whole blocks at the start of @b (@n bytes).  Return: bytes used,
- * or -1 if the stream is not pcapng. */
+/* The whole blocks at the start of @b (@n bytes), counted and written
+ * out in one go.  Return: bytes used, or -1 if the stream is not pcapng. */
 static long cap_blocks(struct cap_sum *c, const uint8_t *b, size_t n)
 {
 	size_t off = 0;
@@ -175,9 +175,9 @@ static long cap_blocks(struct cap_sum *c, const uint8_t *b, size_t n)
 			c->frames++;
 		else if (type == PCAPNG_ISB)
 			cap_isb(c, b + off, len);
-		cap_write(c, b + off, len);
 		off += len;
 	}
+	cap_write(c, b, off);
 	return (long)off;
 }
 
