@@ -26,6 +26,9 @@ static const char *print_age(uint64_t s, char *buf, size_t len)
 	return buf;
 }
 
+/**
+ * print_show() - the reply to "show" (@j), for people.
+ */
 void print_show(const struct json *j)
 {
 	int t = uc_get(j, 0, "switch");
@@ -62,6 +65,7 @@ void print_show(const struct json *j)
 	       (unsigned long long)uc_num(j, t, "dump_ports"));
 }
 
+/** print_ports_head() - the heading of the ports table. */
 void print_ports_head(void)
 {
 	printf("%4s %-15s %-9s %-11s %12s %12s %8s %9s %4s  %s\n", "PORT",
@@ -75,6 +79,9 @@ static int print_true(const struct json *j, int t, const char *path)
 	return t >= 0 && j->tok[t].type == JSON_BOOL && j->tok[t].boolean;
 }
 
+/**
+ * print_port() - port object token @t of @j as a row of the ports table.
+ */
 void print_port(const struct json *j, int t)
 {
 	char name[64], kind[32], state[64], q[32], peer[512], id[64];
@@ -106,12 +113,16 @@ void print_port(const struct json *j, int t)
 	       uc_str(j, t, "peer.desc", peer, sizeof(peer)), id);
 }
 
+/** print_fdb_head() - the heading of the MAC table. */
 void print_fdb_head(void)
 {
 	printf("%-17s %4s %4s %-15s %s\n", "MAC", "VLAN", "PORT", "NAME",
 	       "AGE");
 }
 
+/**
+ * print_fdb_entry() - table entry token @t of @j as a row.
+ */
 void print_fdb_entry(const struct json *j, int t)
 {
 	char mac[32], name[64], age[32], vlan[16];
@@ -125,8 +136,10 @@ void print_fdb_entry(const struct json *j, int t)
 	       print_age(uc_num(j, t, "age"), age, sizeof(age)));
 }
 
-/* @t: a counters object (see uml_switch-mgmt(7)); the drop causes that
- * are not zero are named. */
+/**
+ * print_port_counters() - counters object token @t of @j on one line,
+ * after @what; the drop causes that are not zero are named.
+ */
 void print_port_counters(const struct json *j, int t, const char *what)
 {
 	static const char *const causes[] = {
@@ -184,6 +197,10 @@ static void print_time(const struct json *j)
 	printf("%s.%.3s ", out, dot ? dot + 1 : "000");
 }
 
+/**
+ * print_event() - the event in @j as one line: its time, its name, what
+ * it says.
+ */
 void print_event(const struct json *j)
 {
 	char ev[32], a[512], b[128], c[64];

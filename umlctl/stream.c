@@ -331,9 +331,9 @@ int stream_capture(struct uc *u, int argc, char **argv)
 	ret = cap_relay(u, &c, count);
 	if (c.out > 1)
 		close(c.out);
-	fprintf(stderr, "umlctl: capture: %llu frames, %llu lost (this reader "
-		"fell behind)%s\n", (unsigned long long)c.frames,
-		(unsigned long long)c.lost, c.stats ? "" :
+	fprintf(stderr, "umlctl: capture: %llu frames, %llu lost%s%s\n",
+		(unsigned long long)c.frames, (unsigned long long)c.lost,
+		c.lost ? " (this reader fell behind)" : "", c.stats ? "" :
 		"; the switch ended it without its statistics");
 	return ret ? ret : !c.stats;
 }

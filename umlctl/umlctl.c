@@ -30,6 +30,9 @@ static char uc_req[8192];	/* a request being made */
 static char uc_buf[UMLCTL_LINE_MAX + 1];	/* what the switch sent */
 static struct json_tok uc_tok[UMLCTL_TOKENS];
 
+/**
+ * uc_err() - "umlctl: MESSAGE" on stderr.
+ */
 void uc_err(const char *fmt, ...)
 {
 	va_list ap;
@@ -98,8 +101,9 @@ static int uc_resolve(const char *s, char *out, size_t len)
 		 uc_is_sock(out))
 		;
 	else if (!strcmp(base, "ctl") &&
-		 (n = snprintf(out, len, "%.*s/mgmt", (int)(base - s - 1),
-			       s)) < (int)len && uc_is_sock(out))
+		 (n = snprintf(out, len, "%.*s/mgmt", base > s ?
+			       (int)(base - s - 1) : 1, base > s ? s : ".")) <
+		 (int)len && uc_is_sock(out))
 		;
 	else
 		n = snprintf(out, len, "%s", s);
@@ -131,7 +135,9 @@ static int uc_connect(struct uc *u, const char *sock)
 	return 0;
 }
 
-/* Forget the line just handled, keep what came after it. */
+/**
+ * uc_drop_line() - forget the line just handled, keep what came after it.
+ */
 void uc_drop_line(struct uc *u)
 {
 	if (!u->line)
