@@ -9,6 +9,8 @@
 #  - errors name what was wrong and exit non-zero (2 for usage, 1 for a
 #    refusal or a connection problem);
 #  - capture -c COUNT ends by itself (exit 0), -S SNAPLEN cuts records;
+#  - events as text: carrier, and a port that stops reading stalls and
+#    unstalls;
 #  - uml_dump against the original uml-utilities uml_switch (which refuses
 #    type 1) says so and exits 1.
 . "$(dirname "$0")/lib.sh"
@@ -115,15 +117,46 @@ grep -q 'capture: 6 frames, 0 lost' "$T/cap.log" || fail "capture -c 6: $(cat "$
 	fail "capture -S 20: $(tshark -r "$T/c.pcapng" -T fields -e frame.cap_len -e frame.len 2>&1)"
 log "ok: capture -c 6 ended by itself with 6 records, cut to 20 bytes by -S"
 
-# umlctl events, as a table
+# umlctl events, as a table (the 40 clients gone first: they never read)
+touch "$T/many.done"
+busywait 10 eval "[ \"\$(uc -j show | jget \"d['ports']\")\" = 0 ]" || fail "the 40 clients did not leave"
 bg ev "$UMLCTL" -s "$MGMT" events
 busywait 5 eval "[ \"\$(uc -j show | jget \"d['events']\")\" = 1 ]" || fail "events did not start"
-uc port set 2 carrier down >/dev/null
-busywait 5 grep -q 'carrier .* port 2 (daemon2), carrier down' "$T/ev.log" || fail "events: $(cat "$T/ev.log")"
+bg one python3 -c 'import sys, time; sys.path.insert(0, sys.argv[2])
+from dclient import Client; c = Client(sys.argv[1]); time.sleep(60)' "$CTL" "$ROOT/tests/tools"
+busywait 10 eval "[ \"\$(uc -j show | jget \"d['ports']\")\" = 1 ]" || fail "a client did not join"
+P1=$(uc -j ports | jget "d[0]['index']")
+uc port set "$P1" carrier down >/dev/null
+busywait 5 grep -q "carrier .* port $P1 (daemon$P1), carrier down" "$T/ev.log" || fail "events: $(cat "$T/ev.log")"
+stop one
+# a client that stops reading stalls its port (after a second), and
+# reading again ends the stall
+cat >"$T/stall.py" <<'EOF'
+import os, sys, time
+sys.path.insert(0, sys.argv[2])
+from dclient import Client, frame, BCAST
+deaf = Client(sys.argv[1], rcvbuf=4096)
+talk = Client(sys.argv[1])
+for i in range(2000):
+    talk.send(frame(BCAST, talk.mac, "fill"))
+    time.sleep(0.0005)
+while not os.path.exists(sys.argv[3]):
+    for i in range(50):
+        talk.send(frame(BCAST, talk.mac, "more"))
+    time.sleep(0.1)
+for i in range(100):
+    deaf.recv_all()
+    talk.send(frame(BCAST, talk.mac, "more"))
+    time.sleep(0.02)
+EOF
+bg stall python3 "$T/stall.py" "$CTL" "$ROOT/tests/tools" "$T/stalled"
+busywait 15 grep -q '^[0-9:.]* stall .*port [0-9]* (daemon[0-9]*)' "$T/ev.log" || fail "no stall event: $(tail -3 "$T/ev.log"; tail -3 "$T/stall.log")"
+touch "$T/stalled"
+busywait 15 grep -q '^[0-9:.]* unstall ' "$T/ev.log" || fail "no unstall event: $(tail -3 "$T/ev.log")"
+stop stall
 stop ev INT || fail "events: $(cat "$T/ev.log")"
 grep -q 'end .*stopped; 0 events lost' "$T/ev.log" || fail "events end: $(tail -2 "$T/ev.log")"
-touch "$T/many.done"
-log "ok: events as lines of text, ended by SIGINT"
+log "ok: events as lines of text (carrier, stall, unstall), ended by SIGINT"
 
 # uml_dump: usage, and a switch that does not know REQ_NEW_DUMP
 out=$("$UML_DUMP" a b 2>&1); [ $? = 2 ] && grep -q Usage <<<"$out" || fail "uml_dump a b: $out"
