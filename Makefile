@@ -133,10 +133,17 @@ FUZZ_CFLAGS	:= -g -O1 -std=gnu11 -D_GNU_SOURCE -Inet -Icommon $(WARN) \
 ifeq ($(WERROR),1)
 FUZZ_CFLAGS	+= -Werror
 endif
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(SWITCH_SRC) $(COMMON_SRC)
+# A target may #include a program's sources (uml_net/, uml_slirp/,
+# kernel/): those and every header are prerequisites too, but only the
+# target and the libraries' sources are compiled and linked.
+FUZZ_LINK	:= $(LIB_SRC) $(SWITCH_SRC) $(COMMON_SRC)
+FUZZ_DEPS	:= $(wildcard net/*.h common/*.h uml_switch/*.h uml_net/*.[ch] \
+		   uml_slirp/*.[ch] kernel/*.[ch])
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LINK) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^ $(LIB_LIBS)
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $(filter tests/fuzz/%.c $(FUZZ_LINK),$^) \
+		$(LIB_LIBS)
 
 units: $(UNITS)
 
@@ -153,6 +160,7 @@ fuzz: $(FUZZERS)
 		mkdir -p $(BUILD)/corpus/$$(basename $$f); \
 		echo "  RUN     $$f ($(FUZZ_SECONDS)s)"; \
 		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		    -artifact_prefix=$(BUILD)/$$(basename $$f)- \
 		    $(BUILD)/corpus/$$(basename $$f) >$(BUILD)/$$(basename $$f).log 2>&1 \
 		    || { tail -40 $(BUILD)/$$(basename $$f).log; exit 1; }; \
 	done
