@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * output.c: the text uml_net hands back, and how (spec 3.3, 3.4).
+ * output.c: the text uml_net hands back, and how (net/helper.h).
  *
  * Lines accumulate in one buffer (net/helper.h gives the layout).  At the
  * end: on an AF_UNIX SOCK_DGRAM stdout (tuntap up) one datagram of 16-byte

@@ -13,7 +13,7 @@
 #                           ($UNET_BIN, default $BUILD/uml_net: point it at
 #                           an older build to show a test fails there)
 #   $T/unet-kern CMD...     talk to uml_net (first in PATH) as the UML kernel
-#                           does (spec 3.3, 3.4; python3):
+#                           does (net/helper.h; python3):
 #                             up GATE [persist]: "tuntap up" on an AF_UNIX
 #                               datagram stdout; prints the device name the
 #                               fd came with (persist: sets TUNSETPERSIST
