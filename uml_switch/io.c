@@ -241,12 +241,8 @@ void port_read(struct sw *sw, int idx)
 	for (i = got; i < n; i++)
 		pool_put(&sw->pool, b[i]);
 	port_forward(sw, idx, b, k);
-	/* Read again in this wake-up, once its output is flushed: whole
-	 * frames buffered inside the transport, which no event will announce;
-	 * and frames that came while these were handled, which then cost no
-	 * sleep and wake-up (a few times per wake-up, so that a port that
-	 * never runs dry cannot keep the loop from the others). */
-	if (!p->nheld && (p->tp->pending || (got > 0 && p->again && p->again--)))
+	/* whole frames buffered inside the transport: no event will come */
+	if (p->tp->pending && !p->nheld)
 		sw->woken[sw->nwoken++] = idx;
 	/* a leaving client: read on until its socket is empty, then end */
 	if (p->closing && !p->nheld) {

@@ -324,10 +324,8 @@ static void sw_data_event(struct sw *sw, int idx, uint32_t events)
 
 	if (events & EPOLLOUT)
 		port_flush(sw, idx);
-	if (port_in_use(p) && (events & (EPOLLIN | EPOLLERR | EPOLLHUP))) {
-		p->again = SW_AGAIN - 1;
+	if (port_in_use(p) && (events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
 		port_read(sw, idx);
-	}
 }
 
 static int sw_event(struct sw *sw, const struct epoll_event *ev)

@@ -52,7 +52,6 @@
 #define SW_WINDOW_MS		1000	/* ... this long in every window */
 #define SW_STALL_MS		1000	/* full and no progress: stalled */
 #define SW_LEAVE_MS		2000	/* a leaving client's frames get this long */
-#define SW_AGAIN		4	/* reads of a port per wake-up, at most */
 #define SW_MAX_TAPS		16
 #define SW_MAX_SPECS		16
 #define SW_PATH_MAX		108	/* sizeof(sun_path) */
@@ -76,7 +75,6 @@ struct port {
 	uint8_t v0;		/* -compat-v0 client: input via the shared socket */
 	uint8_t rx_large;	/* its last batch was mostly jumbo frames */
 	uint8_t closing;	/* the client left: deliver what it sent, end */
-	uint8_t again;		/* reads left before waiting for an event */
 	int blocked_by;		/* port whose full queue we wait for, or -1 */
 	uint64_t full_since_ms;	/* queue full and no progress since; 0: not */
 	uint64_t hold_start_ms;	/* holding a flooding sender since; 0: not */
