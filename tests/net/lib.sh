@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
 # tests/net/lib.sh: the end-to-end test harness, sourced by every
 # tests/net/NN-name.sh (bash).  It owns a per-test temp dir, background
 # processes (killed by pid at exit), namespaces/links (deleted at exit), the
@@ -251,6 +252,7 @@ switch_start() {
 		fail "switch '$name' did not create its control socket $path within 10 s: $(tail -5 "$T/$name.log")"
 	fi
 	_pid_alive "$BG_PID" || fail "switch '$name' exited at start-up: $(tail -5 "$T/$name.log")"
+	# shellcheck disable=SC2034  # SWITCH_CTL is the caller's (the API above)
 	if [ -d "$path" ]; then SWITCH_CTL=$path/ctl; else SWITCH_CTL=$path; fi
 }
 
@@ -699,6 +701,7 @@ plug_check() {
 # $UMLNET_TEST_USER or umlnet-test), made if missing and then deleted at
 # cleanup; sets TEST_USER and AS_USER (a command prefix running as it).
 TEST_USER_MADE=
+# shellcheck disable=SC2120  # NAME is optional: the callers here pass none
 test_user() {
 	TEST_USER=${1:-${UMLNET_TEST_USER:-umlnet-test}}
 	need setpriv
@@ -773,4 +776,5 @@ trap 'exit 129' HUP
 trap 'exit 141' PIPE
 
 # Short, unique names for namespaces and links (IFNAMSIZ is 16).
+# shellcheck disable=SC2034  # UID8 is for the tests that source this file
 UID8=$(basename "$T" | sed 's/umlnet\.//' | tr -cd 'a-zA-Z0-9' | cut -c1-6)
