@@ -51,6 +51,9 @@
 #   slip_line_check         a and b pinged each other, 64 KiB crossed by TCP
 #   slirp_setup KERNEL      UML_SLIRP, test user owning $T ($T/uml, $T/www),
 #                           $T/kernel running KERNEL as the user
+#   hotplug_start START [eth0]  switch, guests a and b for mconsole hot-plug
+#                           of b's eth1: hotplug_plug, hotplug_use,
+#                           hotplug_unplug; hotplug_mc ARGS (OK or not)
 #   rand_port               a random port number (20000-60000)
 #   web_start ADDR          busybox httpd as the test user on ADDR:$WEB
 #                           serving $T/www (sets WEB)
@@ -640,6 +643,95 @@ ping_pair_check() {
 		grep -q '4 packets received' "$T/$g.out" ||
 			fail "guest $g: not 4/4 replies: $(grep packets "$T/$g.out")"
 	done
+}
+
+# ---- mconsole hot-plug (tests 18 and 62) -----------------------------------
+
+# hotplug_start START [eth0]: a switch and two guests booted by START
+# (guest_start, or our_guest of kernel-lib.sh): a (10.0.0.1 on eth0, on the
+# switch) and b (with eth0: an eth0 on the switch too).  Waits for both and
+# for b's mconsole; sets HP_CTL and HP_MC.  b's script follows the host:
+# after hotplug_plug (config eth1) and hotplug_use it puts 10.0.0.2 on
+# eth1 and pings a; in hotplug_unplug it takes eth1 down, and after the
+# remove checks that eth1 is gone (with eth0: that eth0 still reaches a).
+hotplug_start() {
+	local start=$1 eth0=${2:-} tail=
+	switch_start sw -unix "$T/sw.ctl"
+	HP_CTL=$SWITCH_CTL
+	[ -z "$eth0" ] || tail='# eth0 (plugged at boot) is still served
+ip addr add 10.0.0.3/24 dev eth0
+ip link set eth0 up
+ping -c 2 -w 10 10.0.0.1 || { echo "b: no reply over eth0 after the unplug"; exit 1; }'
+	guest_script a <<'EOF2'
+ip addr add 10.0.0.1/24 dev eth0
+ip link set eth0 up
+touch /t/a.up
+gw /t/b.done 90
+EOF2
+	guest_script b <<EOF2
+touch /t/b.booted
+gw /t/b.plugged || exit 1
+ip addr add 10.0.0.2/24 dev eth1 || { echo "no eth1 after mconsole config"; exit 1; }
+ip link set eth1 up
+ping -c 3 -w 15 10.0.0.1 || { echo "b: no reply over the hot-plugged eth1"; exit 1; }
+touch /t/b.pinged
+gw /t/b.busy || exit 1
+ip link set eth1 down
+touch /t/b.down
+gw /t/b.unplugged || exit 1
+[ ! -e /sys/class/net/eth1 ] || { echo "eth1 still present after mconsole remove"; exit 1; }
+$tail
+touch /t/b.done
+EOF2
+	"$start" a eth0=daemon,,unix,"$HP_CTL"
+	"$start" b ${eth0:+eth0=daemon,,unix,"$HP_CTL"}
+	busywait 60 eval "[ -e '$T/b.booted' ] && [ -e '$T/a.up' ]" ||
+		{ guest_ok b 5; fail "guests did not boot"; }
+	HP_MC=$T/uml/b/mconsole
+	busywait 10 test -S "$HP_MC" || fail "no mconsole socket $HP_MC"
+}
+
+# hotplug_mc ARGS...: uml_mconsole ARGS on guest b; prints the reply, status
+# 0 for "OK ...", 1 otherwise (uml_mconsole's own exit status does not tell
+# them apart everywhere).
+hotplug_mc() {
+	local out
+	out=$(uml_mconsole "$HP_MC" "$@" 2>&1)
+	echo "$out"
+	grep -q '^OK' <<<"$out"
+}
+
+# hotplug_plug: config eth1=daemon,,unix,CTL; the switch must see it join.
+hotplug_plug() {
+	local n0 out
+	n0=$(grep -ci 'new connection' "$T/sw.log")
+	out=$(hotplug_mc config eth1=daemon,,unix,"$HP_CTL") ||
+		fail "mconsole config eth1 failed: $out"
+	busywait 10 eval "[ \$(grep -ci 'new connection' '$T/sw.log') -gt $n0 ]" ||
+		fail "the switch logged no new connection for the hot-plugged eth1"
+}
+
+# hotplug_use: b brings eth1 up and must get 3 replies from a over it.
+hotplug_use() {
+	touch "$T/b.plugged"
+	busywait 60 eval "[ -e '$T/b.pinged' ] || [ -e '$T/b.rc' ]"
+	[ -e "$T/b.pinged" ] || { guest_ok b 5; fail "guest b could not ping over the hot-plugged eth1"; }
+}
+
+# hotplug_unplug: b takes eth1 down, the host removes it, the switch must
+# see the disconnect, and both guests' scripts must succeed.
+hotplug_unplug() {
+	local d0 out
+	touch "$T/b.busy"
+	busywait 30 eval "[ -e '$T/b.down' ] || [ -e '$T/b.rc' ]"
+	[ -e "$T/b.down" ] || { guest_ok b 5; fail "guest b did not bring eth1 down"; }
+	d0=$(grep -ci 'disconnect' "$T/sw.log")
+	out=$(hotplug_mc remove eth1) || fail "mconsole remove eth1 failed: $out"
+	busywait 10 eval "[ \$(grep -ci 'disconnect' '$T/sw.log') -gt $d0 ]" ||
+		fail "the switch logged no disconnect after mconsole remove eth1"
+	touch "$T/b.unplugged"
+	guest_ok b 60
+	guest_ok a 30
 }
 
 # ---- tools -----------------------------------------------------------------
