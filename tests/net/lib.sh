@@ -51,6 +51,10 @@
 #   slip_line_check         a and b pinged each other, 64 KiB crossed by TCP
 #   slirp_setup KERNEL      UML_SLIRP, test user owning $T ($T/uml, $T/www),
 #                           $T/kernel running KERNEL as the user
+#   trio_scripts NET [HOLD] guests a b c (NET.1-3) ping each other; trio_wait
+#                           (all pinged), trio_check (all ok, 3/3 each way)
+#   pxe_dhcp_start NET CTL MAC NETDEV  udhcpd guest d, QEMU PXE-boots on
+#                           NETDEV; pxe_dhcp_check: d leased MAC an address
 #   hotplug_start START [eth0]  switch, guests a and b for mconsole hot-plug
 #                           of b's eth1: hotplug_plug, hotplug_use,
 #                           hotplug_unplug; hotplug_mc ARGS (OK or not)
@@ -643,6 +647,99 @@ ping_pair_check() {
 		grep -q '4 packets received' "$T/$g.out" ||
 			fail "guest $g: not 4/4 replies: $(grep packets "$T/$g.out")"
 	done
+}
+
+# ---- three guests on a LAN, QEMU's DHCP (tests 40 and 41) ------------------
+
+# trio_scripts NET [HOLD]: scripts for guests a, b and c (NET.1, .2 and .3
+# on eth0): each waits for the others, pings both (3 each), touches
+# /t/NAME.done and waits for theirs; with HOLD it then stays up until the
+# host creates $T/HOLD.  trio_wait: all three pinged (else fail with the
+# tails); trio_check: all three succeeded, each with 3/3 from both others.
+trio_scripts() {
+	local net=$1 hold=${2:+"gw /t/$2 60 || exit 1"} g n i
+	for g in a:1 b:2 c:3; do
+		n=${g%:*} i=${g#*:}
+		guest_script "$n" <<EOF2
+ip addr add $net.$i/24 dev eth0
+ip link set eth0 up
+touch /t/$n.up
+gw /t/a.up && gw /t/b.up && gw /t/c.up || exit 1
+for p in 1 2 3; do
+	[ \$p = $i ] && continue
+	ping -c 3 -w 20 $net.\$p || { echo "$n: no reply from $net.\$p"; exit 1; }
+done
+touch /t/$n.done
+gw /t/a.done 60 && gw /t/b.done 60 && gw /t/c.done 60 || exit 1
+$hold
+EOF2
+	done
+}
+
+trio_wait() {
+	local n
+	busywait 90 eval "[ -e '$T/a.done' ] && [ -e '$T/b.done' ] && [ -e '$T/c.done' ] ||
+		[ -e '$T/a.rc' ] || [ -e '$T/b.rc' ] || [ -e '$T/c.rc' ]"
+	for n in a b c; do
+		[ -e "$T/$n.done" ] || { guest_ok "$n" 5; fail "guest $n did not finish its pings"; }
+	done
+}
+
+trio_check() {
+	local n
+	for n in a b c; do guest_ok "$n" 30; done
+	for n in a b c; do
+		[ "$(grep -c '3 packets received' "$T/$n.out")" = 2 ] ||
+			fail "guest $n: not 3/3 replies from both others: $(grep packets "$T/$n.out")"
+	done
+}
+
+# pxe_dhcp_start NET CTL MAC NETDEV: guest d (NET.4, fe:fd:NET:04 on
+# eth0=daemon at CTL, in $GUEST_NS) serves NET.100-110 with udhcpd; then
+# QEMU (TCG: a BIOS and its iPXE boot ROM need no KVM) boots from the
+# network on an e1000 with MAC, -netdev socket,id=n0,NETDEV, in $GUEST_NS.
+# pxe_dhcp_check: d's script must see udhcpd send an ACK and lease an
+# address to MAC (120 s: QEMU sends its REQUEST only after our OFFER).
+pxe_dhcp_start() {
+	local net=$1 ctl=$2 mac=$3 netdev=$4 o1 o2 o3
+	need qemu-system-x86_64
+	IFS=. read -r o1 o2 o3 <<<"$net"
+	guest_script d <<EOF2
+ip addr add $net.4/24 dev eth0
+ip link set eth0 up
+cat >/tmp/u.conf <<EOF3
+start $net.100
+end $net.110
+interface eth0
+lease_file /tmp/leases
+auto_time 1
+option subnet 255.255.255.0
+EOF3
+touch /tmp/leases
+udhcpd -f /tmp/u.conf >/tmp/ud.log 2>&1 &
+touch /t/d.up
+n=0
+while [ \$n -lt 120 ]; do
+	sleep 1
+	if grep -q 'sending ACK' /tmp/ud.log &&
+	   dumpleases -f /tmp/leases | grep -qi '$mac'; then
+		cat /tmp/ud.log; dumpleases -f /tmp/leases; exit 0
+	fi
+	n=\$((n + 1))
+done
+cat /tmp/ud.log; echo "d: no lease for QEMU"; exit 1
+EOF2
+	guest_start d "eth0=daemon,$(printf 'fe:fd:%02x:%02x:%02x:04' "$o1" "$o2" "$o3"),unix,$ctl"
+	busywait 60 eval "[ -e '$T/d.up' ] || [ -e '$T/d.rc' ]" && [ -e "$T/d.up" ] ||
+		{ guest_ok d 5; fail "DHCP guest did not start"; }
+	bg qemu ${GUEST_NS:+ip netns exec "$GUEST_NS"} qemu-system-x86_64 -accel tcg \
+		-m 64 -nodefaults -display none -vga none -serial none -boot n \
+		-netdev "socket,id=n0,$netdev" -device "e1000,netdev=n0,mac=$mac"
+}
+
+pxe_dhcp_check() {
+	guest_ok d 150
+	stop qemu
 }
 
 # ---- mconsole hot-plug (tests 18 and 62) -----------------------------------
