@@ -546,6 +546,13 @@ guestroot_build() {
 
 guest_script() { cat >"$T/$1.sh"; }
 
+# mem=256M, not less: the stock Debian kernel runs its uevent helper
+# (/sbin/hotplug, absent here) once per uevent, one kernel thread each, about
+# 670 of them while it boots.  threads-max is sized from RAM: at mem=64M it
+# is only 310-410 (the RAM left varies from boot to boot), so on a busy host
+# the helpers pile up, forks fail with EAGAIN, and when that lasts until
+# /init, its first fork fails, init exits and the kernel panics.  256M gives
+# some 1800, more than all the helpers at once.
 guest_start() {
 	local name=$1; shift
 	[ -x "$GUEST_KERNEL" ] || fail "guest kernel $GUEST_KERNEL not found"
@@ -555,7 +562,7 @@ guest_start() {
 	rm -f "$T/$name.rc" "$T/$name.out"
 	ln -sf "$name.console" "$T/$name.log"
 	BG_LOG=$T/$name.console \
-	bg "$name" ${GUEST_NS:+ip netns exec "$GUEST_NS"} "$GUEST_KERNEL" mem=64M root=/dev/root rootfstype=hostfs \
+	bg "$name" ${GUEST_NS:+ip netns exec "$GUEST_NS"} "$GUEST_KERNEL" mem=256M root=/dev/root rootfstype=hostfs \
 		rootflags="$BUILD/guestroot" rw init=/init umid="$name" \
 		uml_dir="$T/uml" con=null con0=fd:0,fd:1 \
 		tdir="$T" guest="$name" "$@"
@@ -759,31 +766,34 @@ hotplug_start() {
 ip addr add 10.0.0.3/24 dev eth0
 ip link set eth0 up
 ping -c 2 -w 10 10.0.0.1 || { echo "b: no reply over eth0 after the unplug"; exit 1; }'
+	# each guest waits longer than the host's steps can take, so that a
+	# slow step is never reported as a guest's failure
 	guest_script a <<'EOF2'
 ip addr add 10.0.0.1/24 dev eth0
 ip link set eth0 up
 touch /t/a.up
-gw /t/b.done 90
+gw /t/b.done 300
 EOF2
 	guest_script b <<EOF2
 touch /t/b.booted
-gw /t/b.plugged || exit 1
+gw /t/b.plugged 90 || exit 1
 ip addr add 10.0.0.2/24 dev eth1 || { echo "no eth1 after mconsole config"; exit 1; }
 ip link set eth1 up
 ping -c 3 -w 15 10.0.0.1 || { echo "b: no reply over the hot-plugged eth1"; exit 1; }
 touch /t/b.pinged
-gw /t/b.busy || exit 1
+gw /t/b.busy 60 || exit 1
 ip link set eth1 down
 touch /t/b.down
-gw /t/b.unplugged || exit 1
+gw /t/b.unplugged 60 || exit 1
 [ ! -e /sys/class/net/eth1 ] || { echo "eth1 still present after mconsole remove"; exit 1; }
 $tail
 touch /t/b.done
 EOF2
 	"$start" a eth0=daemon,,unix,"$HP_CTL"
 	"$start" b ${eth0:+eth0=daemon,,unix,"$HP_CTL"}
-	busywait 60 eval "[ -e '$T/b.booted' ] && [ -e '$T/a.up' ]" ||
-		{ guest_ok b 5; fail "guests did not boot"; }
+	busywait 60 eval "[ -e '$T/b.booted' ] && [ -e '$T/a.up' ] || ! alive a || ! alive b"
+	[ -e "$T/a.up" ] || { guest_ok a 5; fail "guest a did not come up"; }
+	[ -e "$T/b.booted" ] || { guest_ok b 5; fail "guest b did not boot"; }
 	HP_MC=$T/uml/b/mconsole
 	busywait 10 test -S "$HP_MC" || fail "no mconsole socket $HP_MC"
 }
