@@ -7,7 +7,7 @@
 #   make bench      our switch side by side with uml_switch and vde_switch
 #   make fuzz       run each fuzzer for FUZZ_SECONDS
 #   make asan       build with ASan+UBSan into build/asan and run unit tests
-#   make lint       cppcheck
+#   make lint       cppcheck (C) and shellcheck (every shell script)
 #   make install    install into $(DESTDIR)$(PREFIX) (default /usr/local)
 #   make uninstall  remove what make install installed (same variables)
 #   make deb        Debian packages into build/deb (debian/, debhelper)
@@ -195,9 +195,22 @@ bench:
 	$(Q)$(MAKE) --no-print-directory kernel
 	$(Q)tests/bench/guest-bench
 
+# Every shell script of the tree (debian/rules is make, not shell).  shellcheck
+# at severity warning and up: -x with SCRIPTDIR follows the libraries the
+# tests source (lib.sh, kernel-lib.sh, ...); --norc, so a personal
+# ~/.shellcheckrc changes nothing; -f gcc, one line per finding in CI logs.
+# A check is disabled only at its line, with the reason beside it.
+SH_SCRIPTS	:= $(wildcard .ci/run scripts/* tests/run tests/run-units tests/mutate \
+		   tests/soak/*.sh \
+		   tests/net/*.sh debian/*.preinst debian/*.postinst debian/*.prerm \
+		   debian/*.postrm) $(filter-out %.c %.md,$(wildcard tests/bench/*))
+
 lint:
+	$(Q)for t in cppcheck shellcheck; do command -v $$t >/dev/null || \
+		{ echo "lint: $$t is not installed (run scripts/install-deps)" >&2; exit 1; }; done
 	$(Q)cppcheck --quiet --enable=warning,performance,portability \
 		--error-exitcode=1 -Inet -Icommon net common uml_switch tunctl uml_net uml_slirp
+	$(Q)shellcheck --norc -f gcc -x -P SCRIPTDIR -S warning $(SH_SCRIPTS)
 
 # ---- install, uninstall, deb ------------------------------------------------
 # What `make install` installs, and where.  install and uninstall read the
