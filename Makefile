@@ -7,7 +7,7 @@
 #   make bench      our switch side by side with uml_switch and vde_switch
 #   make fuzz       run each fuzzer for FUZZ_SECONDS (with tests/fuzz/NAME.dict)
 #   make asan       build with ASan+UBSan into build/asan and run unit tests
-#   make lint       cppcheck
+#   make lint       cppcheck (C) and shellcheck (every shell script)
 #   make install    install into $(DESTDIR)$(PREFIX) (default /usr/local)
 #   make uninstall  remove what make install installed (same variables)
 #   make deb        Debian packages into build/deb (debian/, debhelper)
@@ -150,10 +150,17 @@ FUZZ_CFLAGS	:= -g -O1 -std=gnu11 -D_GNU_SOURCE -Inet -Icommon $(WARN) \
 ifeq ($(WERROR),1)
 FUZZ_CFLAGS	+= -Werror
 endif
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(SWITCH_SRC) $(COMMON_SRC)
+# A target may #include a program's sources (uml_net/, uml_slirp/,
+# kernel/): those and every header are prerequisites too, but only the
+# target and the libraries' sources are compiled and linked.
+FUZZ_LINK	:= $(LIB_SRC) $(SWITCH_SRC) $(COMMON_SRC)
+FUZZ_DEPS	:= $(wildcard net/*.h common/*.h uml_switch/*.h uml_net/*.[ch] \
+		   uml_slirp/*.[ch] kernel/*.[ch])
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LINK) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^ $(LIB_LIBS)
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $(filter tests/fuzz/%.c $(FUZZ_LINK),$^) \
+		$(LIB_LIBS)
 
 units: $(UNITS)
 
@@ -172,6 +179,7 @@ fuzz: $(FUZZERS)
 		d=tests/fuzz/$$(basename $$f).dict; \
 		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		    $$([ -f $$d ] && echo -dict=$$d) \
+		    -artifact_prefix=$(BUILD)/$$(basename $$f)- \
 		    $(BUILD)/corpus/$$(basename $$f) >$(BUILD)/$$(basename $$f).log 2>&1 \
 		    || { tail -40 $(BUILD)/$$(basename $$f).log; exit 1; }; \
 	done
@@ -206,10 +214,23 @@ bench:
 	$(Q)$(MAKE) --no-print-directory kernel
 	$(Q)tests/bench/guest-bench
 
+# Every shell script of the tree (debian/rules is make, not shell).  shellcheck
+# at severity warning and up: -x with SCRIPTDIR follows the libraries the
+# tests source (lib.sh, kernel-lib.sh, ...); --norc, so a personal
+# ~/.shellcheckrc changes nothing; -f gcc, one line per finding in CI logs.
+# A check is disabled only at its line, with the reason beside it.
+SH_SCRIPTS	:= $(wildcard .ci/run scripts/* tests/run tests/run-units tests/mutate \
+		   tests/soak/*.sh \
+		   tests/net/*.sh debian/*.preinst debian/*.postinst debian/*.prerm \
+		   debian/*.postrm) $(filter-out %.c %.md,$(wildcard tests/bench/*))
+
 lint:
+	$(Q)for t in cppcheck shellcheck; do command -v $$t >/dev/null || \
+		{ echo "lint: $$t is not installed (run scripts/install-deps)" >&2; exit 1; }; done
 	$(Q)cppcheck --quiet --enable=warning,performance,portability \
 		--error-exitcode=1 -Inet -Icommon net common uml_switch tunctl uml_net uml_slirp \
 		umlctl uml_dump
+	$(Q)shellcheck --norc -f gcc -x -P SCRIPTDIR -S warning $(SH_SCRIPTS)
 
 # ---- install, uninstall, deb ------------------------------------------------
 # What `make install` installs, and where.  install and uninstall read the

@@ -165,7 +165,7 @@ static int helper_reply_len_ok(unet_reply_len_t len)
 
 /*
  * tuntap with no device, the stock kernel's helper mode: "uml_net 4
- * tuntap up GATE" makes a tap and answers one datagram (spec 3.4): the
+ * tuntap up GATE" makes a tap and answers one datagram (net/helper.h): the
  * name, its output text and the tap fd as SCM_RIGHTS.
  */
 static int tuntap_helper(const char *gate, int *fdp, char *name,
@@ -221,7 +221,7 @@ static int tuntap_helper(const char *gate, int *fdp, char *name,
 }
 
 /* Run uml_net with @argv and stdin @in on a stream stdout, print the text
- * it answers ("len + text", spec 3.3).  Return: its status or -errno. */
+ * it answers ("len + text", net/helper.h).  Return: its status or -errno. */
 static int helper_run_text(char *const *argv, int in)
 {
 	static char text[UNET_REPLY_TEXT_MAX + 1];
@@ -263,7 +263,7 @@ void umlnet_user_helper_addr(const char *dev, int add, const char *addr,
 
 /*
  * The line of slip helper mode: a pty, raw as the stock kernel sets it
- * (spec 5.2).  Return: the master, with the slave in *@slave and its
+ * (as the stock kernel's slip transport sets it).  Return: the master, with the slave in *@slave and its
  * number in *@pts, or -errno.
  */
 static int slip_pty(int *slave, unsigned int *pts)

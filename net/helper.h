@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * helper.h: the reply format of the uml_net helper protocol (spec 3.3,
- * 3.4), the one description both ends use: uml_net writes it
+ * helper.h: the reply format of the uml_net helper protocol (as the stock
+ * UML kernel reads it), the one description both ends use: uml_net writes it
  * (uml_net/output.c), our UML driver reads it (kernel/umlnet_user.c).
  * Plain C, no OS headers: a host program and a UML user object both
  * include it.

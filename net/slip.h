@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * slip.h: SLIP framing (RFC 1055, spec 5.3) as pure functions with no OS
+ * slip.h: SLIP framing (RFC 1055) as pure functions with no OS
  * headers: an encoder and an incremental decoder, for the slip transport.
  */
 #ifndef UMLNET_SLIP_H

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "frame.h"
@@ -218,6 +219,62 @@ int tp_adopt_fd(const char *name, int fd, int socktype, char *err,
 		return -errno;
 	}
 	return 0;
+}
+
+static int tp_connect_unix(struct tp *tp, const char *name, const char *path,
+			   int type, char *err, size_t errlen)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int ret;
+
+	if (strlen(path) >= sizeof(a.sun_path)) {
+		snprintf(err, errlen, "%s: path '%s' longer than %zu bytes",
+			 name, path, sizeof(a.sun_path) - 1);
+		return -ENAMETOOLONG;
+	}
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	tp->fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	if (tp->fd < 0 || connect(tp->fd, (struct sockaddr *)&a, sizeof(a))) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: connect to '%s': %s", name, path,
+			 strerror(-ret));
+		return ret;
+	}
+	return tp_adopt_fd(name, tp->fd, type, err, errlen);
+}
+
+int tp_open_unix(struct tp *tp, const struct tp_spec *s, const char *pathkey,
+		 int type, char *err, size_t errlen)
+{
+	const char *path = tp_spec_get(s, pathkey);
+	const char *fdstr = tp_spec_get(s, "fd");
+	int fd, ret;
+
+	if (!path == !fdstr) {
+		snprintf(err, errlen, path ? "%s: give %s= or fd=, not both" :
+			 "%s: missing %s=SOCKET (or fd=N)", s->name, pathkey);
+		return -EINVAL;
+	}
+	if (path) {
+		ret = tp_connect_unix(tp, s->name, path, type, err, errlen);
+	} else if (tp_parse_fd(fdstr, &fd)) {
+		snprintf(err, errlen, "%s: bad fd '%s'", s->name, fdstr);
+		return -EINVAL;
+	} else {
+		ret = tp_adopt_fd(s->name, fd, type, err, errlen);
+		if (!ret)
+			tp->fd = fd;	/* on failure, fd stays the caller's */
+	}
+	if (ret)
+		tp_close_fd(tp);
+	return ret;
+}
+
+void tp_close_fd(struct tp *tp)
+{
+	if (tp->fd >= 0)
+		close(tp->fd);
+	tp->fd = -1;
 }
 
 int tp_spec_mac(const struct tp_spec *s, uint8_t *mac)

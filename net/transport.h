@@ -120,6 +120,22 @@ int tp_adopt_fd(const char *name, int fd, int socktype, char *err,
 		size_t errlen);
 
 /**
+ * tp_open_unix() - the socket of a transport that speaks over one unix
+ * socket of @type: connect to the path that key @pathkey of @s names, or
+ * take over the fd=N it names instead (exactly one of the two), and make
+ * it tp->fd, non-blocking.
+ * Return: 0, or -errno with @err naming the transport (s->name).
+ */
+int tp_open_unix(struct tp *tp, const struct tp_spec *s, const char *pathkey,
+		 int type, char *err, size_t errlen);
+
+/**
+ * tp_close_fd() - the close op of a transport whose only resource is
+ * tp->fd.
+ */
+void tp_close_fd(struct tp *tp);
+
+/**
  * tp_registry() - the @i-th transport of the registry, or NULL past the
  * end (to go through them all).
  */
@@ -236,21 +252,12 @@ struct proto_req;
 struct sockaddr_un;
 
 /**
- * tp_daemon_serve() - the port of a v1/v3 client whose request @req came
- * on control connection @ctl (the transport's cfd from now on): a data
- * socket connected to the client's, then the reply.
- * @uid:	the client's uid (SO_PEERCRED): a data socket on a path must
- *		be the client's own (unless it is root or the switch's user)
- * @why:	on failure, a static string saying what failed
- * Return: 0, or -errno (@ctl is then still the caller's).
- */
-int tp_daemon_serve(struct tp **tpp, int ctl, const struct proto_req *req,
-		    uid_t uid, const char **why);
-
-/**
- * tp_daemon_data() - tp_daemon_serve()'s first half: a datagram socket
- * bound to a unique abstract name and connected to @client's data socket
- * (with the same rule on who may be reached, for the client's @uid).
+ * tp_daemon_data() - the server half's first step, for a v1/v3 client
+ * whose request (data address @client) came on a control connection: a
+ * datagram socket bound to a unique abstract name and connected to the
+ * client's data socket, reaching no further than the client could: an
+ * abstract name, or a socket on a path that @uid (the client's, from
+ * SO_PEERCRED) owns, unless @uid is root or our own.
  * Return: the fd, or -errno (-EPERM: it is not the client's socket to
  * name; -EACCES: ours to reach (our user may not write it, or search its
  * directory); *@why says which).
@@ -259,9 +266,10 @@ int tp_daemon_data(const struct sockaddr_un *client, uid_t uid,
 		   const char **why);
 
 /**
- * tp_daemon_adopt() - tp_daemon_serve()'s second half: reply on @ctl
- * with @fd's name (a data socket connected to the client, e.g. from
- * tp_daemon_data() in another process) and make the port.
+ * tp_daemon_adopt() - the second step: reply on control connection @ctl
+ * (the transport's cfd from now on) with @fd's name (a data socket
+ * connected to the client, from tp_daemon_data(), maybe in another
+ * process) and make the port.
  * Return: 0 (@fd and @ctl are the transport's), or -errno (both still the
  * caller's).
  */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * tunctl.c: create and delete persistent tun/tap devices owned by a user.
- * Command line and output of uml-utilities' tunctl (spec 4.2), plus -n/-p,
+ * Command line and output of uml-utilities' tunctl (its 20070815 release), plus -n/-p,
  * --multi-queue, --vnet-hdr, --pi and -l [--json].  Unlike the original,
  * names are checked before anything is made (never truncated), an existing
  * non-tun device is never touched, and "-d" of a device that is not a

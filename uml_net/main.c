@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * main.c: uml_net, the setuid-root helper the UML kernel runs for its
- * tuntap and slip transports (spec section 3).  Same argv, version check,
+ * tuntap and slip transports.  Same argv, version check,
  * messages and reply framing as the original; but it drops to the calling
  * user with CAP_NET_ADMIN only before looking at argv, does nothing the
  * policy file does not allow, touches only devices it made for the caller,

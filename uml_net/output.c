@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * output.c: the text uml_net hands back, and how (spec 3.3, 3.4).
+ * output.c: the text uml_net hands back, and how (net/helper.h).
  *
  * Lines accumulate in one buffer (net/helper.h gives the layout).  At the
  * end: on an AF_UNIX SOCK_DGRAM stdout (tuntap up) one datagram of 16-byte
@@ -36,6 +36,7 @@ struct out_text {
 static struct out_text out_reply, out_err;
 static int out_sent;
 
+__attribute__((format(printf, 2, 0)))
 static void out_vadd(struct out_text *t, const char *fmt, va_list ap)
 {
 	int n;
@@ -195,6 +196,7 @@ int out_finish(const char *ifname, int fd)
 	return ret;
 }
 
+__attribute__((format(printf, 3, 0)))
 static void vlog_user(const struct unet_ctx *ctx, int prio, const char *fmt,
 		      va_list ap)
 {

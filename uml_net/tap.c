@@ -2,7 +2,7 @@
 /*
  * tap.c: "tuntap up GATE" (a fresh non-persistent tap, fd passed back to
  * UML) and "add|del DEV ADDR MASK" (host route and proxy ARP/NDP for a
- * guest address on one of our devices), spec 3.4-3.5.
+ * guest address on one of our devices), as the stock UML kernel asks.
  */
 #include <arpa/inet.h>
 #include <errno.h>

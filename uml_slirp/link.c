@@ -6,7 +6,7 @@
  * batches (recvmmsg) and handed to slirp_input; frames from slirp queue in a
  * ring sized at start-up and leave with sendmmsg once per loop round.
  *
- * Legacy mode (UML's slirp transport, spec 6): a SLIP byte stream, IPv4
+ * Legacy mode (UML's slirp transport, arch/um/drivers/slirp_*.c): a SLIP byte stream, IPv4
  * only, turned into Ethernet by net/slipeth.c.  Decoded packets get an
  * Ethernet header from a fake guest MAC (decoded in place after 14 bytes
  * of headroom, so nothing is copied).  From slirp: IPv4 frames lose their

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * main.c: uml_slirp, user-mode NAT for UML guests on libslirp: the legacy
- * SLIP helper of UML's slirp transport (spec 6) and an Ethernet-frame
+ * SLIP helper of UML's slirp transport and an Ethernet-frame
  * helper for libumlnet's slirp transport.  Set-up, the sandbox and exit
  * only; the loop is in stack.c, the guest link in link.c.
  *

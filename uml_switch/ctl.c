@@ -102,11 +102,10 @@ static int ctl_make_port(struct sw *sw, int fd, const struct proto_req *req,
 		*why = "cannot tell who the client is (SO_PEERCRED)";
 		return ret;
 	}
-	ret = tp_daemon_serve(tp, fd, req, uid, why);
-	if (ret != -EACCES || !sw->janitor || !req->addr.sun_path[0])
-		return ret;
+	data = tp_daemon_data(&req->addr, uid, why);
 	/* a root client's socket in our directory: the janitor may reach it */
-	data = janitor_reach(sw, fd, &req->addr, why);
+	if (data == -EACCES && sw->janitor && req->addr.sun_path[0])
+		data = janitor_reach(sw, fd, &req->addr, why);
 	if (data < 0)
 		return data;
 	ret = tp_daemon_adopt(tp, fd, data, why);

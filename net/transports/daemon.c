@@ -9,9 +9,10 @@
  *   (DIR/ctl is used).  tp.cfd is the control connection: its end means
  *   the switch is gone.
  *
- * Server (what a switch makes of an accepted client, tp_daemon_serve()):
- * a datagram socket of its own, bound to a unique abstract name and
- * connected to the client's data socket before the reply is written
+ * Server (what a switch makes of an accepted client: tp_daemon_data(),
+ * then tp_daemon_adopt()): a datagram socket of its own, bound to a
+ * unique abstract name and connected to the client's data socket before
+ * the reply is written
  * (vdeplug4 clients unlink their socket's path right after the reply).
  * The client names that data socket itself, so the switch connects only
  * where the client could: an abstract name (anyone may), or a socket the
@@ -320,20 +321,6 @@ int tp_daemon_adopt(struct tp **tpp, int ctl, int fd, const char **why)
 	ret = daemon_new(tpp, &tp_daemon_ops, fd, fd, ctl);
 	if (ret)
 		*why = "out of memory";
-	return ret;
-}
-
-int tp_daemon_serve(struct tp **tpp, int ctl, const struct proto_req *req,
-		    uid_t uid, const char **why)
-{
-	int fd = tp_daemon_data(&req->addr, uid, why), ret;
-
-	*tpp = NULL;
-	if (fd < 0)
-		return fd;
-	ret = tp_daemon_adopt(tpp, ctl, fd, why);
-	if (ret)
-		close(fd);
 	return ret;
 }
 

@@ -57,61 +57,10 @@ static void stream_put_len(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-static int stream_connect(struct tp *tp, const char *path, char *err,
-			  size_t errlen)
-{
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	int ret;
-
-	if (strlen(path) >= sizeof(a.sun_path)) {
-		snprintf(err, errlen, "stream: path '%s' longer than %zu bytes",
-			 path, sizeof(a.sun_path) - 1);
-		return -ENAMETOOLONG;
-	}
-	memcpy(a.sun_path, path, strlen(path) + 1);
-	tp->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (tp->fd < 0 || connect(tp->fd, (struct sockaddr *)&a, sizeof(a))) {
-		ret = -errno;
-		snprintf(err, errlen, "stream: connect to '%s': %s", path,
-			 strerror(-ret));
-		return ret;
-	}
-	return tp_adopt_fd("stream", tp->fd, SOCK_STREAM, err, errlen);
-}
-
-static void stream_close(struct tp *tp)
-{
-	if (tp->fd >= 0)
-		close(tp->fd);
-	tp->fd = -1;
-}
-
 static int stream_open(struct tp *tp, const struct tp_spec *s, char *err,
-		       size_t errlen)
+		     size_t errlen)
 {
-	const char *path = tp_spec_get(s, "connect");
-	const char *fdstr = tp_spec_get(s, "fd");
-	int fd, ret;
-
-	if (!path == !fdstr) {
-		snprintf(err, errlen, path ?
-			 "stream: give connect= or fd=, not both" :
-			 "stream: missing connect=SOCKET (or fd=N)");
-		return -EINVAL;
-	}
-	if (path) {
-		ret = stream_connect(tp, path, err, errlen);
-	} else if (tp_parse_fd(fdstr, &fd)) {
-		snprintf(err, errlen, "stream: bad fd '%s'", fdstr);
-		return -EINVAL;
-	} else {
-		ret = tp_adopt_fd("stream", fd, SOCK_STREAM, err, errlen);
-		if (!ret)
-			tp->fd = fd;
-	}
-	if (ret)
-		stream_close(tp);
-	return ret;
+	return tp_open_unix(tp, s, "connect", SOCK_STREAM, err, errlen);
 }
 
 /* Whole frames in rbuf into @f.  Return: how many, or -EPROTO. */
@@ -268,6 +217,6 @@ const struct tp_ops tp_stream_ops = {
 	.open = stream_open,
 	.recv = stream_recv,
 	.send = stream_send,
-	.close = stream_close,
+	.close = tp_close_fd,
 	.syscalls = tp_stream_syscalls,
 };

@@ -186,13 +186,6 @@ static int tuntap_send(struct tp *tp, const struct tp_frame *f,
 	return (int)i;
 }
 
-static void tuntap_close(struct tp *tp)
-{
-	if (tp->fd >= 0)
-		close(tp->fd);
-	tp->fd = -1;
-}
-
 static const int tp_tuntap_syscalls[] = {
 	SYS_readv, SYS_write, SYS_close, -1
 };
@@ -204,6 +197,6 @@ const struct tp_ops tp_tuntap_ops = {
 	.open = tuntap_open,
 	.recv = tuntap_recv,
 	.send = tuntap_send,
-	.close = tuntap_close,
+	.close = tp_close_fd,
 	.syscalls = tp_tuntap_syscalls,
 };

@@ -24,6 +24,7 @@ static void fuzz_syslog(int prio, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 #define syslog		fuzz_syslog
 #define main		uml_net_main
+int uml_net_main(int argc, char **argv);	/* uml_net/main.c's main() */
 
 #include "../../uml_net/lock.c"
 #include "../../uml_net/main.c"

@@ -14,6 +14,7 @@
 
 #define UM_KERN_ERR	""
 #define UM_KERN_INFO	""
+#define UM_KERN_WARNING	""
 static int fuzz_printk(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 #define printk		fuzz_printk

@@ -26,18 +26,19 @@ ip -n "$NS0" link set "$TAP2" netns "$NS2" || fail "move $TAP2"
 ip -n "$NS0" link set "$TAP3" netns "$NS3" || fail "move $TAP3"
 link_track "$TAP1" "$NS1"; link_track "$TAP2" "$NS2"; link_track "$TAP3" "$NS3"
 for i in 1 2 3; do
-	eval "ns=\$NS$i tap=\$TAP$i"
+	ns_var=NS$i tap_var=TAP$i
+	ns=${!ns_var} tap=${!tap_var}
 	ip -n "$ns" link set "$tap" mtu 9000 up
 	ip -n "$ns" addr add "10.9.0.$i/24" dev "$tap"
 	busywait 10 eval "ip -n $ns link show $tap | grep -q LOWER_UP" ||
 		fail "the switch is not attached to $tap (no carrier): $(tail -5 "$T/sw.log")"
 done
 
-nsx "$NS1" ping -c 3 -w 10 -s 8000 -M do 10.9.0.2 >"$T/ping1.out" 2>&1 ||
+nsx "$NS1" ping -c 3 -w 10 -s 8000 -M 'do' 10.9.0.2 >"$T/ping1.out" 2>&1 ||
 	fail "8000-byte pings (MTU 9000, DF) from tap host 1 to tap host 2 did not cross the switch: $(tail -2 "$T/ping1.out")"
-nsx "$NS2" ping -c 3 -w 10 -s 8972 -M do 10.9.0.1 >"$T/ping2.out" 2>&1 ||
+nsx "$NS2" ping -c 3 -w 10 -s 8972 -M 'do' 10.9.0.1 >"$T/ping2.out" 2>&1 ||
 	fail "8972-byte pings (9014-byte frames) from tap host 2 to tap host 1 did not cross the switch: $(tail -2 "$T/ping2.out")"
-nsx "$NS3" ping -c 3 -w 10 -s 8972 -M do 10.9.0.1 >"$T/ping3.out" 2>&1 ||
+nsx "$NS3" ping -c 3 -w 10 -s 8972 -M 'do' 10.9.0.1 >"$T/ping3.out" 2>&1 ||
 	fail "8972-byte pings from the tuntap transport port's host did not cross the switch: $(tail -2 "$T/ping3.out")"
 log "tap hosts: 8000- and 8972-byte DF pings crossed at MTU 9000 (-tap and --port tuntap)"
 

@@ -97,6 +97,10 @@ assert b.wait_tag("marker4", 5)
 time.sleep(0.1)
 short = [f for f in b.recv_all() if len(f) < 14]
 assert not short, "runts were delivered: %s" % [len(f) for f in short]
+# a multicast source address is never learned: four stations (A, B, C
+# and D behind B), whatever comes from 01:00:5e:00:00:99
+a.send(frame(BCAST, b"\x01\x00\x5e\x00\x00\x99", "mcsrc"))
+assert b.wait_tag("mcsrc", 5)
 print("rules hold (%s)" % ("hub" if hub else "switch"))
 sys.stdout.flush()
 # keep the ports until the test has read the counters
@@ -115,7 +119,10 @@ for mode in switch hub; do
 	rm -f "$T/$mode.go"
 	busywait 10 eval "! alive py-$mode"
 	stop "py-$mode" || fail "$mode: $(tail -5 "$T/py-$mode.log")"
-	echo "$st" | grep -Eq 'size=3 ' || fail "$mode: the three runts are not counted as size drops: $st"
+	grep -Eq 'size=3 ' <<<"$st" || fail "$mode: the three runts are not counted as size drops: $st"
+	if [ "$mode" = switch ]; then
+		grep -q 'fdb=4/' <<<"$st" || fail "switch: not 4 stations learned (a multicast source learned?): $st"
+	fi
 	stop "sw-$mode"
 	cp "$T/py-$mode.log" "$T/$mode.out"
 	log "$mode: $(tail -1 "$T/$mode.out")"

@@ -49,7 +49,7 @@ mkdir -m 777 "$T/open"
 rc=0; timeout 10 "$UML_SWITCH" -unix "$T/open/" --group "$TGID" >"$T/open.log" 2>&1 || rc=$?
 [ $rc -ne 0 ] || fail "a switch served in a world-writable, non-sticky directory"
 grep -q "others can write it" "$T/open.log" || fail "world-writable directory: $(cat "$T/open.log")"
-ls -A "$T/open" | grep -q . && fail "the refused switch left files in $T/open"
+[ -n "$(ls -A "$T/open")" ] && fail "the refused switch left files in $T/open"
 mkdir "$T/theirs"; chown "$TU" "$T/theirs"
 rc=0; timeout 10 "$UML_SWITCH" -unix "$T/theirs/ctl" >"$T/theirs.log" 2>&1 || rc=$?
 [ $rc -ne 0 ] && grep -q "belongs to another user" "$T/theirs.log" ||
@@ -158,6 +158,7 @@ log "client descriptions logged as printable text"
 # made /tmp/uml_switch-UID first
 dir=/tmp/uml_switch-$TUID
 rm -rf "$dir"
+# shellcheck disable=SC2154 # _rc is assigned in the trap itself
 trap '_rc=$?; rm -rf "$dir"; (exit $_rc); _cleanup' EXIT
 mkdir -m 755 "$dir"
 rc=0; timeout 10 env -u XDG_RUNTIME_DIR "${AS_USER[@]}" "$UML_SWITCH" >"$T/def.log" 2>&1 || rc=$?

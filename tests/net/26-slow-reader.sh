@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # 26-slow-reader: one slow reader does not slow the LAN.  A sender floods
-# broadcasts (back-pressure respected) to a fast receiver: first alone,
+# broadcasts (back-pressure respected, at most 150000 a second, which the
+# receiver keeps up with) to a fast receiver: first alone,
 # then with a client on the LAN that reads 300 frames every 0.9 s (never
 # idle long enough to be declared stalled).  Before, every flooded frame
 # waited for the slow reader's queue, so the sender went at its pace; now a
@@ -24,7 +25,8 @@ flood() {
 	bg "count-$tag" "$LOADGEN" -c "$CTL" -t 120 count $N
 	busywait 10 grep -q '^mac=' "$T/count-$tag.log" || fail "$tag: the counter did not join"
 	start=$(date +%s%N)
-	timeout 120 "$LOADGEN" -c "$CTL" send $N --dst ff:ff:ff:ff:ff:ff >"$T/send-$tag.log" 2>&1 ||
+	timeout 120 "$LOADGEN" -c "$CTL" send $N --dst ff:ff:ff:ff:ff:ff \
+		--rate 150000 --burst 32 >"$T/send-$tag.log" 2>&1 ||
 		fail "$tag: the sender failed or took over 120 s: $(cat "$T/send-$tag.log")"
 	busywait 30 eval "! alive count-$tag"
 	ms=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -60,11 +62,19 @@ t1=$FLOOD_MS
 log "with a slow reader: $N broadcasts in $t1 ms"
 st=$(switch_stats sw)
 log "$st"
+# the slow reader's port, its drops and its queue now
+read -r sp sfull sq < <(sed -n 's/.*stats: port \([0-9]*\) .*(full=\([0-9]*\) .* queue=\([0-9]*\) slow.*/\1 \2 \3/p' <<<"$st")
+[ -n "$sp" ] || fail "no port marked slow in the stats: $st"
 stop slow
+# when it goes, what was queued for it counts as dropped too
+wait_log "$T/sw.log" 10 "port $sp: disconnect" || fail "the slow reader's port did not end"
+d=$(sed -n "s/.*port $sp: disconnect .* drop=\([0-9]*\).*/\1/p" "$T/sw.log" | tail -1)
+[ "$d" = $((sfull + sq)) ] ||
+	fail "the slow reader's port ended with drop=$d, want its $sfull drops and the $sq frames still queued"
 # the bound: 50 ms held per second (5%), and the noise of a busy host
 [ "$t1" -le $(( t0 * 3 / 2 + 300 )) ] ||
 	fail "the slow reader slowed the sender from $t0 ms to $t1 ms for $N frames"
-echo "$st" | grep -E 'stats: port .*full=[1-9][0-9]* .*' >/dev/null ||
+grep -Eq 'stats: port .*full=[1-9][0-9]* ' <<<"$st" ||
 	fail "no frames counted as dropped for the slow reader: $st"
 wait_log "$T/sw.log" 5 'slow reader: floods that find its queue full skip it' ||
 	fail "the switch did not say which port is slow: $(tail -5 "$T/sw.log")"

@@ -41,8 +41,9 @@ exec ip netns exec "$H" unshare -m --propagation private sh -c 'mount -t tmpfs -
 	mknod -m 666 /dev/net/tun c 10 200 && exec "\$@"' sh "\$@"
 EOF2
 chmod 755 "$T/inh"
-kargs() {	# kargs NAME: the guest's kernel command line (as guest_start)
-	echo mem=64M root=/dev/root rootfstype=hostfs rootflags="$BUILD/guestroot" rw init=/init \
+kargs() {	# kargs NAME: the guest's kernel command line (as guest_start:
+	# mem=256M, room for the stock kernel's boot-time helper threads)
+	echo mem=256M root=/dev/root rootfstype=hostfs rootflags="$BUILD/guestroot" rw init=/init \
 		umid="$1" uml_dir="$T/uml" con=null con0=fd:0,fd:1 tdir="$T" guest="$1"
 }
 finished() { busywait "${2:-60}" eval "[ -e '$T/$1.rc' ]" || fail "guest $1 did not finish: $(tail -n 5 "$T/$1.log" "$T/$1.out" 2>&1)"
@@ -56,6 +57,7 @@ ping -c 3 -w 20 10.0.6.2 || { echo "guest: LAN host unreachable over the bridge"
 touch /t/ga.pinged
 gw /t/ga.done 60
 EOF2
+# shellcheck disable=SC2046 # kargs prints words to be split
 bg ga "$T/inh" "$S/uml-guest" -u "$TU" -t tapga -b brga -i ha -- $(kargs ga)
 busywait 60 eval "[ -e '$T/ga.pinged' ] || [ -e '$T/ga.rc' ]"
 [ -e "$T/ga.pinged" ] || finished ga 5
@@ -75,6 +77,7 @@ ip addr add 10.0.16.1/24 dev eth0
 ip link set eth0 up
 ping -c 3 -w 20 10.0.16.2 || { echo "guest: LAN host unreachable over the brctl bridge"; exit 1; }
 EOF2
+# shellcheck disable=SC2046 # kargs prints words to be split
 bg gb "$T/inh" setpriv --reuid="$TU" --regid="$(id -g "$TU")" --init-groups "$GUEST_KERNEL" $(kargs gb) eth0=tuntap,tapgb
 finished gb
 # the script is done, but the kernel may still hold the tap for a moment
@@ -91,6 +94,7 @@ ping -c 3 -w 20 10.0.5.2 || { echo "guest: LAN host unreachable through proxy AR
 touch /t/gp.pinged
 sleep 600
 EOF2
+# shellcheck disable=SC2046 # kargs prints words to be split
 bg gp "$T/inh" "$S/uml-guest" -u "$TU" -t tapgp -g 10.0.5.254 -a 10.0.5.1 -l hp -p "$T/gp.pid" -- $(kargs gp)
 busywait 60 eval "[ -e '$T/gp.pinged' ] || [ -e '$T/gp.rc' ]"
 [ -e "$T/gp.pinged" ] || finished gp 5

@@ -47,31 +47,12 @@ busywait 10 eval "nsx $NS ss -uln | grep -q ':1102 '" || fail "socat did not bin
 
 SWITCH_NS=$NS switch_start sw -unix "$T/sw.ctl" --port mcast
 
-for g in a:1 b:2 c:3; do
-	n=${g%:*} i=${g#*:}
-	guest_script "$n" <<EOF2
-ip addr add 10.0.0.$i/24 dev eth0
-ip link set eth0 up
-touch /t/$n.up
-gw /t/a.up && gw /t/b.up && gw /t/c.up || exit 1
-for p in 1 2 3; do
-	[ \$p = $i ] && continue
-	ping -c 3 -w 20 10.0.0.\$p || { echo "$n: no reply from 10.0.0.\$p"; exit 1; }
-done
-touch /t/$n.done
-gw /t/a.done 60 && gw /t/b.done 60 && gw /t/c.done 60 || exit 1
-gw /t/inject.done 60 || exit 1
-EOF2
-done
+trio_scripts 10.0.0 inject.done
 GUEST_NS=$NS guest_start a eth0=mcast,fe:fd:0a:00:00:01
 GUEST_NS=$NS guest_start b eth0=mcast,fe:fd:0a:00:00:02
 GUEST_NS=$NS guest_start c eth0=daemon,fe:fd:0a:00:00:03,unix,"$T/sw.ctl"
 
-busywait 90 eval "[ -e '$T/a.done' ] && [ -e '$T/b.done' ] && [ -e '$T/c.done' ] ||
-	[ -e '$T/a.rc' ] || [ -e '$T/b.rc' ] || [ -e '$T/c.rc' ]"
-for n in a b c; do
-	[ -e "$T/$n.done" ] || { guest_ok "$n" 5; fail "guest $n did not finish its pings"; }
-done
+trio_wait
 
 # The raw peer saw the mcast guests' ARP and ICMP as bare frames, and the
 # daemon guest's frames too (forwarded by the switch's mcast port).
@@ -91,40 +72,16 @@ printf "$(sed 's/../\\x&/g' <<<"$arp")" | ip netns exec "$NS" socat -u - UDP4-DA
 busywait 10 eval "[ \$(rawhex | grep -o '020000000009fefd0a0000030806000108000604000[2]' | wc -l) -gt $before ]" ||
 	fail "the daemon guest did not answer an ARP request sent by the raw peer"
 touch "$T/inject.done"
-for n in a b c; do guest_ok "$n" 30; done
+trio_check
 log "ok: mcast guests <-> each other and <-> daemon guest via --port mcast; raw UDP peer sees and injects frames"
 
 # QEMU on the group, DHCP server behind the switch
-guest_script d <<'EOF2'
-ip addr add 10.0.0.4/24 dev eth0
-ip link set eth0 up
-cat >/tmp/u.conf <<EOF3
-start 10.0.0.100
-end 10.0.0.110
-interface eth0
-lease_file /tmp/leases
-option subnet 255.255.255.0
-EOF3
-touch /tmp/leases
-udhcpd -f /tmp/u.conf &
-touch /t/d.up
-gw /t/d.go 120
-EOF2
-GUEST_NS=$NS guest_start d eth0=daemon,fe:fd:0a:00:00:04,unix,"$T/sw.ctl"
-busywait 60 eval "[ -e '$T/d.up' ] || [ -e '$T/d.rc' ]" && [ -e "$T/d.up" ] ||
-	{ guest_ok d 5; fail "DHCP guest did not start"; }
-# TCG: KVM is not needed for a BIOS and a boot ROM
-bg qemu ip netns exec "$NS" qemu-system-x86_64 -accel tcg -m 64 -nodefaults \
-	-display none -vga none -serial none -boot n \
-	-netdev socket,id=n0,mcast=239.192.168.1:1102 \
-	-device e1000,netdev=n0,mac=52:54:00:12:34:56
+GUEST_NS=$NS pxe_dhcp_start 10.0.0 "$T/sw.ctl" 52:54:00:12:34:56 mcast=239.192.168.1:1102
 dhcp_seen() { rawhex | grep -q "$1"; }
 # cookie 63825363, option 53 (message type): 03 request, 05 ack
 busywait 120 dhcp_seen 63825363350105 ||
-	{ touch "$T/d.go"; fail "QEMU got no DHCP ACK through the mcast port (request seen: $(dhcp_seen 63825363350103 && echo yes || echo no); $(tail -3 "$T/qemu.log"))"; }
+	fail "QEMU got no DHCP ACK through the mcast port (request seen: $(dhcp_seen 63825363350103 && echo yes || echo no); $(tail -3 "$T/qemu.log"))"
 dhcp_seen 63825363350103 || fail "an ACK without QEMU's DHCPREQUEST"
 rawhex | grep -q '525400123456' || fail "no frame from QEMU's MAC"
-stop qemu
-touch "$T/d.go"
-guest_ok d 30
+pxe_dhcp_check
 log "ok: QEMU -netdev socket,mcast= leased an address from a daemon guest via --port mcast"

@@ -3,7 +3,7 @@
 # 44-slip: frames cross a slip transport between a stock guest and the
 # switch through a pty pair.
 #   guest A: eth0=slirp,,HELPER -- the stock kernel's SLIP-over-a-stream
-#            transport (spec 6); HELPER is `socat FD:0 PTY,link=$T/pty`,
+#            transport; HELPER is `socat FD:0 PTY,link=$T/pty`,
 #            so A's SLIP bytes come out of a pty slave
 #   switch:  --port slip:path=$T/pty,gate=10.0.4.1 -- our slip transport on
 #            that pty: it answers ARP for A's address, strips/adds Ethernet

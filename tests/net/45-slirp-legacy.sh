@@ -15,7 +15,7 @@
 slirp_setup "$GUEST_KERNEL"
 GUEST_KERNEL=$T/kernel
 
-# the kernel turns every '_' of the helper's path into ' ' (spec 6.1)
+# the kernel turns every '_' of the helper's path into ' ' (the stock kernel's slirp transport does)
 ln -s "$UML_SLIRP" "$T/uml-slirp"
 
 head -c 300000 /dev/urandom >"$T/www/data.bin"

@@ -57,6 +57,7 @@ deb_cleanup() {
 		KEEP=1
 	fi
 }
+# shellcheck disable=SC2154 # _rc80 is assigned in the trap itself
 trap '_rc80=$?; deb_cleanup; (exit $_rc80); _cleanup' EXIT
 
 # state FILE: checksum, mode and owner of every file of uml-utilities (as
@@ -146,7 +147,7 @@ stage_check "$T/stage-user/d" "$TEST_USER" /usr/local/bin
 mkdir "$T/ovl" "$R"
 mount -t tmpfs -o mode=755 tmpfs "$T/ovl" || fail "tmpfs for the overlay"
 mkdir "$T/ovl/upper" "$T/ovl/work"
-mount -t overlay overlay -o lowerdir=/,upperdir="$T/ovl/upper",workdir="$T/ovl/work" "$R" ||
+mount -t overlay overlay -o "lowerdir=/,upperdir=$T/ovl/upper,workdir=$T/ovl/work" "$R" ||
 	fail "cannot mount an overlay of / on $R"
 # device nodes of the view's own (in the tmpfs), not a bind of the real /dev
 for d in null:1:3 zero:1:5 random:1:8 urandom:1:9; do

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
 # tests/net/kernel-lib.sh: sourced after lib.sh by the tests of our own UML
 # kernel (tests/net/6*.sh).  `make check` builds it (make kernel) first.
 #

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
 # tests/net/lib.sh: the end-to-end test harness, sourced by every
 # tests/net/NN-name.sh (bash).  It owns a per-test temp dir, background
 # processes (killed by pid at exit), namespaces/links (deleted at exit), the
@@ -50,6 +51,13 @@
 #   slip_line_check         a and b pinged each other, 64 KiB crossed by TCP
 #   slirp_setup KERNEL      UML_SLIRP, test user owning $T ($T/uml, $T/www),
 #                           $T/kernel running KERNEL as the user
+#   trio_scripts NET [HOLD] guests a b c (NET.1-3) ping each other; trio_wait
+#                           (all pinged), trio_check (all ok, 3/3 each way)
+#   pxe_dhcp_start NET CTL MAC NETDEV  udhcpd guest d, QEMU PXE-boots on
+#                           NETDEV; pxe_dhcp_check: d leased MAC an address
+#   hotplug_start START [eth0]  switch, guests a and b for mconsole hot-plug
+#                           of b's eth1: hotplug_plug, hotplug_use,
+#                           hotplug_unplug; hotplug_mc ARGS (OK or not)
 #   rand_port               a random port number (20000-60000)
 #   web_start ADDR          busybox httpd as the test user on ADDR:$WEB
 #                           serving $T/www (sets WEB)
@@ -251,6 +259,7 @@ switch_start() {
 		fail "switch '$name' did not create its control socket $path within 10 s: $(tail -5 "$T/$name.log")"
 	fi
 	_pid_alive "$BG_PID" || fail "switch '$name' exited at start-up: $(tail -5 "$T/$name.log")"
+	# shellcheck disable=SC2034  # SWITCH_CTL is the caller's (the API above)
 	if [ -d "$path" ]; then SWITCH_CTL=$path/ctl; else SWITCH_CTL=$path; fi
 }
 
@@ -537,6 +546,13 @@ guestroot_build() {
 
 guest_script() { cat >"$T/$1.sh"; }
 
+# mem=256M, not less: the stock Debian kernel runs its uevent helper
+# (/sbin/hotplug, absent here) once per uevent, one kernel thread each, about
+# 670 of them while it boots.  threads-max is sized from RAM: at mem=64M it
+# is only 310-410 (the RAM left varies from boot to boot), so on a busy host
+# the helpers pile up, forks fail with EAGAIN, and when that lasts until
+# /init, its first fork fails, init exits and the kernel panics.  256M gives
+# some 1800, more than all the helpers at once.
 guest_start() {
 	local name=$1; shift
 	[ -x "$GUEST_KERNEL" ] || fail "guest kernel $GUEST_KERNEL not found"
@@ -546,7 +562,7 @@ guest_start() {
 	rm -f "$T/$name.rc" "$T/$name.out"
 	ln -sf "$name.console" "$T/$name.log"
 	BG_LOG=$T/$name.console \
-	bg "$name" ${GUEST_NS:+ip netns exec "$GUEST_NS"} "$GUEST_KERNEL" mem=64M root=/dev/root rootfstype=hostfs \
+	bg "$name" ${GUEST_NS:+ip netns exec "$GUEST_NS"} "$GUEST_KERNEL" mem=256M root=/dev/root rootfstype=hostfs \
 		rootflags="$BUILD/guestroot" rw init=/init umid="$name" \
 		uml_dir="$T/uml" con=null con0=fd:0,fd:1 \
 		tdir="$T" guest="$name" "$@"
@@ -640,6 +656,191 @@ ping_pair_check() {
 	done
 }
 
+# ---- three guests on a LAN, QEMU's DHCP (tests 40 and 41) ------------------
+
+# trio_scripts NET [HOLD]: scripts for guests a, b and c (NET.1, .2 and .3
+# on eth0): each waits for the others, pings both (3 each), touches
+# /t/NAME.done and waits for theirs; with HOLD it then stays up until the
+# host creates $T/HOLD.  trio_wait: all three pinged (else fail with the
+# tails); trio_check: all three succeeded, each with 3/3 from both others.
+trio_scripts() {
+	local net=$1 hold=${2:+"gw /t/$2 60 || exit 1"} g n i
+	for g in a:1 b:2 c:3; do
+		n=${g%:*} i=${g#*:}
+		guest_script "$n" <<EOF2
+ip addr add $net.$i/24 dev eth0
+ip link set eth0 up
+touch /t/$n.up
+gw /t/a.up && gw /t/b.up && gw /t/c.up || exit 1
+for p in 1 2 3; do
+	[ \$p = $i ] && continue
+	ping -c 3 -w 20 $net.\$p || { echo "$n: no reply from $net.\$p"; exit 1; }
+done
+touch /t/$n.done
+gw /t/a.done 60 && gw /t/b.done 60 && gw /t/c.done 60 || exit 1
+$hold
+EOF2
+	done
+}
+
+trio_wait() {
+	local n
+	busywait 90 eval "[ -e '$T/a.done' ] && [ -e '$T/b.done' ] && [ -e '$T/c.done' ] ||
+		[ -e '$T/a.rc' ] || [ -e '$T/b.rc' ] || [ -e '$T/c.rc' ]"
+	for n in a b c; do
+		[ -e "$T/$n.done" ] || { guest_ok "$n" 5; fail "guest $n did not finish its pings"; }
+	done
+}
+
+trio_check() {
+	local n
+	for n in a b c; do guest_ok "$n" 30; done
+	for n in a b c; do
+		[ "$(grep -c '3 packets received' "$T/$n.out")" = 2 ] ||
+			fail "guest $n: not 3/3 replies from both others: $(grep packets "$T/$n.out")"
+	done
+}
+
+# pxe_dhcp_start NET CTL MAC NETDEV: guest d (NET.4, fe:fd:NET:04 on
+# eth0=daemon at CTL, in $GUEST_NS) serves NET.100-110 with udhcpd; then
+# QEMU (TCG: a BIOS and its iPXE boot ROM need no KVM) boots from the
+# network on an e1000 with MAC, -netdev socket,id=n0,NETDEV, in $GUEST_NS.
+# pxe_dhcp_check: d's script must see udhcpd send an ACK and lease an
+# address to MAC (120 s: QEMU sends its REQUEST only after our OFFER).
+pxe_dhcp_start() {
+	local net=$1 ctl=$2 mac=$3 netdev=$4 o1 o2 o3
+	need qemu-system-x86_64
+	IFS=. read -r o1 o2 o3 <<<"$net"
+	guest_script d <<EOF2
+ip addr add $net.4/24 dev eth0
+ip link set eth0 up
+cat >/tmp/u.conf <<EOF3
+start $net.100
+end $net.110
+interface eth0
+lease_file /tmp/leases
+auto_time 1
+option subnet 255.255.255.0
+EOF3
+touch /tmp/leases
+udhcpd -f /tmp/u.conf >/tmp/ud.log 2>&1 &
+touch /t/d.up
+n=0
+while [ \$n -lt 120 ]; do
+	sleep 1
+	if grep -q 'sending ACK' /tmp/ud.log &&
+	   dumpleases -f /tmp/leases | grep -qi '$mac'; then
+		cat /tmp/ud.log; dumpleases -f /tmp/leases; exit 0
+	fi
+	n=\$((n + 1))
+done
+cat /tmp/ud.log; echo "d: no lease for QEMU"; exit 1
+EOF2
+	guest_start d "eth0=daemon,$(printf 'fe:fd:%02x:%02x:%02x:04' "$o1" "$o2" "$o3"),unix,$ctl"
+	busywait 60 eval "[ -e '$T/d.up' ] || [ -e '$T/d.rc' ]" && [ -e "$T/d.up" ] ||
+		{ guest_ok d 5; fail "DHCP guest did not start"; }
+	bg qemu ${GUEST_NS:+ip netns exec "$GUEST_NS"} qemu-system-x86_64 -accel tcg \
+		-m 64 -nodefaults -display none -vga none -serial none -boot n \
+		-netdev "socket,id=n0,$netdev" -device "e1000,netdev=n0,mac=$mac"
+}
+
+pxe_dhcp_check() {
+	guest_ok d 150
+	stop qemu
+}
+
+# ---- mconsole hot-plug (tests 18 and 62) -----------------------------------
+
+# hotplug_start START [eth0]: a switch and two guests booted by START
+# (guest_start, or our_guest of kernel-lib.sh): a (10.0.0.1 on eth0, on the
+# switch) and b (with eth0: an eth0 on the switch too).  Waits for both and
+# for b's mconsole; sets HP_CTL and HP_MC.  b's script follows the host:
+# after hotplug_plug (config eth1) and hotplug_use it puts 10.0.0.2 on
+# eth1 and pings a; in hotplug_unplug it takes eth1 down, and after the
+# remove checks that eth1 is gone (with eth0: that eth0 still reaches a).
+hotplug_start() {
+	local start=$1 eth0=${2:-} tail=
+	switch_start sw -unix "$T/sw.ctl"
+	HP_CTL=$SWITCH_CTL
+	[ -z "$eth0" ] || tail='# eth0 (plugged at boot) is still served
+ip addr add 10.0.0.3/24 dev eth0
+ip link set eth0 up
+ping -c 2 -w 10 10.0.0.1 || { echo "b: no reply over eth0 after the unplug"; exit 1; }'
+	# each guest waits longer than the host's steps can take, so that a
+	# slow step is never reported as a guest's failure
+	guest_script a <<'EOF2'
+ip addr add 10.0.0.1/24 dev eth0
+ip link set eth0 up
+touch /t/a.up
+gw /t/b.done 300
+EOF2
+	guest_script b <<EOF2
+touch /t/b.booted
+gw /t/b.plugged 90 || exit 1
+ip addr add 10.0.0.2/24 dev eth1 || { echo "no eth1 after mconsole config"; exit 1; }
+ip link set eth1 up
+ping -c 3 -w 15 10.0.0.1 || { echo "b: no reply over the hot-plugged eth1"; exit 1; }
+touch /t/b.pinged
+gw /t/b.busy 60 || exit 1
+ip link set eth1 down
+touch /t/b.down
+gw /t/b.unplugged 60 || exit 1
+[ ! -e /sys/class/net/eth1 ] || { echo "eth1 still present after mconsole remove"; exit 1; }
+$tail
+touch /t/b.done
+EOF2
+	"$start" a eth0=daemon,,unix,"$HP_CTL"
+	"$start" b ${eth0:+eth0=daemon,,unix,"$HP_CTL"}
+	busywait 60 eval "[ -e '$T/b.booted' ] && [ -e '$T/a.up' ] || ! alive a || ! alive b"
+	[ -e "$T/a.up" ] || { guest_ok a 5; fail "guest a did not come up"; }
+	[ -e "$T/b.booted" ] || { guest_ok b 5; fail "guest b did not boot"; }
+	HP_MC=$T/uml/b/mconsole
+	busywait 10 test -S "$HP_MC" || fail "no mconsole socket $HP_MC"
+}
+
+# hotplug_mc ARGS...: uml_mconsole ARGS on guest b; prints the reply, status
+# 0 for "OK ...", 1 otherwise (uml_mconsole's own exit status does not tell
+# them apart everywhere).
+hotplug_mc() {
+	local out
+	out=$(uml_mconsole "$HP_MC" "$@" 2>&1)
+	echo "$out"
+	grep -q '^OK' <<<"$out"
+}
+
+# hotplug_plug: config eth1=daemon,,unix,CTL; the switch must see it join.
+hotplug_plug() {
+	local n0 out
+	n0=$(grep -ci 'new connection' "$T/sw.log")
+	out=$(hotplug_mc config eth1=daemon,,unix,"$HP_CTL") ||
+		fail "mconsole config eth1 failed: $out"
+	busywait 10 eval "[ \$(grep -ci 'new connection' '$T/sw.log') -gt $n0 ]" ||
+		fail "the switch logged no new connection for the hot-plugged eth1"
+}
+
+# hotplug_use: b brings eth1 up and must get 3 replies from a over it.
+hotplug_use() {
+	touch "$T/b.plugged"
+	busywait 60 eval "[ -e '$T/b.pinged' ] || [ -e '$T/b.rc' ]"
+	[ -e "$T/b.pinged" ] || { guest_ok b 5; fail "guest b could not ping over the hot-plugged eth1"; }
+}
+
+# hotplug_unplug: b takes eth1 down, the host removes it, the switch must
+# see the disconnect, and both guests' scripts must succeed.
+hotplug_unplug() {
+	local d0 out
+	touch "$T/b.busy"
+	busywait 30 eval "[ -e '$T/b.down' ] || [ -e '$T/b.rc' ]"
+	[ -e "$T/b.down" ] || { guest_ok b 5; fail "guest b did not bring eth1 down"; }
+	d0=$(grep -ci 'disconnect' "$T/sw.log")
+	out=$(hotplug_mc remove eth1) || fail "mconsole remove eth1 failed: $out"
+	busywait 10 eval "[ \$(grep -ci 'disconnect' '$T/sw.log') -gt $d0 ]" ||
+		fail "the switch logged no disconnect after mconsole remove eth1"
+	touch "$T/b.unplugged"
+	guest_ok b 60
+	guest_ok a 30
+}
+
 # ---- tools -----------------------------------------------------------------
 
 build_tool() {
@@ -699,6 +900,7 @@ plug_check() {
 # $UMLNET_TEST_USER or umlnet-test), made if missing and then deleted at
 # cleanup; sets TEST_USER and AS_USER (a command prefix running as it).
 TEST_USER_MADE=
+# shellcheck disable=SC2120  # NAME is optional: the callers here pass none
 test_user() {
 	TEST_USER=${1:-${UMLNET_TEST_USER:-umlnet-test}}
 	need setpriv
@@ -773,4 +975,5 @@ trap 'exit 129' HUP
 trap 'exit 141' PIPE
 
 # Short, unique names for namespaces and links (IFNAMSIZ is 16).
+# shellcheck disable=SC2034  # UID8 is for the tests that source this file
 UID8=$(basename "$T" | sed 's/umlnet\.//' | tr -cd 'a-zA-Z0-9' | cut -c1-6)

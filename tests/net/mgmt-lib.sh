@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # tests/net/mgmt-lib.sh: what the management tests (28-30, 36-39) share,
 # sourced after lib.sh.

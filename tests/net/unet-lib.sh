@@ -13,7 +13,7 @@
 #                           ($UNET_BIN, default $BUILD/uml_net: point it at
 #                           an older build to show a test fails there)
 #   $T/unet-kern CMD...     talk to uml_net (first in PATH) as the UML kernel
-#                           does (spec 3.3, 3.4; python3):
+#                           does (net/helper.h; python3):
 #                             up GATE [persist]: "tuntap up" on an AF_UNIX
 #                               datagram stdout; prints the device name the
 #                               fd came with (persist: sets TUNSETPERSIST
@@ -40,6 +40,7 @@ fi
 
 UNET_COMMENT="umlnet temporary test user"
 UNET_TU=${UMLNET_TEST_USER:-umlnet-hlp}
+# shellcheck disable=SC2034 # for the tests that source this file
 UNET_TU2=${UNET_TU}b
 UNET_BIN=${UNET_BIN:-$BUILD/uml_net}
 UNET_USERS=()
@@ -61,6 +62,7 @@ _unet_cleanup() {
 	fi
 	return 0
 }
+# shellcheck disable=SC2154 # _rc is assigned in the trap itself
 trap '_rc=$?; _unet_cleanup; (exit $_rc); _cleanup' EXIT
 
 unet_user() {

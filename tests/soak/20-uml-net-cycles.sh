@@ -52,7 +52,8 @@ snapshot() {
 snapshot "$T/before"
 
 run_cycles() {	# run_cycles N ADDR MASK
-	local start=$(date +%s%N) ms
+	local start ms
+	start=$(date +%s%N)
 	"$T/asuser" -n "$NS" "$TU" "$T/unet-kern" cycles "$1" 10.0.20.254 "$2" "$3" \
 		>"$T/cycles.out" 2>&1 || fail "cycles with guest $2: $(tail -5 "$T/cycles.out")"
 	ms=$(( ($(date +%s%N) - start) / 1000000 ))
