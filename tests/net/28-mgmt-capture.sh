@@ -35,6 +35,8 @@ touch /t/$n.up
 gw /t/$peer.up || exit 1
 gw /t/cap2.up 60 || exit 1
 ping -c 4 -w 20 10.0.0.$pi || { echo "$n: no reply from 10.0.0.$pi"; exit 1; }
+# quiet from now on: no ARP probes of a neighbour entry gone stale
+arp -s 10.0.0.$pi fe:fd:0a:00:00:0$pi
 touch /t/$n.pinged
 $(guest_counters_script "$n")
 EOF2

@@ -50,6 +50,8 @@ gw /t/b.up || exit 1
 ping -i 0.2 -w 100 10.0.0.2 >/t/a.ping 2>&1 &
 gw /t/stop.ping 120
 kill $!
+# quiet from now on: no ARP probes of a neighbour entry gone stale
+arp -s 10.0.0.2 fe:fd:0a:00:00:02
 touch /t/a.stopped
 gw /t/all.done 60
 EOF2
@@ -57,16 +59,22 @@ guest_script b <<'EOF2'
 ip addr add 10.0.0.2/24 dev eth0
 ip link set eth0 up
 touch /t/b.up
+gw /t/stop.ping 120
+arp -s 10.0.0.1 fe:fd:0a:00:00:01
+touch /t/b.quiet
 gw /t/b.leave 120
 EOF2
+# each guest's port: the one that was not there before it joined
+new_port() { uc -j ports | jget "[p['index'] for p in d if p['index'] not in ($1)][0]"; }
+PC=$(uc -j ports | jget "d[0]['index']")
 guest_start a eth0=daemon,fe:fd:0a:00:00:01,unix,"$SWITCH_CTL"
 busywait 60 eval "[ \"\$(uc -j ports | jget 'len(d)')\" = 2 ]" || fail "guest a did not join"
-PA=$(uc -j ports | jget "[p['index'] for p in d if p['kind'] == 'daemon' and p['counters']['rx'] == 0][0]")
-uc port set "$PA" name a >/dev/null
+PA=$(new_port "$PC,")
+uc port set "$PA" name a >/dev/null || fail "port set $PA name a"
 guest_start b eth0=daemon,fe:fd:0a:00:00:02,unix,"$SWITCH_CTL"
 busywait 60 eval "[ \"\$(uc -j ports | jget 'len(d)')\" = 3 ]" || fail "guest b did not join"
-PB=$(uc -j ports | jget "[p['index'] for p in d if p['name'].startswith('daemon') and p['counters']['rx'] == 0][0]")
-uc port set "$PB" name b >/dev/null
+PB=$(new_port "$PC, $PA")
+uc port set "$PB" name b >/dev/null || fail "port set $PB name b"
 
 replies() { grep -c 'bytes from' "$T/a.ping" 2>/dev/null || echo 0; }
 busywait 60 eval "[ \$(replies) -ge 5 ]" || fail "a's pings get no replies: $(cat "$T/a.ping" 2>&1)"
@@ -107,7 +115,7 @@ log "ok: carrier down stopped a's pings within one round trip ($r0 -> $r1 -> $r2
 
 # the end of b: its final counters in the event
 touch "$T/stop.ping"
-busywait 30 test -e "$T/a.stopped" || fail "a's ping did not stop"
+busywait 30 eval "[ -e '$T/a.stopped' ] && [ -e '$T/b.quiet' ]" || fail "a's ping did not stop"
 bcounters() { uc -j ports b | jget "d[0]['counters']"; }
 quiet() {
 	local s1
@@ -124,6 +132,11 @@ ev=$(grep '"port_down"' "$T/events.log" | head -1 | jget "d['counters']")
 [ "$ev" = "$(cat "$T/b.final")" ] || fail "port_down counters $ev, the port had $(cat "$T/b.final")"
 grep '"port_down"' "$T/events.log" | head -1 | jget "d['port'] == $PB and d['name'] == 'b'" | grep -q True ||
 	fail "the port_down event names another port: $(grep '"port_down"' "$T/events.log")"
+# and the same as the switch's own line at the disconnect
+line=$(grep "port $PB: disconnect" "$T/sw.log") || fail "no disconnect line for port $PB"
+want=$(sed -n 's/.*: rx=\([0-9]*\) tx=\([0-9]*\) drop=\([0-9]*\)$/\1 \2 \3/p' <<<"$line")
+[ "$(grep '"port_down"' "$T/events.log" | head -1 | jget "'%d %d %d' % (d['counters']['rx'], d['counters']['tx'], d['counters']['drops']['total'])")" = "$want" ] ||
+	fail "port_down counters differ from the switch's line '$line'"
 touch "$T/all.done"
 guest_ok a 30
 stop events INT
