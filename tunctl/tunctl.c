@@ -127,7 +127,7 @@ static void parse_args(int argc, char **argv, struct tunctl_opts *o)
 	o->clone = TUN_CLONE;
 	o->owner = o->group = -1;
 	o->flags = IFF_TAP | IFF_NO_PI;
-	while ((c = getopt_long(argc, argv, "bd:f:t:u:g:npl", longopts,
+	while ((c = getopt_long(argc, argv, "bd:f:t:u:g:nplh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'b': o->brief = 1; break;
@@ -143,6 +143,7 @@ static void parse_args(int argc, char **argv, struct tunctl_opts *o)
 		case OPT_VNET: o->flags |= IFF_VNET_HDR; break;
 		case OPT_PI: o->flags &= ~IFF_NO_PI; break;
 		case OPT_JSON: o->json = 1; break;
+		case 'h':
 		case OPT_HELP: usage(stdout); exit(0);
 		default: bad_usage();
 		}

@@ -55,12 +55,12 @@ static const struct option opts_long[] = {
 void us_usage(FILE *out)
 {
 	fputs(
-"Usage: uml_slirp [OPTION]... [redir [tcp|udp] HOSTPORT [ADDR:]GUESTPORT]...\n"
+"Usage: uml_slirp [OPTION]... [redir [tcp|udp] HOSTPORT [to] [ADDR:]GUESTPORT]...\n"
 "User-mode NAT (libslirp) for User-mode Linux guests; no privileges needed.\n"
 "It runs sandboxed (seccomp, namespaces, no capabilities, never as root).\n"
 "\n"
 "Without --fd or --bess it is a drop-in for the legacy slirp program of UML's\n"
-"slirp transport: SLIP (IPv4) on stdin and stdout, which must be a socket.\n"
+"slirp transport: SLIP (IPv4) on stdin and stdout (a socket or a pipe).\n"
 "The kernel turns every '_' of the program and ARGS into ' ', so call it by\n"
 "a name without one (a symlink uml-slirp, or slirp found in PATH):\n"
 "  eth0=slirp,,/path/to/uml-slirp[,ARGS]\n"

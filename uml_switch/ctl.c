@@ -5,8 +5,8 @@
  * gathered until the request is complete for its version (proto_req_need),
  * then decoded (proto_req_parse); anything malformed is logged and the
  * client dropped.  A v1/v3 client becomes a port through the protocol's
- * server half in net/ (tp_daemon_serve: its own data socket, connected to
- * the client's before the reply); a v0 client through tp_daemon_v0 (the
+ * server half in net/ (tp_daemon_data: its own data socket, connected to
+ * the client's before the reply; tp_daemon_adopt: the port); a v0 client through tp_daemon_v0 (the
  * shared data socket).  The connection then belongs to the port: its end
  * is the client's end.
  */
@@ -25,7 +25,7 @@
 #include "sw.h"
 #include "transport.h"
 
-/* requests, and the port tp_daemon_serve() makes: a data socket, bound
+/* requests, and the port tp_daemon_data() makes: a data socket, bound
  * to an abstract name (getpid, the time), the client's socket checked on
  * its node (a read-only O_PATH open, fstat) and connected, the reply */
 SANDBOX_ALLOW(SYS_read, SYS_write, SYS_close, SYS_epoll_ctl, SYS_getsockopt,

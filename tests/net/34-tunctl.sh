@@ -119,4 +119,5 @@ bad "Failed to open '/nonexistent/tun' : No such file or directory" -f /nonexist
 ip -n "$NS" link show bad0 >/dev/null 2>&1 && fail "bad0 was made"
 H=$(tc --help) || fail "--help exit status"
 echo "$H" | grep -- "--multi-queue" >/dev/null || fail "--help lacks the additions"
+[ "$(tc -h)" = "$H" ] || fail "-h is not --help"
 log "ok: tunctl creates, lists, deletes; a user's guest passes frames; bad input refused"
