@@ -81,6 +81,20 @@ int fwd_share_used(struct sw *sw, int idx)
 	return 1;
 }
 
+/* Queue @b for port @dst, or count why not: its carrier is down, or its
+ * queue is full.  Never holds the sender. */
+static void fwd_copy(struct sw *sw, int dst, struct buf *b)
+{
+	struct port *p = &sw->ports[dst];
+
+	if (p->watch & PW_CARRIER_DOWN)
+		p->drop_carrier++;
+	else if (q_full(sw, p, b))
+		p->drop_full++;
+	else
+		q_push(sw, dst, b);
+}
+
 static int fwd_flood(struct sw *sw, int src, struct buf *b)
 {
 	struct port *p;
@@ -101,18 +115,9 @@ static int fwd_flood(struct sw *sw, int src, struct buf *b)
 		}
 		return fwd_hold(sw, src, dst);
 	}
-	for (i = 0; i < sw->nports; i++) {
-		dst = sw->active[i];
-		p = &sw->ports[dst];
-		if (dst == src)
-			continue;
-		if (p->watch & PW_CARRIER_DOWN)
-			p->drop_carrier++;
-		else if (q_full(sw, p, b))
-			p->drop_full++;
-		else
-			q_push(sw, dst, b);
-	}
+	for (i = 0; i < sw->nports; i++)
+		if (sw->active[i] != src)
+			fwd_copy(sw, sw->active[i], b);
 	return 0;
 }
 
@@ -120,20 +125,12 @@ static int fwd_flood(struct sw *sw, int src, struct buf *b)
  * but those two.  A full dump port loses it (counted), never holds. */
 static void fwd_dump(struct sw *sw, int src, int out, struct buf *b)
 {
-	struct port *p;
 	int i, dst;
 
 	for (i = 0; i < sw->nports; i++) {
 		dst = sw->active[i];
-		p = &sw->ports[dst];
-		if (!(p->watch & PW_DUMP) || dst == src || dst == out)
-			continue;
-		if (p->watch & PW_CARRIER_DOWN)
-			p->drop_carrier++;
-		else if (q_full(sw, p, b))
-			p->drop_full++;
-		else
-			q_push(sw, dst, b);
+		if ((sw->ports[dst].watch & PW_DUMP) && dst != src && dst != out)
+			fwd_copy(sw, dst, b);
 	}
 }
 

@@ -90,21 +90,21 @@ static ssize_t janitor_msg(int s, void *buf, size_t len, int fd, int *fdp)
 	return n;
 }
 
-/**
- * janitor_reach() - the switch's side: ask the janitor to connect a data
- * socket to @client for the client on control connection @ctl.
- * Return: the connected fd, or -errno with *@why set.
- */
-int janitor_reach(struct sw *sw, int ctl, const struct sockaddr_un *client,
-		  const char **why)
+/* Send @len bytes of @msg (with descriptor @ctl, or -1) to the janitor
+ * and wait for its answer: a status and maybe a descriptor.  *@why is
+ * left @ask when the request cannot be sent, @failed when the janitor
+ * refused it.
+ * Return: the descriptor, or -errno with *@why set. */
+static int janitor_ask(struct sw *sw, const void *msg, size_t len, int ctl,
+		       const char *ask, const char *failed, const char **why)
 {
 	struct pollfd p = { .fd = sw->broker, .events = POLLIN };
 	int32_t status;
 	int fd;
 
-	*why = "cannot ask the janitor to reach the client's data socket";
-	if (janitor_msg(sw->broker, (void *)client, sizeof(*client), ctl,
-			NULL) != (ssize_t)sizeof(*client))
+	*why = ask;
+	if (janitor_msg(sw->broker, (void *)msg, len, ctl, NULL) !=
+	    (ssize_t)len)
 		return -errno;
 	if (poll(&p, 1, REACH_TIMEOUT_MS) != 1 ||
 	    janitor_msg(sw->broker, &status, sizeof(status), -1, &fd) !=
@@ -115,11 +115,25 @@ int janitor_reach(struct sw *sw, int ctl, const struct sockaddr_un *client,
 	if (status < 0 || fd < 0) {
 		if (fd >= 0)
 			close(fd);
-		*why = "the janitor could not reach the client's data socket "
-		       "either";
+		*why = failed;
 		return status < 0 ? status : -EPROTO;
 	}
 	return fd;
+}
+
+/**
+ * janitor_reach() - the switch's side: ask the janitor to connect a data
+ * socket to @client for the client on control connection @ctl.
+ * Return: the connected fd, or -errno with *@why set.
+ */
+int janitor_reach(struct sw *sw, int ctl, const struct sockaddr_un *client,
+		  const char **why)
+{
+	return janitor_ask(sw, client, sizeof(*client), ctl,
+			   "cannot ask the janitor to reach the client's data "
+			   "socket",
+			   "the janitor could not reach the client's data "
+			   "socket either", why);
 }
 
 /* Is @path's directory the switch's own (that of its control socket)? */
@@ -149,27 +163,10 @@ static int janitor_own_dir(const struct sw *sw, const char *path)
  */
 int janitor_tun(struct sw *sw, const char **why)
 {
-	struct pollfd p = { .fd = sw->broker, .events = POLLIN };
-	int32_t status;
-	int fd;
-
-	*why = "cannot ask the janitor to open " JANITOR_TUN;
-	if (janitor_msg(sw->broker, (void *)JANITOR_TUN, sizeof(JANITOR_TUN),
-			-1, NULL) != (ssize_t)sizeof(JANITOR_TUN))
-		return -errno;
-	if (poll(&p, 1, REACH_TIMEOUT_MS) != 1 ||
-	    janitor_msg(sw->broker, &status, sizeof(status), -1, &fd) !=
-	    (ssize_t)sizeof(status)) {
-		*why = "no answer from the janitor";
-		return -ETIMEDOUT;
-	}
-	if (status < 0 || fd < 0) {
-		if (fd >= 0)
-			close(fd);
-		*why = "the janitor could not open " JANITOR_TUN " either";
-		return status < 0 ? status : -EPROTO;
-	}
-	return fd;
+	return janitor_ask(sw, JANITOR_TUN, sizeof(JANITOR_TUN), -1,
+			   "cannot ask the janitor to open " JANITOR_TUN,
+			   "the janitor could not open " JANITOR_TUN " either",
+			   why);
 }
 
 /* A request from the switch: connect for the client on the control
