@@ -152,7 +152,8 @@ static int ctl_is_dump(const struct proto_req *req, size_t len)
 
 static void ctl_register(struct sw *sw, int ci, struct proto_req *req)
 {
-	struct port_peer peer = { .key = "addr", .credfd = -1 };
+	struct port_peer peer = { .key = "addr", .credfd = -1,
+				  .link = &sw->client_link };
 	struct conn *c = &sw->conns[ci];
 	char addr[64], desc[192];
 	const char *why = "";

@@ -177,7 +177,8 @@ static void listen_failed(struct sw *sw, int li, int e)
 
 static void listen_new_port(struct sw *sw, const struct listener *l, int fd)
 {
-	struct port_peer peer = { .key = "via", .val = l->path, .credfd = fd };
+	struct port_peer peer = { .key = "via", .val = l->path, .credfd = fd,
+				  .link = &sw->client_link };
 	char spec[32], desc[64], e[TP_ERR_MAX];
 	struct tp *tp;
 

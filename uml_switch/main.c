@@ -486,6 +486,7 @@ int main(int argc, char **argv)
 	static struct sw sw = { .sfd = -1, .v0fd = -1, .sigpipe = -1,
 				.broker = -1, .perm_uid = (uid_t)-1,
 				.mgmt_li = -1 };
+	char e[TP_ERR_MAX];
 	int i, ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -494,6 +495,11 @@ int main(int argc, char **argv)
 		sw.listen[i].fd = -1;
 	if (opts_parse(&sw.o, argc, argv))
 		return 2;
+	if (link_parse(&sw, 0, sw.o.client_link ? sw.o.client_link : "",
+		       &sw.client_link, e, sizeof(e))) {
+		err("--client-link: %s", e);
+		return 2;
+	}
 	if (sw.o.verbose)
 		log_set_level(LOG_LVL_DEBUG);
 	ret = sw_setup(&sw);

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "link.h"
 #include "transport.h"
 
 #define MGMT_MAX_CLIENTS	16
@@ -61,7 +62,7 @@ struct mreq_port {
 /* Which fields a request had (bits of 1 << MF_*). */
 enum mreq_field {
 	MF_CMD, MF_PORT, MF_START, MF_SPEC, MF_NAME, MF_CARRIER, MF_MODE,
-	MF_PORTS, MF_SNAPLEN, MF_COUNT, MF_N
+	MF_PORTS, MF_SNAPLEN, MF_COUNT, MF_LINK, MF_N
 };
 
 struct mreq {
@@ -71,6 +72,7 @@ struct mreq {
 	uint64_t start;
 	char spec[TP_SPEC_MAX];
 	char name[MGMT_NAME_MAX];
+	char link[LINK_TEXT_MAX];	/* port_set: link settings (link.h) */
 	int carrier_up;
 	int hub;
 	struct mreq_port ports[MGMT_CAP_PORTS];

@@ -163,6 +163,7 @@ void mgmt_json_port(struct sw *sw, struct jw *w, const char *key, int idx)
 	jw_u64(w, "max", sw->o.qmax);
 	jw_end(w);
 	jw_u64(w, "uptime", (sw->now_ms - p->up_ms) / 1000);
+	link_json(sw, w, idx);
 	mgmt_json_macs(w, idx);
 	mgmt_counters(p, &c);
 	mgmt_json_counters(w, "counters", &c);
@@ -562,12 +563,20 @@ static void cmd_port_del(struct sw *sw, int ci, const struct mreq *r)
 static void cmd_port_set(struct sw *sw, int ci, const struct mreq *r)
 {
 	int idx = mgmt_port_of(sw, ci, &r->port), other;
+	char e[160];
+	struct link_cfg c;
 	struct port *p;
 	struct jw w;
 
 	if (idx < 0)
 		return;
 	p = &sw->ports[idx];
+	/* checked first, as a whole: a request refused changes nothing */
+	if ((r->has & (1U << MF_LINK)) &&
+	    link_parse(sw, idx, r->link, &c, e, sizeof(e))) {
+		mgmt_fail(sw, ci, "bad_value", "field 'link': %s", e);
+		return;
+	}
 	if (r->has & (1U << MF_NAME)) {
 		other = port_find(sw, 0, r->name);
 		if (other >= 0 && other != idx) {
@@ -581,6 +590,10 @@ static void cmd_port_set(struct sw *sw, int ci, const struct mreq *r)
 	}
 	if (r->has & (1U << MF_CARRIER))
 		port_carrier(sw, idx, r->carrier_up);
+	if (r->has & (1U << MF_LINK)) {
+		info("management: port %d (%s): %s", idx, p->name, r->link);
+		link_apply(sw, idx, &c);
+	}
 	mgmt_reply_start(sw, &w);
 	mgmt_json_port(sw, &w, "port", idx);
 	mgmt_reply_end(sw, ci, &w);

@@ -20,7 +20,7 @@ static const char *const mreq_fields[MF_N] = {
 	[MF_CMD] = "cmd", [MF_PORT] = "port", [MF_START] = "start",
 	[MF_SPEC] = "spec", [MF_NAME] = "name", [MF_CARRIER] = "carrier",
 	[MF_MODE] = "mode", [MF_PORTS] = "ports", [MF_SNAPLEN] = "snaplen",
-	[MF_COUNT] = "count",
+	[MF_COUNT] = "count", [MF_LINK] = "link",
 };
 
 struct mreq_def {
@@ -37,8 +37,8 @@ static const struct mreq_def mreq_defs[] = {
 	{ "fdb_flush", MREQ_FDB_FLUSH, F(MF_PORT), 0 },
 	{ "port_add", MREQ_PORT_ADD, F(MF_SPEC) | F(MF_NAME), F(MF_SPEC) },
 	{ "port_del", MREQ_PORT_DEL, F(MF_PORT), F(MF_PORT) },
-	{ "port_set", MREQ_PORT_SET, F(MF_PORT) | F(MF_CARRIER) | F(MF_NAME),
-	  F(MF_PORT) },
+	{ "port_set", MREQ_PORT_SET,
+	  F(MF_PORT) | F(MF_CARRIER) | F(MF_NAME) | F(MF_LINK), F(MF_PORT) },
 	{ "mode", MREQ_MODE, F(MF_MODE), F(MF_MODE) },
 	{ "events", MREQ_EVENTS, 0, 0 },
 	{ "capture", MREQ_CAPTURE, F(MF_PORTS) | F(MF_SNAPLEN) | F(MF_COUNT),
@@ -233,6 +233,9 @@ static int mreq_fields_decode(struct mreq_ctx *c, struct mreq *r)
 					 "of A-Z a-z 0-9 . _ -, not all "
 					 "digits)", r->name);
 	}
+	if (c->field[MF_LINK] >= 0 &&
+	    mreq_str(c, MF_LINK, r->link, sizeof(r->link)))
+		return -EINVAL;
 	if (c->field[MF_CARRIER] >= 0 &&
 	    mreq_word(c, MF_CARRIER, "up", "down", &r->carrier_up))
 		return -EINVAL;
@@ -321,9 +324,9 @@ static int mreq_check(struct mreq_ctx *c, const struct mreq_def *d,
 					 "needs field '%s'", d->name,
 					 mreq_fields[f]);
 	if (d->cmd == MREQ_PORT_SET &&
-	    !(r->has & (F(MF_CARRIER) | F(MF_NAME))))
+	    !(r->has & (F(MF_CARRIER) | F(MF_NAME) | F(MF_LINK))))
 		return mreq_fail(c->e, "missing_field", "command 'port_set' "
-				 "needs field 'carrier' or 'name'");
+				 "needs field 'carrier', 'name' or 'link'");
 	r->cmd = d->cmd;
 	return mreq_fields_decode(c, r);
 }

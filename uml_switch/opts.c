@@ -28,12 +28,14 @@ static void usage(FILE *f)
 "                         /tmp/uml_switch-UID/ctl\n"
 "  -hub, --hub            flood every frame (a hub)\n"
 "      --mode switch|hub  the same, spelt out\n"
-"  -tap, --tap DEV        add tap device DEV as a port (repeatable)\n"
+"  -tap, --tap DEV[,SET]  add tap device DEV as a port (repeatable), with\n"
+"                         link settings SET (see LINK SETTINGS)\n"
 "  -daemon, --daemon      detach once the sockets are ready\n"
 "  -compat-v0             accept protocol v0 clients; then -unix takes\n"
 "                         CTL DATA (default data socket /tmp/uml.data)\n"
 "      --port SPEC        a libumlnet transport as a port (repeatable),\n"
 "                         e.g. mcast, tuntap,tap1, pcap,eth1, slirp\n"
+"      --client-link SET  link settings of every client of the sockets\n"
 "      --bess PATH        listen for UML vector clients\n"
 "                         (vec0:transport=bess,dst=PATH)\n"
 "      --stream PATH      listen for QEMU -netdev stream clients\n"
@@ -51,6 +53,9 @@ static void usage(FILE *f)
 "  -v, --verbose          log learning and more\n"
 "  -h, --help             this text\n"
 "  -V, --version          version\n"
+"\n"
+"LINK SETTINGS are the switch's keys in a --port SPEC, after -tap DEV, in\n"
+"--client-link, and in umlctl port set: KEY=VALUE items, e.g. vlan=10.\n"
 "\n"
 "Signals: TERM/INT remove the socket and exit 0; USR1 logs port counters.\n",
 		SW_DEFAULT_MAX_MACS, SW_DEFAULT_AGING, SW_DEFAULT_QUEUE,
@@ -195,6 +200,9 @@ static int opts_one(struct sw_opts *o, int argc, char **argv, int *i)
 			return -EINVAL;
 		}
 		o->specs[o->nspecs++] = v;
+	} else if (IS("client-link")) {
+		ARG();
+		o->client_link = v;
 	} else if (IS("bess")) {
 		ARG();
 		return opt_path(a, v, o->bess, sizeof(o->bess));

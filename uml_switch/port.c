@@ -138,6 +138,20 @@ static void port_announce(struct sw *sw, int idx, const struct port_peer *peer)
 	mgmt_ev_port_up(sw, idx);
 }
 
+/* New port @idx starts with the settings @peer names, or the defaults. */
+static void port_link(struct sw *sw, int idx, const struct port_peer *peer)
+{
+	struct link_cfg c;
+	char e[8];
+
+	if (peer && peer->link) {
+		link_apply(sw, idx, peer->link);
+		return;
+	}
+	link_parse(sw, 0, "", &c, e, sizeof(e));	/* cannot fail */
+	link_apply(sw, idx, &c);
+}
+
 /**
  * port_open() - serve transport @tp as a new port (it is the port's from
  * now on, closed on failure).
@@ -168,6 +182,7 @@ int port_open(struct sw *sw, struct tp *tp, const char *desc,
 	}
 	if (!ret && tp->cfd >= 0)
 		ret = ep_set(sw, EPOLL_CTL_ADD, tp->cfd, EPOLLIN, EV(EV_CTL, idx));
+	port_link(sw, idx, peer);
 	port_announce(sw, idx, peer);
 	if (ret) {
 		err("port %d (%s): epoll: %s", idx, desc, strerror(-ret));
@@ -179,9 +194,10 @@ int port_open(struct sw *sw, struct tp *tp, const char *desc,
 }
 
 /**
- * port_add_spec() - open transport @spec (which must not carry a MAC: a
- * port has none) as a port named @name (NULL: a name of its own).  A
- * tap's peer is its device, anything else's the spec.
+ * port_add_spec() - open @spec as a port named @name (NULL: a name of
+ * its own): its link settings' keys (link.h) are the switch's, the others
+ * the transport's (which must not carry a MAC: a port has none).  A tap's
+ * peer is its device, anything else's the spec.
  * Return: the port's index, or -errno with @err saying why.
  */
 int port_add_spec(struct sw *sw, const char *spec, const char *name,
@@ -189,16 +205,24 @@ int port_add_spec(struct sw *sw, const char *spec, const char *name,
 {
 	struct port_peer peer = { .key = "spec", .val = spec, .credfd = -1,
 				  .name = name };
+	char tspec[TP_SPEC_MAX], link[LINK_TEXT_MAX];
+	struct link_cfg c;
 	const char *dev;
 	struct tp_spec s;
 	struct tp *tp;
 	int ret;
 
-	ret = tp_open(&tp, spec, err, errlen);
+	ret = link_split_spec(spec, tspec, sizeof(tspec), link, sizeof(link),
+			      err, errlen);
+	if (!ret)
+		ret = link_parse(sw, 0, link, &c, err, errlen);
+	if (!ret)
+		ret = tp_open(&tp, tspec, err, errlen);
 	if (ret)
 		return ret;
+	peer.link = &c;
 	/* it parsed once, so it parses again */
-	if (!tp_spec_parse(spec, &s, err, errlen) &&
+	if (!tp_spec_parse(tspec, &s, err, errlen) &&
 	    !strcmp(s.name, "tuntap") && (dev = tp_spec_get(&s, "dev"))) {
 		peer.key = "dev";
 		peer.val = dev;
@@ -278,6 +302,7 @@ void port_close(struct sw *sw, int idx, const char *why)
 	     (unsigned long long)port_drops(p));
 	mgmt_ev_port_down(sw, idx, why);
 	capture_port_close(sw, idx);
+	link_port_close(sw, idx);
 	sw->gone_rx += p->rx;
 	sw->gone_tx += p->tx;
 	sw->gone_rx_bytes += p->rx_bytes;

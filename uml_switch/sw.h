@@ -46,6 +46,7 @@
 #include <sys/un.h>
 
 #include "fdb.h"
+#include "link.h"
 #include "pool.h"
 #include "sandbox.h"
 
@@ -117,6 +118,9 @@ struct port {
 	uid_t peer_uid;		/* (uid_t)-1: unknown */
 	uint32_t gen;		/* which opening of this slot (capture.c) */
 	uint64_t up_ms;		/* opened then */
+
+	/* link settings (link.h) */
+	struct vlan_port vlan;
 };
 
 /* What port_open() is told about a new port's other end. */
@@ -126,6 +130,7 @@ struct port_peer {
 	int credfd;		/* a unix socket to the peer (SO_PEERCRED), or -1 */
 	const char *name;	/* the name it should have, or NULL */
 	uint8_t watch;		/* PW_DUMP for a dump port */
+	const struct link_cfg *link;	/* its settings; NULL: the defaults */
 };
 
 /* A control connection that has not yet sent its request. */
@@ -161,6 +166,7 @@ struct sw_opts {
 	const char *user;	/* --user */
 	int sandbox_test;	/* test builds: 1 make a forbidden call, -1 no
 				 * sandbox (for LeakSanitizer) */
+	const char *client_link;	/* --client-link, or NULL */
 	const char *taps[SW_MAX_TAPS];
 	int ntaps;
 	const char *specs[SW_MAX_SPECS];	/* --port */
@@ -202,6 +208,7 @@ struct sw {
 	int nports;
 	struct fdb fdb;
 	struct pool pool;
+	struct link_cfg client_link;	/* sockets' clients start so */
 	uint32_t large_max;	/* large buffers one queue may hold */
 	uint64_t window_ms;	/* the SW_WINDOW_MS window began then */
 	uint64_t now_ms;

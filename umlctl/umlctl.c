@@ -57,7 +57,8 @@ static void usage(FILE *f)
 "  port add SPEC [name NAME]      a transport as a new port (tuntap:dev=D,\n"
 "                                 mcast, ucast, daemon, bess, stream)\n"
 "  port del PORT                  remove a port\n"
-"  port set PORT [carrier up|down] [name NAME]\n"
+"  port set PORT [carrier up|down] [name NAME] [SETTING...]\n"
+"                                 SETTINGs: the port's VLANs, impairment\n"
 "  mode hub|switch                flood everything, or learn\n"
 "  events                         follow what happens, a line per event\n"
 "  capture [-p PORT]... [-w FILE|-] [-c COUNT] [-S SNAPLEN]\n"
@@ -387,10 +388,23 @@ static int cmd_print_reply(struct uc *u, const char *member)
 	return 0;
 }
 
+/* Word @w of a port's settings, after those in @link. */
+static int uc_link_add(char *link, size_t len, const char *w)
+{
+	size_t n = strlen(link);
+
+	if (n + strlen(w) + 2 > len) {
+		uc_err("port set: settings longer than %zu bytes", len - 1);
+		return -EINVAL;
+	}
+	snprintf(link + n, len - n, "%s%s", n ? " " : "", w);
+	return 0;
+}
+
 static int cmd_port(struct uc *u, int argc, char **argv)
 {
 	const char *carrier = NULL, *name = NULL;
-	char buf[64];
+	char buf[64], link[256] = "";	/* the switch's LINK_TEXT_MAX */
 	int i, ret;
 
 	if (argc >= 2 && !strcmp(argv[0], "add") &&
@@ -414,21 +428,27 @@ static int cmd_port(struct uc *u, int argc, char **argv)
 		print_port_counters(&u->j, uc_get(&u->j, 0, "counters"), "");
 		return 0;
 	}
-	if (argc < 4 || argc % 2 || strcmp(argv[0], "set"))
+	if (argc < 3 || strcmp(argv[0], "set"))
 		goto bad;
-	for (i = 2; i < argc; i += 2) {
-		if (!strcmp(argv[i], "carrier") && !carrier &&
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "carrier") && !carrier && i + 1 < argc &&
 		    (!strcmp(argv[i + 1], "up") || !strcmp(argv[i + 1], "down")))
-			carrier = argv[i + 1];
-		else if (!strcmp(argv[i], "name") && !name)
-			name = argv[i + 1];
-		else
-			goto bad;
+			carrier = argv[++i];
+		else if (!strcmp(argv[i], "name") && !name && i + 1 < argc)
+			name = argv[++i];
+		else if (uc_link_add(link, sizeof(link), argv[i]))
+			return 2;
 	}
-	ret = uc_request(u, uc_make("port_set", "port", argv[1],
-				    carrier ? "carrier" : "name",
-				    carrier ? carrier : name));
-	if (!ret && carrier && name)
+	/* the settings first: the switch checks them before it changes
+	 * anything, so a bad one leaves the port as it was */
+	ret = 0;
+	if (*link)
+		ret = uc_request(u, uc_make("port_set", "port", argv[1],
+					    "link", link));
+	if (!ret && carrier)
+		ret = uc_request(u, uc_make("port_set", "port", argv[1],
+					    "carrier", carrier));
+	if (!ret && name)
 		ret = uc_request(u, uc_make("port_set", "port", argv[1],
 					    "name", name));
 	if (ret || u->json)
@@ -438,7 +458,7 @@ static int cmd_port(struct uc *u, int argc, char **argv)
 	return 0;
 bad:
 	uc_err("usage: port add SPEC [name NAME] | port del PORT | port set "
-	       "PORT [carrier up|down] [name NAME]");
+	       "PORT [carrier up|down] [name NAME] [SETTING...]");
 	return 2;
 }
 
