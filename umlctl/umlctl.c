@@ -431,12 +431,17 @@ static int cmd_port(struct uc *u, int argc, char **argv)
 	if (argc < 3 || strcmp(argv[0], "set"))
 		goto bad;
 	for (i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "carrier") && !carrier && i + 1 < argc &&
-		    (!strcmp(argv[i + 1], "up") || !strcmp(argv[i + 1], "down")))
+		if (!strcmp(argv[i], "carrier")) {
+			if (carrier || i + 1 == argc ||
+			    (strcmp(argv[i + 1], "up") &&
+			     strcmp(argv[i + 1], "down")))
+				goto bad;
 			carrier = argv[++i];
-		else if (!strcmp(argv[i], "name") && !name && i + 1 < argc)
+		} else if (!strcmp(argv[i], "name")) {
+			if (name || i + 1 == argc)
+				goto bad;
 			name = argv[++i];
-		else if (uc_link_add(link, sizeof(link), argv[i]))
+		} else if (uc_link_add(link, sizeof(link), argv[i]))
 			return 2;
 	}
 	/* the settings first: the switch checks them before it changes
