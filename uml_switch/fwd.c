@@ -22,6 +22,27 @@ static int q_full(const struct sw *sw, const struct port *p,
 	       (b->large && p->qlarge >= sw->large_max);
 }
 
+/* Record @b for the captures of port @idx on its way out, in the form
+ * the port sends it (vlan.h): built here when that is not @b's. */
+static void fwd_capture_out(struct sw *sw, int idx, struct buf *b)
+{
+	static uint8_t out[FRAME_MAX + VLAN_HLEN];
+	const struct port *p = &sw->ports[idx];
+	struct buf e;
+	ssize_t n = 0;
+
+	if (sw->nvlan && !(p->watch & PW_DUMP))
+		n = vlan_tx(&p->vlan, &b->vm, b->data, b->len, out);
+	if (n <= 0) {
+		capture_frame(sw, idx, b, 1);
+		return;
+	}
+	e = *b;
+	e.data = out;
+	e.len = (uint32_t)n;
+	capture_frame(sw, idx, &e, 1);
+}
+
 static void q_push(struct sw *sw, int idx, struct buf *b)
 {
 	struct port *p = &sw->ports[idx];
@@ -32,7 +53,7 @@ static void q_push(struct sw *sw, int idx, struct buf *b)
 	p->q[tail] = b;
 	b->refs++;
 	if (p->watch & PW_CAPTURE)
-		capture_frame(sw, idx, b, 1);
+		fwd_capture_out(sw, idx, b);
 	p->qlarge += b->large;
 	if (++p->qlen == sw->o.qmax && !p->full_since_ms)
 		p->full_since_ms = sw->now_ms;
