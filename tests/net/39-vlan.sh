@@ -23,7 +23,7 @@
 . "$(dirname "$0")/mgmt-lib.sh"
 need tcpdump
 
-guest_modules 8021q.ko
+. "$(dirname "$0")/vlan-lib.sh"
 
 NS=vs$UID8 HA=va$UID8 HB=vb$UID8
 TA=ta$UID8 TB=tb$UID8
@@ -57,46 +57,12 @@ bg dumpb ip netns exec "$HB" tcpdump -l -e -n -Q in -i "$TB"
 wait_log "$T/dumpa.log" 10 "listening on" || fail "tcpdump on $TA did not start"
 wait_log "$T/dumpb.log" 10 "listening on" || fail "tcpdump on $TB did not start"
 
-for g in a b; do
-	n=1 p=2
-	[ $g = b ] && n=2 p=1
-	guest_script $g <<EOF2
-mkdir -p /tmp/mod
-mount -t hostfs none /tmp/mod -o $MODDIR || exit 1
-( $LOAD ) || { echo "cannot load 8021q.ko"; exit 1; }
-ip link set eth0 up
-vl() {
-	ip link add link eth0 name eth0.\$1 type vlan id \$1 2>/dev/null ||
-		vconfig add eth0 \$1 || exit 1
-	ip link set eth0.\$1 up
-	ip addr add 10.\$1.0.$n/24 dev eth0.\$1
-}
-vl 10
-vl 20
-[ $g = a ] && vl 30
-touch /t/$g.up
-gw /t/go 90 || exit 1
-for a in 10.10.0.$p 10.20.0.$p 10.10.0.100 10.20.0.100; do
-	ping -c 3 -w 15 \$a || { echo "$g: no reply from \$a"; exit 1; }
-done
-if [ $g = a ]; then
-	ping -c 2 -w 3 10.30.0.2 && { echo "a: a reply on VLAN 30, which no port carries"; exit 1; }
-fi
-touch /t/$g.pinged
-gw /t/done 120
-EOF2
-done
+vlan_guest a 1 "10 20 30" "10.10.0.2 10.20.0.2 10.10.0.100 10.20.0.100" \
+	'ping -c 2 -w 3 10.30.0.2 && { echo "a: a reply on VLAN 30, which no port carries"; exit 1; }'
+vlan_guest b 2 "10 20" "10.10.0.1 10.20.0.1 10.10.0.100 10.20.0.100"
 GUEST_NS=$NS guest_start a eth0=daemon,02:00:00:39:00:0a,unix,"$CTL"
 GUEST_NS=$NS guest_start b eth0=daemon,02:00:00:39:00:0b,unix,"$CTL"
-for g in a b; do
-	busywait 90 eval "[ -e '$T/$g.up' ] || [ -e '$T/$g.rc' ]" && [ -e "$T/$g.up" ] ||
-		{ guest_ok $g 5; fail "guest $g did not make its VLAN interfaces"; }
-done
-touch "$T/go"
-for g in a b; do
-	busywait 90 eval "[ -e '$T/$g.pinged' ] || [ -e '$T/$g.rc' ]" && [ -e "$T/$g.pinged" ] ||
-		{ touch "$T/done"; guest_ok $g 10; fail "guest $g: same-VLAN pings failed"; }
-done
+vlan_guests_ping a b
 log "ok: guests pinged each other on VLANs 10 and 20, HA on 10, HB on 20 (not VLAN 30)"
 
 hping() { nsx "$1" ping -c 2 -w 10 "$2" >/dev/null; }
