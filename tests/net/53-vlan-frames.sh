@@ -146,7 +146,7 @@ A10='{"mode": "access", "pvid": 10}'
 bad_set() {
 	local word=$1 out rc=0; shift
 	out=$(uc port set "$T3" "$@" 2>&1) || rc=$?
-	[ $rc != 0 ] || fail "port set $T3 $*: accepted: $out"
+	[ $rc = 1 ] || fail "port set $T3 $*: exit status $rc, want 1: $out"
 	grep -qF -- "$word" <<<"$out" || fail "port set $T3 $*: the error does not say '$word': $out"
 	[ "$(vlan_of "$T3")" = "$A10" ] || fail "port set $T3 $*: refused, but the port changed: $(vlan_of "$T3")"
 }
