@@ -436,6 +436,8 @@ static int cmd_port(struct uc *u, int argc, char **argv)
 			carrier = argv[++i];
 		else if (!strcmp(argv[i], "name") && !name && i + 1 < argc)
 			name = argv[++i];
+		else if (!strcmp(argv[i], "carrier") || !strcmp(argv[i], "name"))
+			goto bad;	/* ours, not a link setting: misused */
 		else if (uc_link_add(link, sizeof(link), argv[i]))
 			return 2;
 	}

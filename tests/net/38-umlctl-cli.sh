@@ -86,7 +86,7 @@ bad 1 "no port 99" ports 99
 bad 1 "not a valid name" port set 3 name "a b"
 bad 1 "port 3 is named 'third' already" port set 4 name third
 bad 2 "usage: port" port set 3 carrier sideways
-bad 2 "usage: port" port set 3 colour red
+bad 1 "unknown setting 'colour'" port set 3 colour red
 bad 2 "usage: port" port frob
 bad 1 "\"hub\" or \"switch\"" mode router
 bad 2 "unknown command" reboot
