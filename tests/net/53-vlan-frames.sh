@@ -15,7 +15,9 @@
 #    and in hub mode too frames flood only within their VLAN;
 #  - bad settings are refused naming the culprit, on the command line
 #    (exit status 1 or 2) and by umlctl port set (the port unchanged);
-#    good ones change a port at run time (trunk, native alone).
+#    good ones change a port at run time (trunk, native alone);
+#  - every port back at the defaults is the switch without VLANs: a tagged
+#    frame crosses, as it is, to every port.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mgmt-lib.sh"
 need tcpdump
@@ -176,3 +178,13 @@ send "$T3" $BC 2
 busywait 10 eval "[ \"\$(grep -c '02:00:00:53:00:02 >' '$T/d1.log')\" = 3 ]" ||
 	fail "t1 did not see T3's frame once T3 was back on VLAN 10"
 log "ok: trunk, native and vlan set at run time"
+
+# every port back to the defaults: the switch without VLANs, tags and all
+for i in 1 2 3 4; do
+	uc port set "t$i$UID8" vlan 1 >/dev/null || fail "port set t$i$UID8 vlan 1"
+done
+send "$T1" $BC b 8100 b00a		# b: tagged VID 10 on a default port
+for i in 2 3 4 5; do
+	want $i b "802\.1Q \(0x8100\), length 64: vlan 10, p 5, DEI, ethertype Unknown"
+done
+log "ok: with every port back at the defaults, a tagged frame crosses as it is, to every port"
