@@ -30,6 +30,10 @@
  *    every frame to it is then dropped and counted until it reads again.
  * Unicast to a busy but reading port holds only its sender (a TCP flow
  * and its receiver settle on the receiver's pace, with no loss).
+ * VLANs (vlan.h): a frame is classified into a VLAN as it is read and
+ * placed only on ports of that VLAN; it is tagged or untagged as each
+ * port's mode says when that port's queue is sent.  While every port
+ * keeps the defaults (nvlan is 0), none of that runs.
  *
  * Management (mgmt.h): a port's watch bits make the data path look at it
  * more closely, and cost one test of a byte per frame while they are all
