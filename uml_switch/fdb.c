@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* fdb.c: bounded MAC learning table with aging. */
+/* fdb.c: bounded (VLAN, MAC) learning table with aging. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fdb.h"
-#include "frame.h"
 
 int fdb_init(struct fdb *f, uint32_t max, uint32_t aging)
 {
@@ -89,10 +88,10 @@ static void fdb_age_out(struct fdb *f, uint32_t i)
 	fdb_remove(f, i);
 }
 
-int fdb_learn(struct fdb *f, const uint8_t *mac, int port, uint32_t now,
-	      int *old)
+int fdb_learn(struct fdb *f, uint16_t vid, const uint8_t *mac, int port,
+	      uint32_t now, int *old)
 {
-	uint64_t key = mac_key(mac) + 1;
+	uint64_t key = fdb_key(vid, mac);
 	uint32_t i = fdb_find(f, key);
 	struct fdb_entry *e = &f->slot[i];
 
@@ -115,9 +114,10 @@ int fdb_learn(struct fdb *f, const uint8_t *mac, int port, uint32_t now,
 	return FDB_NEW;
 }
 
-int fdb_lookup(struct fdb *f, const uint8_t *mac, uint32_t now)
+int fdb_lookup(struct fdb *f, uint16_t vid, const uint8_t *mac,
+	       uint32_t now)
 {
-	uint32_t i = fdb_find(f, mac_key(mac) + 1);
+	uint32_t i = fdb_find(f, fdb_key(vid, mac));
 
 	if (!f->slot[i].key)
 		return -1;

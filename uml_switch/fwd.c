@@ -3,7 +3,9 @@
  * fwd.c: the forwarding decision: learn the source, pick destinations,
  * queue, or hold the source when a queue is full (the limits are in sw.h);
  * and what a port's watch bits ask of it (carrier down, dump ports,
- * capture: see sw.h).
+ * capture: see sw.h).  With VLANs (vlan.h), only the ports of a frame's
+ * VLAN are destinations; while every port keeps the defaults (sw->nvlan
+ * is 0) that costs one test per destination of a flood.
  */
 #include <errno.h>
 
@@ -20,6 +22,27 @@ static int q_full(const struct sw *sw, const struct port *p,
 	       (b->large && p->qlarge >= sw->large_max);
 }
 
+/* Record @b for the captures of port @idx on its way out, in the form
+ * the port sends it (vlan.h): built here when that is not @b's. */
+static void fwd_capture_out(struct sw *sw, int idx, struct buf *b)
+{
+	static uint8_t out[FRAME_MAX + VLAN_HLEN];
+	const struct port *p = &sw->ports[idx];
+	struct buf e;
+	ssize_t n = 0;
+
+	if (sw->nvlan && !(p->watch & PW_DUMP))
+		n = vlan_tx(&p->vlan, &b->vm, b->data, b->len, out);
+	if (n <= 0) {
+		capture_frame(sw, idx, b, 1);
+		return;
+	}
+	e = *b;
+	e.data = out;
+	e.len = (uint32_t)n;
+	capture_frame(sw, idx, &e, 1);
+}
+
 static void q_push(struct sw *sw, int idx, struct buf *b)
 {
 	struct port *p = &sw->ports[idx];
@@ -30,7 +53,7 @@ static void q_push(struct sw *sw, int idx, struct buf *b)
 	p->q[tail] = b;
 	b->refs++;
 	if (p->watch & PW_CAPTURE)
-		capture_frame(sw, idx, b, 1);
+		fwd_capture_out(sw, idx, b);
 	p->qlarge += b->large;
 	if (++p->qlen == sw->o.qmax && !p->full_since_ms)
 		p->full_since_ms = sw->now_ms;
@@ -81,6 +104,25 @@ int fwd_share_used(struct sw *sw, int idx)
 	return 1;
 }
 
+/* Is port @p a destination of @b's VLAN?  A dump port gets them all. */
+static int fwd_in_vlan(const struct sw *sw, const struct port *p,
+		       const struct buf *b)
+{
+	return !sw->nvlan || (p->watch & PW_DUMP) ||
+	       vlan_carries(&p->vlan, b->vm.vid);
+}
+
+/* Would @b, tagged for @p, be longer than FRAME_MAX?  (Counted then.) */
+static int fwd_too_long(const struct sw *sw, struct port *p,
+			const struct buf *b)
+{
+	if (!sw->nvlan || b->len <= FRAME_MAX - VLAN_HLEN || b->vm.tagged ||
+	    (p->watch & PW_DUMP) || !vlan_tx_tags(&p->vlan, &b->vm))
+		return 0;
+	p->drop_size++;
+	return 1;
+}
+
 /* Queue @b for port @dst, or count why not: its carrier is down, or its
  * queue is full.  Never holds the sender. */
 static void fwd_copy(struct sw *sw, int dst, struct buf *b)
@@ -89,6 +131,8 @@ static void fwd_copy(struct sw *sw, int dst, struct buf *b)
 
 	if (p->watch & PW_CARRIER_DOWN)
 		p->drop_carrier++;
+	else if (fwd_too_long(sw, p, b))
+		return;
 	else if (q_full(sw, p, b))
 		p->drop_full++;
 	else
@@ -106,6 +150,7 @@ static int fwd_flood(struct sw *sw, int src, struct buf *b)
 		dst = sw->active[i];
 		p = &sw->ports[dst];
 		if (dst == src || !q_full(sw, p, b) || p->stalled ||
+		    !fwd_in_vlan(sw, p, b) ||
 		    (p->watch & (PW_CARRIER_DOWN | PW_DUMP)) ||
 		    !fwd_can_hold(sw, src) || fwd_share_used(sw, dst))
 			continue;
@@ -115,9 +160,11 @@ static int fwd_flood(struct sw *sw, int src, struct buf *b)
 		}
 		return fwd_hold(sw, src, dst);
 	}
-	for (i = 0; i < sw->nports; i++)
-		if (sw->active[i] != src)
-			fwd_copy(sw, sw->active[i], b);
+	for (i = 0; i < sw->nports; i++) {
+		dst = sw->active[i];
+		if (dst != src && fwd_in_vlan(sw, &sw->ports[dst], b))
+			fwd_copy(sw, dst, b);
+	}
 	return 0;
 }
 
@@ -143,6 +190,8 @@ static int fwd_one(struct sw *sw, int src, int dst, struct buf *b)
 		p->drop_carrier++;
 		return 0;
 	}
+	if (fwd_too_long(sw, p, b))
+		return 0;
 	if (!q_full(sw, p, b)) {
 		q_push(sw, dst, b);
 		return 0;
@@ -153,27 +202,29 @@ static int fwd_one(struct sw *sw, int src, int dst, struct buf *b)
 	return 0;
 }
 
-static void fwd_learn(struct sw *sw, int src, const uint8_t *mac)
+static void fwd_learn(struct sw *sw, int src, uint16_t vid,
+		      const uint8_t *mac)
 {
 	char m[MAC_STRLEN];
 	int ret, old = -1;
 
-	ret = fdb_learn(&sw->fdb, mac, src, sw->now_s, &old);
+	ret = fdb_learn(&sw->fdb, vid, mac, src, sw->now_s, &old);
 	if (ret == FDB_KNOWN)
 		return;
 	if (ret == FDB_NEW) {
-		debug("port %d: learned %s", src, mac_format(mac, m));
-		mgmt_ev_mac(sw, "mac_learned", mac, src, -1);
+		debug("port %d: learned %s in VLAN %u", src, mac_format(mac, m),
+		      vid);
+		mgmt_ev_mac(sw, "mac_learned", vid, mac, src, -1);
 	} else if (ret == FDB_MOVED) {
-		debug("port %d: %s moved from port %d", src,
-		      mac_format(mac, m), old);
-		mgmt_ev_mac(sw, "mac_moved", mac, src, old);
+		debug("port %d: %s (VLAN %u) moved from port %d", src,
+		      mac_format(mac, m), vid, old);
+		mgmt_ev_mac(sw, "mac_moved", vid, mac, src, old);
 	} else if ((sw->fdb.full_events & (sw->fdb.full_events - 1)) == 0) {
 		/* Logged at 1, 2, 4, 8, ... events: visible, not a flood. */
 		warn("MAC table full (%u entries): flooding frames for %s "
 		     "(%llu times so far)", sw->fdb.max, mac_format(mac, m),
 		     (unsigned long long)sw->fdb.full_events);
-		mgmt_ev_mac(sw, "fdb_full", mac, src, -1);
+		mgmt_ev_mac(sw, "fdb_full", vid, mac, src, -1);
 	}
 }
 
@@ -186,16 +237,17 @@ static void fwd_learn(struct sw *sw, int src, const uint8_t *mac)
 int fwd_frame(struct sw *sw, int src, struct buf *b)
 {
 	const uint8_t *dst = frame_dst(b->data);
+	uint16_t vid = b->vm.vid;
 	int out;
 
 	if (sw->o.hub)
 		return fwd_flood(sw, src, b);
 	if (!mac_is_multicast(frame_src(b->data)))
-		fwd_learn(sw, src, frame_src(b->data));
+		fwd_learn(sw, src, vid, frame_src(b->data));
 	if (mac_is_multicast(dst))
 		return fwd_flood(sw, src, b);
-	out = fdb_lookup(&sw->fdb, dst, sw->now_s);
-	if (out < 0)
+	out = fdb_lookup(&sw->fdb, vid, dst, sw->now_s);
+	if (out < 0 || !fwd_in_vlan(sw, &sw->ports[out], b))
 		return fwd_flood(sw, src, b);
 	if (out == src)		/* both ends on one port: nothing to do */
 		return 0;

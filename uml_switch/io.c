@@ -11,6 +11,11 @@
  * more frames than there are free large buffers, so a jumbo frame always
  * finds one: when they run out, ports are not read (pushed back) rather
  * than frames dropped.
+ *
+ * VLANs (vlan.h): a frame is classified as it is taken in; where a port
+ * sends it in another form (tagged, untagged), port_send() builds that
+ * form in a scratch buffer of the batch (tx_vlan[]; one frame longer than
+ * a small buffer per batch, in tx_vlan_large) and sends it from there.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -30,6 +35,8 @@
 SANDBOX_ALLOW(SYS_recvmmsg);	/* the shared v0 socket */
 
 static uint8_t rx_spill[SW_BATCH][POOL_LARGE_SIZE - POOL_SMALL_SIZE];
+static uint8_t tx_vlan[SW_BATCH][POOL_SMALL_SIZE + VLAN_HLEN];
+static uint8_t tx_vlan_large[FRAME_MAX + VLAN_HLEN];
 
 /* Let ports that wait for @idx's queue run again. */
 void port_wake(struct sw *sw, int idx)
@@ -116,6 +123,12 @@ static int port_take(struct sw *sw, struct port *p, struct buf **bp,
 	/* management: carrier down, a dump port, a capture (fwd.c) */
 	if (p->watch && !port_watch_rx(sw, p, b))
 		return 0;
+	if (!sw->nvlan) {
+		b->vm = (struct vlan_meta){ .vid = VLAN_DEFAULT_PVID };
+	} else if (vlan_rx(&p->vlan, b->data, len, &b->vm)) {
+		p->drop_vlan++;
+		return 0;
+	}
 	p->rx++;
 	p->rx_bytes += len;
 	return 1;
@@ -335,23 +348,58 @@ void port_run_woken(struct sw *sw)
 			port_read(sw, run[i]);
 }
 
-/* Send up to a batch from the head of @p's queue.  Return: frames the
- * transport took, 0 if it would block, or -errno (the port ends). */
+/* Frame @f (batch slot @i) of @b in the form port @p sends it (vlan.h),
+ * built in a scratch buffer if it is not the form @b holds.  Return: 0,
+ * or -ENOBUFS when the one large scratch buffer is taken (*@large). */
+static int port_vlan_form(struct port *p, const struct buf *b,
+			  struct tp_frame *f, unsigned int i, int *large)
+{
+	uint8_t *out = tx_vlan[i];
+	ssize_t n;
+
+	if (p->watch & PW_DUMP)		/* a dump port: frames as they came */
+		return 0;
+	if (b->len > POOL_SMALL_SIZE) {
+		if (*large)
+			return -ENOBUFS;
+		out = tx_vlan_large;
+	}
+	/* < 0 (too long, tagged) cannot be: fwd.c counted those, and a
+	 * change of the port's VLANs empties its queue */
+	n = vlan_tx(&p->vlan, &b->vm, b->data, b->len, out);
+	if (n > 0) {
+		f->buf = out;
+		f->len = (size_t)n;
+		*large |= out == tx_vlan_large;
+	}
+	return 0;
+}
+
+/* Send up to a batch from the head of @p's queue, adding the bytes of
+ * those sent to tx_bytes.  Return: frames the transport took, 0 if it
+ * would block, or -errno (the port ends). */
 static int port_send(struct sw *sw, struct port *p)
 {
 	unsigned int i, n = p->qlen < SW_BATCH ? p->qlen : SW_BATCH;
 	struct tp_frame f[SW_BATCH];
 	uint32_t h = p->qhead;
+	int large = 0, sent;
 
 	memset(f, 0, n * sizeof(f[0]));
 	for (i = 0; i < n; i++) {
 		f[i].buf = p->q[h]->data;
 		f[i].len = p->q[h]->len;
-		f[i].cap = p->q[h]->len;
+		if (sw->nvlan &&
+		    port_vlan_form(p, p->q[h], &f[i], i, &large) < 0)
+			break;	/* the rest in the next batch */
+		f[i].cap = f[i].len;
 		if (++h == sw->o.qmax)
 			h = 0;
 	}
-	return tp_send(p->tp, f, n);
+	sent = tp_send(p->tp, f, i);
+	for (i = 0; sent > 0 && i < (unsigned int)sent; i++)
+		p->tx_bytes += f[i].len;
+	return sent;
 }
 
 void port_flush(struct sw *sw, int idx)
@@ -371,10 +419,8 @@ void port_flush(struct sw *sw, int idx)
 			port_close(sw, idx, strerror(-sent));
 			return;
 		}
-		for (i = 0; i < sent; i++) {
-			p->tx_bytes += p->q[p->qhead]->len;
+		for (i = 0; i < sent; i++)
 			q_pop(sw, p);
-		}
 		p->tx += sent;
 		p->full_since_ms = 0;
 		if (p->stalled) {

@@ -135,5 +135,6 @@ void link_json(const struct sw *sw, struct jw *w, int idx)
 
 void link_port_close(struct sw *sw, int idx)
 {
+	vlan_port_close(sw, idx);
 	impair_port_close(sw, idx);
 }

@@ -79,6 +79,7 @@ void mgmt_counters(const struct port *p, struct mgmt_counters *c)
 	c->refused = p->tp->tx_drop;
 	c->carrier = p->drop_carrier;
 	c->ignored = p->drop_ignored;
+	c->vlan = p->drop_vlan;
 }
 
 /**
@@ -101,6 +102,7 @@ void mgmt_json_counters(struct jw *w, const char *key,
 	jw_u64(w, "refused", c->refused);
 	jw_u64(w, "carrier", c->carrier);
 	jw_u64(w, "ignored", c->ignored);
+	jw_u64(w, "vlan", c->vlan);
 	jw_end(w);
 	jw_end(w);
 }
@@ -174,9 +176,7 @@ void mgmt_json_port(struct sw *sw, struct jw *w, const char *key, int idx)
 static void mgmt_find_macs(struct sw *sw)
 {
 	const struct fdb_entry *e;
-	uint8_t mac[6];
 	uint32_t i, k, n;
-	uint64_t key;
 
 	memset(mgmt_macs.n, 0, sizeof(mgmt_macs.n));
 	for (i = 0; i <= sw->fdb.mask; i++) {
@@ -191,10 +191,7 @@ static void mgmt_find_macs(struct sw *sw)
 		n = mgmt_macs.n[k]++;
 		if (n >= MGMT_PORT_MACS)
 			continue;
-		key = e->key - 1;
-		for (n = 0; n < 6; n++)
-			mac[n] = (uint8_t)(key >> (40 - 8 * n));
-		memcpy(mgmt_macs.mac[k][mgmt_macs.n[k] - 1], mac, 6);
+		fdb_key_mac(e->key, mgmt_macs.mac[k][n]);
 	}
 }
 
@@ -316,15 +313,12 @@ static void mgmt_json_entry(struct sw *sw, struct jw *w,
 			    const struct fdb_entry *e)
 {
 	char m[MAC_STRLEN];
-	uint64_t key = e->key - 1;
 	uint8_t mac[6];
-	int i;
 
-	for (i = 0; i < 6; i++)
-		mac[i] = (uint8_t)(key >> (40 - 8 * i));
+	fdb_key_mac(e->key, mac);
 	jw_obj(w, NULL);
 	jw_str(w, "mac", mac_format(mac, m));
-	jw_u64(w, "vlan", 0);	/* one table for the whole LAN, for now */
+	jw_u64(w, "vlan", fdb_key_vid(e->key));
 	jw_u64(w, "port", (uint64_t)e->port);
 	jw_str(w, "name", port_in_use(&sw->ports[e->port]) ?
 	       sw->ports[e->port].name : "");

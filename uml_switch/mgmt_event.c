@@ -144,30 +144,29 @@ void mgmt_ev_port_down(struct sw *sw, int idx, const char *why)
 	ev_send(sw, &w);
 }
 
+/* The station of table key @key (fdb.h): its MAC and VLAN. */
 static void ev_mac(struct jw *w, uint64_t key)
 {
 	char m[MAC_STRLEN];
 	uint8_t mac[6];
-	int i;
 
-	for (i = 0; i < 6; i++)
-		mac[i] = (uint8_t)(key >> (40 - 8 * i));
+	fdb_key_mac(key, mac);
 	jw_str(w, "mac", mac_format(mac, m));
-	jw_u64(w, "vlan", 0);
+	jw_u64(w, "vlan", fdb_key_vid(key));
 }
 
 /**
- * mgmt_ev_mac() - station @mac: "mac_learned" or "fdb_full" on @port,
- * "mac_moved" there from port @from.
+ * mgmt_ev_mac() - station @mac of VLAN @vid: "mac_learned" or "fdb_full"
+ * on @port, "mac_moved" there from port @from.
  */
-void mgmt_ev_mac(struct sw *sw, const char *what, const uint8_t *mac,
-		 int port, int from)
+void mgmt_ev_mac(struct sw *sw, const char *what, uint16_t vid,
+		 const uint8_t *mac, int port, int from)
 {
 	struct jw w;
 
 	if (!ev_begin(sw, &w, what))
 		return;
-	ev_mac(&w, mac_key(mac));
+	ev_mac(&w, fdb_key(vid, mac));
 	ev_port_ref(sw, &w, "port", port);
 	if (from >= 0)
 		jw_u64(&w, "from", (uint64_t)from);
@@ -189,7 +188,7 @@ void mgmt_ev_aged(void *ctx, uint64_t key, int port)
 
 	if (!ev_begin(sw, &w, "mac_aged"))
 		return;
-	ev_mac(&w, key - 1);
+	ev_mac(&w, key);
 	ev_port_ref(sw, &w, "port", port);
 	ev_send(sw, &w);
 }

@@ -56,6 +56,12 @@ static void usage(FILE *f)
 "\n"
 "LINK SETTINGS are the switch's keys in a --port SPEC, after -tap DEV, in\n"
 "--client-link, and in umlctl port set: KEY=VALUE items, e.g. vlan=10.\n"
+"VLANs (802.1Q; default: every port an access port of VLAN 1):\n"
+"  vlan=VID               an access port of VLAN VID (1-4094): untagged\n"
+"  trunk=VIDS[,native=VID]  a trunk: VIDS (e.g. 10+20+30-40) tagged, the\n"
+"                         native VLAN untagged; without native, untagged\n"
+"                         frames in are dropped (counted as vlan drops)\n"
+"  e.g. -tap tap0,vlan=10  --port tuntap:dev=tap1,trunk=10+20,native=1\n"
 "\n"
 "Signals: TERM/INT remove the socket and exit 0; USR1 logs port counters.\n",
 		SW_DEFAULT_MAX_MACS, SW_DEFAULT_AGING, SW_DEFAULT_QUEUE,

@@ -13,11 +13,19 @@
 #define POOL_SMALL_SIZE	2048
 #define POOL_LARGE_SIZE	65536
 
+/* The VLAN a frame was classified in on its way in (vlan.h). */
+struct vlan_meta {
+	uint16_t vid;		/* 1..4094 */
+	uint16_t prio;		/* its tag's PCP and DEI bits (0xf000), or 0 */
+	uint8_t tagged;		/* bytes 12..15 are the 802.1Q tag it came in */
+};
+
 struct buf {
 	uint8_t *data;
 	uint32_t len;
 	uint16_t refs;
 	uint8_t large;
+	struct vlan_meta vm;
 	struct buf *next;	/* free list */
 };
 

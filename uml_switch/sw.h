@@ -30,6 +30,10 @@
  *    every frame to it is then dropped and counted until it reads again.
  * Unicast to a busy but reading port holds only its sender (a TCP flow
  * and its receiver settle on the receiver's pace, with no loss).
+ * VLANs (vlan.h): a frame is classified into a VLAN as it is read and
+ * placed only on ports of that VLAN; it is tagged or untagged as each
+ * port's mode says when that port's queue is sent.  While every port
+ * keeps the defaults (nvlan is 0), none of that runs.
  *
  * Management (mgmt.h): a port's watch bits make the data path look at it
  * more closely, and cost one test of a byte per frame while they are all
@@ -107,6 +111,7 @@ struct port {
 	uint64_t drop_full, drop_size, drop_err, drop_nobuf;
 	uint64_t drop_carrier;	/* in or out while its carrier was down */
 	uint64_t drop_ignored;	/* sent by a dump port: never forwarded */
+	uint64_t drop_vlan;	/* of a VLAN it does not carry (vlan.h) */
 
 	/* for management (mgmt.h) */
 	uint8_t watch;		/* PW_* */
@@ -209,6 +214,7 @@ struct sw {
 	struct fdb fdb;
 	struct pool pool;
 	struct link_cfg client_link;	/* sockets' clients start so */
+	int nvlan;		/* ports not of the default VLAN (vlan.h) */
 	uint32_t large_max;	/* large buffers one queue may hold */
 	uint64_t window_ms;	/* the SW_WINDOW_MS window began then */
 	uint64_t now_ms;
@@ -288,8 +294,8 @@ void mgmt_tick(struct sw *sw);
 /* mgmt_event.c: the event stream */
 void mgmt_ev_port_up(struct sw *sw, int idx);
 void mgmt_ev_port_down(struct sw *sw, int idx, const char *why);
-void mgmt_ev_mac(struct sw *sw, const char *what, const uint8_t *mac,
-		 int port, int from);
+void mgmt_ev_mac(struct sw *sw, const char *what, uint16_t vid,
+		 const uint8_t *mac, int port, int from);
 void mgmt_ev_port(struct sw *sw, const char *what, int idx);
 void mgmt_ev_fdb(struct sw *sw, const char *what, int port, uint64_t n);
 void mgmt_ev_mode(struct sw *sw);

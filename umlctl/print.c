@@ -68,9 +68,31 @@ void print_show(const struct json *j)
 /** print_ports_head() - the heading of the ports table. */
 void print_ports_head(void)
 {
-	printf("%4s %-15s %-9s %-11s %12s %12s %8s %9s %4s  %s\n", "PORT",
-	       "NAME", "KIND", "STATE", "RX", "TX", "DROPS", "QUEUE", "MACS",
-	       "PEER");
+	printf("%4s %-15s %-9s %-11s %-8s %12s %12s %8s %9s %4s  %s\n",
+	       "PORT", "NAME", "KIND", "STATE", "VLAN", "RX", "TX", "DROPS",
+	       "QUEUE", "MACS", "PEER");
+}
+
+/* A port's VLANs (its "vlan" member, under @t): "10", or "trunk 10,20
+ * native 1"; "-" from a switch without VLANs. */
+static const char *print_vlan(const struct json *j, int t, char *buf,
+			      size_t len)
+{
+	char mode[16], vids[256];
+	int n;
+
+	t = uc_get(j, t, "vlan");
+	if (t < 0 || j->tok[t].type != JSON_OBJECT)
+		return "-";
+	if (strcmp(uc_str(j, t, "mode", mode, sizeof(mode)), "trunk"))
+		return uc_str(j, t, "pvid", buf, len);
+	snprintf(buf, len, "trunk %s", uc_str(j, t, "vids", vids,
+					       sizeof(vids)));
+	n = uc_get(j, t, "native");
+	if (n >= 0 && j->tok[n].type == JSON_NUMBER)
+		snprintf(buf + strlen(buf), len - strlen(buf), " native %llu",
+			 (unsigned long long)uc_num(j, t, "native"));
+	return buf;
 }
 
 static int print_true(const struct json *j, int t, const char *path)
@@ -85,6 +107,7 @@ static int print_true(const struct json *j, int t, const char *path)
 void print_port(const struct json *j, int t)
 {
 	char name[64], kind[32], state[64], q[32], peer[512], id[64];
+	char vlan[300];
 
 	if (t < 0)
 		return;
@@ -102,10 +125,11 @@ void print_port(const struct json *j, int t)
 		snprintf(id, sizeof(id), " (pid %llu uid %llu)",
 			 (unsigned long long)uc_num(j, t, "peer.pid"),
 			 (unsigned long long)uc_num(j, t, "peer.uid"));
-	printf("%4llu %-15s %-9s %-11s %12llu %12llu %8llu %9s %4llu  %s%s\n",
-	       (unsigned long long)uc_num(j, t, "index"),
+	printf("%4llu %-15s %-9s %-11s %-8s %12llu %12llu %8llu %9s %4llu  "
+	       "%s%s\n", (unsigned long long)uc_num(j, t, "index"),
 	       uc_str(j, t, "name", name, sizeof(name)),
 	       uc_str(j, t, "kind", kind, sizeof(kind)), state,
+	       print_vlan(j, t, vlan, sizeof(vlan)),
 	       (unsigned long long)uc_num(j, t, "counters.rx"),
 	       (unsigned long long)uc_num(j, t, "counters.tx"),
 	       (unsigned long long)uc_num(j, t, "counters.drops.total"), q,
@@ -144,7 +168,7 @@ void print_port_counters(const struct json *j, int t, const char *what)
 {
 	static const char *const causes[] = {
 		"full", "size", "err", "nobuf", "refused", "carrier",
-		"ignored", NULL
+		"ignored", "vlan", NULL
 	};
 	char path[32];
 	uint64_t v;
@@ -221,7 +245,8 @@ void print_event(const struct json *j)
 		       uc_str(j, 0, "why", a, sizeof(a)));
 		print_port_counters(j, uc_get(j, 0, "counters"), "");
 	} else if (!strncmp(ev, "mac_", 4) || !strcmp(ev, "fdb_full")) {
-		printf("%s on %s", uc_str(j, 0, "mac", c, sizeof(c)),
+		printf("%s vlan %llu on %s", uc_str(j, 0, "mac", c, sizeof(c)),
+		       (unsigned long long)uc_num(j, 0, "vlan"),
 		       print_ref(j, b, sizeof(b)));
 		if (uc_get(j, 0, "from") >= 0)
 			printf(", from port %llu",

@@ -16,7 +16,9 @@
  *
  * Every frame carries EtherType 0x88b5 (IEEE local experimental), a magic,
  * a sequence number and a send timestamp; receivers count only frames from
- * their own sender, anything else is "stray".  Results are printed as one
+ * their own sender, anything else is "stray".  With --vlan VID every frame
+ * (hellos too) has an 802.1Q tag of VID before its EtherType, and only
+ * frames so tagged are ours (clients of a switch's trunk ports).  Results are printed as one
  * line of key=value pairs on stdout.
  */
 #include <errno.h>
@@ -41,9 +43,11 @@
 #define LG_ETHERTYPE	0x88b5		/* IEEE local experimental 1 */
 #define LG_HELLO_TYPE	0x88b6		/* local experimental 2: hellos */
 #define LG_MAGIC	0x4e474c55U	/* "ULGN" */
-#define LG_OFF_MAGIC	14
-#define LG_OFF_SEQ	18
-#define LG_OFF_TS	26
+#define LG_TAG_LEN	4		/* an 802.1Q tag, with --vlan */
+#define LG_OFF_TYPE	(12 + lg_tag)
+#define LG_OFF_MAGIC	(14 + lg_tag)
+#define LG_OFF_SEQ	(18 + lg_tag)
+#define LG_OFF_TS	(26 + lg_tag)
 #define LG_HDR_LEN	34		/* header + magic + seq + timestamp */
 #define LG_BATCH	64		/* frames per send/recv call */
 #define LG_MAX_PAIRS	64
@@ -91,6 +95,9 @@ struct lg {
 	int tx_done;
 };
 
+static size_t lg_tag;			/* LG_TAG_LEN with --vlan, else 0 */
+static uint16_t lg_vid;
+
 static uint64_t lg_now(void)
 {
 	struct timespec ts;
@@ -124,17 +131,20 @@ static void lg_stamp(uint8_t *buf, size_t len, const uint8_t *dst,
 		     const uint8_t *src, uint64_t seq, uint16_t type)
 {
 	uint64_t ts = type == LG_HELLO_TYPE ? 0 : lg_now();
-	uint8_t hdr[LG_HDR_LEN];
+	uint8_t hdr[LG_HDR_LEN + LG_TAG_LEN];
 	uint32_t magic = LG_MAGIC;
 
 	memcpy(hdr, dst, ETH_ALEN_);
 	memcpy(hdr + ETH_ALEN_, src, ETH_ALEN_);
-	hdr[12] = type >> 8;
-	hdr[13] = type & 0xff;
+	if (lg_tag) {
+		frame_put16(hdr + 12, ETH_TYPE_8021Q);
+		frame_put16(hdr + 14, lg_vid);
+	}
+	frame_put16(hdr + LG_OFF_TYPE, type);
 	memcpy(hdr + LG_OFF_MAGIC, &magic, 4);
 	memcpy(hdr + LG_OFF_SEQ, &seq, 8);
 	memcpy(hdr + LG_OFF_TS, &ts, 8);
-	memcpy(buf, hdr, len < LG_HDR_LEN ? len : LG_HDR_LEN);
+	memcpy(buf, hdr, len < LG_HDR_LEN + lg_tag ? len : LG_HDR_LEN + lg_tag);
 }
 
 /* Is this one of our frames?  Only the EtherType is required (14 bytes). */
@@ -142,8 +152,10 @@ static int lg_is_ours(const uint8_t *buf, size_t len)
 {
 	uint32_t magic;
 
-	if (len < ETH_HLEN_ || buf[12] != LG_ETHERTYPE >> 8 ||
-	    buf[13] != (LG_ETHERTYPE & 0xff))
+	if (len < ETH_HLEN_ + lg_tag ||
+	    frame_get16(buf + LG_OFF_TYPE) != LG_ETHERTYPE ||
+	    (lg_tag && (frame_get16(buf + 12) != ETH_TYPE_8021Q ||
+			(frame_get16(buf + 14) & 0xfff) != lg_vid)))
 		return 0;
 	if (len < LG_OFF_MAGIC + 4)
 		return 1;
@@ -872,6 +884,8 @@ static void lg_usage(FILE *out)
 "      --mac MAC         send/count: our source MAC     [02:4c:...]\n"
 "      --no-linger       send: exit at once instead of waiting (<= 2 s)\n"
 "                        until the switch has read every frame\n"
+"  -V, --vlan VID        every frame 802.1Q-tagged with VID (1-4094), in\n"
+"                        --size; only frames so tagged are counted\n"
 "  -h, --help            this text\n"
 "\n"
 "Output: one line of key=value pairs on stdout, e.g.\n"
@@ -912,6 +926,7 @@ static const struct option lg_opts[] = {
 	{ "dst", required_argument, NULL, 'D' },
 	{ "mac", required_argument, NULL, 'M' },
 	{ "no-linger", no_argument, NULL, 'L' },
+	{ "vlan", required_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -944,6 +959,10 @@ static void lg_opt(struct lg *g, int o, const char *a)
 		g->have_mac = 1;
 		break;
 	case 'L': g->linger = 0; break;
+	case 'V':
+		lg_vid = (uint16_t)lg_num("--vlan", a, 1, 4094);
+		lg_tag = LG_TAG_LEN;
+		break;
 	case '1': g->single = 1; break;
 	case 'h': lg_usage(stdout); exit(0);
 	default: lg_usage(stderr); exit(2);
@@ -976,8 +995,9 @@ static void lg_mode(struct lg *g, int argc, char **argv)
 	} else if (argc != 1) {
 		lg_die("unexpected argument '%s'", argv[1]);
 	}
-	if (g->mode != LG_SEND && g->size < LG_HDR_LEN)
-		lg_die("--size: mode '%s' needs at least 34 bytes", argv[0]);
+	if (g->mode != LG_SEND && g->size < LG_HDR_LEN + lg_tag)
+		lg_die("--size: mode '%s' needs at least %zu bytes", argv[0],
+		       LG_HDR_LEN + lg_tag);
 }
 
 int main(int argc, char **argv)
@@ -989,7 +1009,7 @@ int main(int argc, char **argv)
 	};
 	int o, rate_set = 0, burst_set = 0;
 
-	while ((o = getopt_long(argc, argv, "c:p:s:d:r:b:n:t:w:k:1h", lg_opts,
+	while ((o = getopt_long(argc, argv, "c:p:s:d:r:b:n:t:w:k:V:1h", lg_opts,
 				NULL)) != -1) {
 		lg_opt(&g, o, optarg);
 		rate_set |= o == 'r';

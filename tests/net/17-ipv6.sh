@@ -4,16 +4,7 @@
 # over IPv6; neighbour discovery goes to solicited-node multicast
 # (33:33:ff:..), so this checks multicast flooding with real IPv6 stacks.
 . "$(dirname "$0")/lib.sh"
-MODDIR=/usr/lib/uml/modules
-KO=$(find "$MODDIR" -name ipv6.ko | head -1)
-[ -n "$KO" ] || fail "no ipv6.ko under $MODDIR (user-mode-linux package)"
-KO=${KO#"$MODDIR"/}
-KVER=${KO%%/*}
-# the module and its dependencies (modules.dep lists them, load them last first)
-DEPS=$(sed -n "s|^${KO#"$KVER"/}:||p" "$MODDIR/$KVER/modules.dep")
-LOAD=
-for d in $DEPS; do LOAD="insmod /tmp/mod/$KVER/$d || exit 1; $LOAD"; done
-LOAD="$LOAD insmod /tmp/mod/$KO"
+guest_modules ipv6.ko
 
 switch_start sw -unix "$T/sw.ctl"
 CTL=$SWITCH_CTL

@@ -40,6 +40,10 @@
 #   guest_ok NAME [SECS]    guest_wait, and fail (with the tails) unless the
 #                           guest script exited 0
 #   guest_kill NAME [SIG]   kill a guest's whole process group (default KILL)
+#   guest_modules NAME.ko   sets MODDIR (the stock guest kernel's modules,
+#                           /usr/lib/uml/modules) and LOAD: guest commands
+#                           that insmod NAME.ko and its dependencies from
+#                           /tmp/mod, where the guest mounts MODDIR by hostfs
 #   ping_pair_scripts A B NET [IFA [IFB]]  scripts for two guests pinging
 #                           each other (NET.1 and NET.2); ping_pair_check A B
 #                           waits for them and requires 4/4 both ways
@@ -596,6 +600,21 @@ guest_wait() {
 	fi
 	rc=$(cat "$T/$name.rc")
 	return "$rc"
+}
+
+guest_modules() {
+	local ko kver d
+	MODDIR=/usr/lib/uml/modules
+	ko=$(find "$MODDIR" -name "$1" | head -1)
+	[ -n "$ko" ] || fail "no $1 under $MODDIR (user-mode-linux package)"
+	ko=${ko#"$MODDIR"/}
+	kver=${ko%%/*}
+	# its dependencies (modules.dep lists them): loaded last first
+	LOAD=
+	for d in $(sed -n "s|^${ko#"$kver"/}:||p" "$MODDIR/$kver/modules.dep"); do
+		LOAD="insmod /tmp/mod/$kver/$d || exit 1; $LOAD"
+	done
+	LOAD="$LOAD insmod /tmp/mod/$ko"
 }
 
 guest_kill() {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* test_fdb.c: the MAC table: learning, moves, aging, bounds, flushing. */
+/* test_fdb.c: the (VLAN, MAC) table: learning, moves, aging, bounds,
+ * flushing, one MAC in several VLANs. */
 #include <errno.h>
 #include <string.h>
 
@@ -25,16 +26,16 @@ static void test_learn_move(void)
 	CHECK(fdb_init(&f, 16, 300) == 0);
 	mac_of(1, a);
 	mac_of(2, b);
-	CHECK(fdb_lookup(&f, a, 0) == -1);
-	CHECK(fdb_learn(&f, a, 3, 0, &old) == FDB_NEW);
-	CHECK(fdb_learn(&f, a, 3, 1, &old) == FDB_KNOWN);
-	CHECK(fdb_lookup(&f, a, 1) == 3);
-	CHECK(fdb_learn(&f, a, 5, 2, &old) == FDB_MOVED && old == 3);
-	CHECK(fdb_lookup(&f, a, 2) == 5);
-	CHECK(fdb_learn(&f, b, 5, 2, &old) == FDB_NEW);
+	CHECK(fdb_lookup(&f, 1, a, 0) == -1);
+	CHECK(fdb_learn(&f, 1, a, 3, 0, &old) == FDB_NEW);
+	CHECK(fdb_learn(&f, 1, a, 3, 1, &old) == FDB_KNOWN);
+	CHECK(fdb_lookup(&f, 1, a, 1) == 3);
+	CHECK(fdb_learn(&f, 1, a, 5, 2, &old) == FDB_MOVED && old == 3);
+	CHECK(fdb_lookup(&f, 1, a, 2) == 5);
+	CHECK(fdb_learn(&f, 1, b, 5, 2, &old) == FDB_NEW);
 	CHECK(f.count == 2);
 	CHECK(fdb_flush_port(&f, 5) == 2);
-	CHECK(f.count == 0 && fdb_lookup(&f, a, 2) == -1);
+	CHECK(f.count == 0 && fdb_lookup(&f, 1, a, 2) == -1);
 	fdb_free(&f);
 }
 
@@ -47,10 +48,10 @@ static void test_aging(void)
 	CHECK(fdb_init(&f, 16, 100) == 0);
 	mac_of(1, a);
 	mac_of(2, b);
-	fdb_learn(&f, a, 1, 1000, &old);
-	fdb_learn(&f, b, 2, 1050, &old);
-	CHECK(fdb_lookup(&f, a, 1100) == 1);	/* exactly 100 s: kept */
-	CHECK(fdb_lookup(&f, a, 1101) == -1);	/* lazily expired */
+	fdb_learn(&f, 1, a, 1, 1000, &old);
+	fdb_learn(&f, 1, b, 2, 1050, &old);
+	CHECK(fdb_lookup(&f, 1, a, 1100) == 1);	/* exactly 100 s: kept */
+	CHECK(fdb_lookup(&f, 1, a, 1101) == -1);	/* lazily expired */
 	CHECK(f.count == 1);
 	CHECK(fdb_age(&f, 1151) == 1);
 	CHECK(f.count == 0);
@@ -68,22 +69,22 @@ static void test_bound(void)
 	CHECK(fdb_init(&f, 100, 0) == 0);
 	for (i = 0; i < 100; i++) {
 		mac_of(i, m);
-		CHECK(fdb_learn(&f, m, i % 7 + 1, 0, &old) == FDB_NEW);
+		CHECK(fdb_learn(&f, 1, m, i % 7 + 1, 0, &old) == FDB_NEW);
 	}
 	mac_of(1000, m);
-	CHECK(fdb_learn(&f, m, 1, 0, &old) == -ENOSPC);
-	CHECK(fdb_learn(&f, m, 1, 0, &old) == -ENOSPC);
+	CHECK(fdb_learn(&f, 1, m, 1, 0, &old) == -ENOSPC);
+	CHECK(fdb_learn(&f, 1, m, 1, 0, &old) == -ENOSPC);
 	CHECK(f.full_events == 2 && f.count == 100);
 	for (i = 0; i < 100; i++) {
 		mac_of(i, m);
-		CHECK(fdb_lookup(&f, m, 0) == (int)(i % 7 + 1));
+		CHECK(fdb_lookup(&f, 1, m, 0) == (int)(i % 7 + 1));
 	}
 	/* Deleting by port keeps every other entry reachable (the backward
 	 * shift must not break probe runs). */
 	CHECK(fdb_flush_port(&f, 3) > 0);
 	for (i = 0; i < 100; i++) {
 		mac_of(i, m);
-		CHECK(fdb_lookup(&f, m, 0) == (i % 7 + 1 == 3 ? -1 :
+		CHECK(fdb_lookup(&f, 1, m, 0) == (i % 7 + 1 == 3 ? -1 :
 					       (int)(i % 7 + 1)));
 	}
 	fdb_free(&f);
@@ -96,6 +97,7 @@ static void test_model(void)
 	unsigned int i, seed = 12345, op, k;
 	struct fdb f;
 	uint8_t m[6];
+	uint16_t vid;
 	int old, ret;
 
 	CHECK(fdb_init(&f, 512, 0) == 0);
@@ -104,13 +106,15 @@ static void test_model(void)
 		seed = seed * 1103515245 + 12345;
 		op = (seed >> 16) % 10;
 		k = (seed >> 4) % 512;
-		mac_of(k * 2654435761u, m);
+		/* four VLANs, the same 128 MACs in each */
+		mac_of((k >> 2) * 2654435761u, m);
+		vid = (uint16_t)((k & 3) * 1031 + 1);
 		if (op < 6) {
-			ret = fdb_learn(&f, m, op + 1, 0, &old);
+			ret = fdb_learn(&f, vid, m, op + 1, 0, &old);
 			CHECK(ret >= 0);
 			model[k] = op + 1;
 		} else if (op < 9) {
-			CHECK(fdb_lookup(&f, m, 0) == model[k]);
+			CHECK(fdb_lookup(&f, vid, m, 0) == model[k]);
 		} else {
 			fdb_flush_port(&f, k % 6 + 1);
 			for (unsigned int j = 0; j < 512; j++)
@@ -121,8 +125,33 @@ static void test_model(void)
 	fdb_free(&f);
 }
 
+/* One MAC in two VLANs is two stations; the key holds both. */
+static void test_vlan(void)
+{
+	uint8_t a[6] = { 0x02, 0xff, 0xee, 0xdd, 0xcc, 0xbb }, m[6];
+	struct fdb f;
+	uint64_t key;
+	int old = -1;
+
+	CHECK(fdb_init(&f, 16, 0) == 0);
+	CHECK(fdb_learn(&f, 10, a, 3, 0, &old) == FDB_NEW);
+	CHECK(fdb_lookup(&f, 20, a, 0) == -1);
+	CHECK(fdb_learn(&f, 20, a, 4, 0, &old) == FDB_NEW);
+	CHECK(fdb_lookup(&f, 10, a, 0) == 3 && fdb_lookup(&f, 20, a, 0) == 4);
+	CHECK(fdb_learn(&f, 4094, a, 5, 0, &old) == FDB_NEW);
+	CHECK(f.count == 3);
+	key = fdb_key(4094, a);
+	fdb_key_mac(key, m);
+	CHECK(fdb_key_vid(key) == 4094 && !memcmp(m, a, 6));
+	CHECK(fdb_key(1, a) != fdb_key(2, a) && fdb_key(1, a) != 0);
+	CHECK(fdb_flush_port(&f, 3) == 1);
+	CHECK(fdb_lookup(&f, 10, a, 0) == -1 && fdb_lookup(&f, 20, a, 0) == 4);
+	fdb_free(&f);
+}
+
 int main(void)
 {
+	test_vlan();
 	test_learn_move();
 	test_aging();
 	test_bound();
