@@ -174,7 +174,7 @@ struct mgmt_client {
 /* A port's counters, apart from the port (they outlive it). */
 struct mgmt_counters {
 	uint64_t rx, tx, rx_bytes, tx_bytes;
-	uint64_t total, full, size, err, nobuf, refused, carrier, ignored;
+	uint64_t total, full, size, err, nobuf, refused, carrier, ignored, bad;
 };
 
 struct mgmt {

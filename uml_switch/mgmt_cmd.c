@@ -79,6 +79,7 @@ void mgmt_counters(const struct port *p, struct mgmt_counters *c)
 	c->refused = p->tp->tx_drop;
 	c->carrier = p->drop_carrier;
 	c->ignored = p->drop_ignored;
+	c->bad = p->tp->rx_drop;
 }
 
 /**
@@ -101,6 +102,7 @@ void mgmt_json_counters(struct jw *w, const char *key,
 	jw_u64(w, "refused", c->refused);
 	jw_u64(w, "carrier", c->carrier);
 	jw_u64(w, "ignored", c->ignored);
+	jw_u64(w, "bad", c->bad);
 	jw_end(w);
 	jw_end(w);
 }

@@ -3,18 +3,26 @@
  * test_tp_udp.c: the mcast and ucast transports on the loopback interface:
  * frames cross one per datagram, batches, oversized datagrams come back
  * with len > cap, an mcast member never receives its own frames but every
- * other member does, and bad options name the culprit.
+ * other member does, and bad options name the culprit.  vxlan: three
+ * VTEPs (127.0.0.1-3) exchange frames; a broadcast goes to every remote,
+ * a learned MAC to its VTEP alone; a frame over the MTU is refused on
+ * send, counted; datagrams with a bad header, another VNI, from an
+ * address not on the remote list or over the MTU are dropped, counted.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "transport.h"
+#include "vxlan.h"
 #include "test.h"
 
 #define NF	8
+#define VX_PORT	24789
 
 static uint8_t bufs[NF][2048];
 
@@ -125,6 +133,106 @@ out:
 	tp_close(b);
 }
 
+/* frames() and recv_wait(): full-size buffers, up to @ms. */
+static int vx_recv(struct tp *tp, struct tp_frame *f, int ms)
+{
+	frames(f, sizeof(bufs[0]));
+	return recv_wait(tp, f, ms);
+}
+
+/* A frame from @src to @dst of @len bytes, in bufs[0]. */
+static void frame_make(uint8_t last_src, const uint8_t *dst, size_t len)
+{
+	memset(bufs[0], 0x5a, len);
+	memcpy(bufs[0], dst, 6);
+	memcpy(bufs[0] + 6, "\x02\x00\x00\x00\x00", 5);
+	bufs[0][11] = last_src;
+	bufs[0][12] = 0x08;
+	bufs[0][13] = 0x00;
+}
+
+static int send_one(struct tp *tp, size_t len)
+{
+	struct tp_frame f = { .buf = bufs[0], .len = len, .cap = len };
+
+	return tp_send(tp, &f, 1);
+}
+
+/* A raw datagram to 127.0.0.1:PORT from @from: @vni, @flags, @len. */
+static void inject(const char *from, uint32_t vni, uint8_t flags, size_t len)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	uint8_t d[2048];
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	CHECK(fd >= 0);
+	inet_pton(AF_INET, from, &a.sin_addr);
+	CHECK(!bind(fd, (struct sockaddr *)&a, sizeof(a)));
+	memset(d, 0x33, sizeof(d));
+	vxlan_hdr_put(d, vni);
+	d[0] = flags;
+	memcpy(d + 8, "\xff\xff\xff\xff\xff\xff\x02\x00\x00\x00\x00\x09", 12);
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	a.sin_port = htons(VX_PORT);
+	CHECK(sendto(fd, d, len, 0, (struct sockaddr *)&a, sizeof(a)) ==
+	      (ssize_t)len);
+	close(fd);
+}
+
+static void test_vxlan(void)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 0xa };
+	struct tp *a, *b, *c;
+	struct tp_frame f[NF];
+
+	a = open_ok("vxlan:vni=42,remote=127.0.0.2+127.0.0.3,local=127.0.0.1,"
+		    "port=24789,mtu=1000");
+	b = open_ok("vxlan:vni=42,remote=127.0.0.1,local=127.0.0.2,port=24789");
+	c = open_ok("vxlan:vni=42,remote=127.0.0.1,local=127.0.0.3,port=24789");
+	CHECK(a && b && c);
+	if (!a || !b || !c)
+		goto out;
+	/* a broadcast from a goes to both remotes */
+	frame_make(0xa, bcast, 60);
+	CHECK(send_one(a, 60) == 1);
+	CHECK(vx_recv(b, f, 1000) == 1 && f[0].len == 60);
+	CHECK(vx_recv(c, f, 1000) == 1 && f[0].len == 60);
+	/* b answers a's MAC; a learns b behind 127.0.0.2 */
+	frame_make(0xb, mac_a, 100);
+	CHECK(send_one(b, 100) == 1);
+	CHECK(vx_recv(a, f, 1000) == 1 && f[0].len == 100 &&
+	      f[0].buf[11] == 0xb);
+	/* a frame to b's MAC goes to b alone */
+	frame_make(0xa, (const uint8_t *)"\x02\x00\x00\x00\x00\x0b", 80);
+	CHECK(send_one(a, 80) == 1);
+	CHECK(vx_recv(b, f, 1000) == 1 && f[0].len == 80);
+	CHECK(vx_recv(c, f, 200) == 0);
+	/* over a's MTU (1000 + 14): refused and counted, nothing sent */
+	frame_make(0xa, bcast, 1015);
+	CHECK(send_one(a, 1015) == 1 && a->tx_drop == 1);
+	CHECK(vx_recv(b, f, 200) == 0);
+	frame_make(0xa, bcast, 1014);
+	CHECK(send_one(a, 1014) == 1 && a->tx_drop == 1);
+	CHECK(vx_recv(b, f, 1000) == 1 && f[0].len == 1014);
+	CHECK(vx_recv(c, f, 1000) == 1 && f[0].len == 1014);
+	/* bad datagrams to a: dropped, counted, never returned */
+	inject("127.0.0.2", 43, 0x08, 100);	/* another VNI */
+	inject("127.0.0.2", 42, 0x00, 100);	/* no I flag */
+	inject("127.0.0.2", 42, 0x08, 7);	/* truncated header */
+	inject("127.0.0.2", 42, 0x08, 8 + 13);	/* truncated frame */
+	inject("127.0.0.4", 42, 0x08, 100);	/* not a remote */
+	inject("127.0.0.2", 42, 0x08, 8 + 1015);	/* over the MTU */
+	inject("127.0.0.3", 42, 0x08, 8 + 64);	/* the good one */
+	usleep(100000);
+	CHECK(vx_recv(a, f, 1000) == 1 && f[0].len == 64);
+	CHECK(a->rx_drop == 6);
+out:
+	tp_close(a);
+	tp_close(b);
+	tp_close(c);
+}
+
 static void test_bad(void)
 {
 	static const struct bad_spec bad[] = {
@@ -154,6 +262,7 @@ int main(void)
 {
 	test_ucast();
 	test_mcast();
+	test_vxlan();
 	test_bad();
 	TEST_DONE("test_tp_udp");
 }
