@@ -48,7 +48,7 @@ static uint64_t vxlan_fdb_worth(const struct vxlan_fdb_ent *e, uint64_t now_ms)
 }
 
 void vxlan_fdb_learn(struct vxlan_fdb *t, const uint8_t *mac,
-		     const uint8_t *vtep, uint64_t now_ms)
+		     const uint8_t *vtep, uint16_t port, uint64_t now_ms)
 {
 	uint64_t key = mac_key(mac) + 1;
 	unsigned int h = vxlan_fdb_hash(key), i;
@@ -68,10 +68,12 @@ void vxlan_fdb_learn(struct vxlan_fdb *t, const uint8_t *mac,
 	victim->key = key;
 	victim->seen_ms = now_ms;
 	memcpy(victim->vtep, vtep, VXLAN_ADDR_LEN);
+	victim->port = port;
 }
 
-const uint8_t *vxlan_fdb_lookup(const struct vxlan_fdb *t, const uint8_t *mac,
-				uint64_t now_ms)
+const struct vxlan_fdb_ent *vxlan_fdb_lookup(const struct vxlan_fdb *t,
+					     const uint8_t *mac,
+					     uint64_t now_ms)
 {
 	uint64_t key = mac_key(mac) + 1;
 	unsigned int h = vxlan_fdb_hash(key), i;
@@ -80,7 +82,7 @@ const uint8_t *vxlan_fdb_lookup(const struct vxlan_fdb *t, const uint8_t *mac,
 	for (i = 0; i < VXLAN_FDB_PROBE; i++) {
 		e = &t->e[(h + i) & (VXLAN_FDB_SIZE - 1)];
 		if (e->key == key)
-			return vxlan_fdb_live(e, now_ms) ? e->vtep : NULL;
+			return vxlan_fdb_live(e, now_ms) ? e : NULL;
 	}
 	return NULL;
 }

@@ -50,7 +50,7 @@ enum vxlan_verdict vxlan_decode(const uint8_t *h, size_t len, uint32_t vni,
 /*
  * The VTEP table: which remote tunnel end an inner source MAC was last
  * seen behind, for VXLAN_AGE_MS.  A VTEP is 16 bytes of address (IPv4 in
- * the first 4, the rest zero).  Fixed size; a MAC that finds no free slot
+ * the first 4, the rest zero) and the UDP port it sent from.  Fixed size; a MAC that finds no free slot
  * in its probe window replaces the stalest entry there.
  */
 #define VXLAN_FDB_SIZE	1024	/* a power of two */
@@ -62,6 +62,7 @@ struct vxlan_fdb_ent {
 	uint64_t key;		/* mac_key() + 1; 0: free */
 	uint64_t seen_ms;
 	uint8_t vtep[VXLAN_ADDR_LEN];
+	uint16_t port;		/* as it came, network order */
 };
 
 struct vxlan_fdb {
@@ -69,17 +70,19 @@ struct vxlan_fdb {
 };
 
 /**
- * vxlan_fdb_learn() - @mac (a unicast source) is behind @vtep at @now_ms.
+ * vxlan_fdb_learn() - @mac (a unicast source) is behind @vtep, which sent
+ * from UDP port @port, at @now_ms.
  */
 void vxlan_fdb_learn(struct vxlan_fdb *t, const uint8_t *mac,
-		     const uint8_t *vtep, uint64_t now_ms);
+		     const uint8_t *vtep, uint16_t port, uint64_t now_ms);
 
 /**
  * vxlan_fdb_lookup() - the VTEP @mac was learned behind, if it has been
  * seen in the last VXLAN_AGE_MS.
- * Return: its address (VXLAN_ADDR_LEN bytes), or NULL.
+ * Return: its entry (vtep, port), or NULL.
  */
-const uint8_t *vxlan_fdb_lookup(const struct vxlan_fdb *t, const uint8_t *mac,
-				uint64_t now_ms);
+const struct vxlan_fdb_ent *vxlan_fdb_lookup(const struct vxlan_fdb *t,
+					     const uint8_t *mac,
+					     uint64_t now_ms);
 
 #endif /* UMLNET_VXLAN_H */

@@ -15,7 +15,9 @@
  * (broadcast, multicast, unknown unicast) to every remote (head-end
  * replication) or once to the group.  The remote form takes datagrams
  * only from its remotes (by address; VTEPs send from any port).
- * Multicast loop is off: our own flood never comes back to us.
+ * With srcport=1 it goes to the port that VTEP sent from instead (vdeplug's
+ * vxvde:// listens there, not on P).  Multicast loop is off: our own
+ * flood never comes back to us.
  *
  * Drops, each counted in tp.rx_drop and never returned: a datagram from a
  * VTEP not on the remote list, a short or truncated header, the I flag
@@ -63,6 +65,7 @@ struct tp_vxlan {
 	struct tp tp;
 	int family;
 	int group;		/* group form: remote[0] is the group */
+	int srcport;		/* unicast to the port a VTEP sent from */
 	unsigned int nremote;
 	uint32_t vni;
 	size_t mtu;		/* inner, without the Ethernet header */
@@ -80,8 +83,8 @@ struct tp_vxlan {
 };
 
 static const char *const vxlan_keys[] = {
-	"vni", "remote", "group", "port", "local", "if", "ttl", "mtu", "mac",
-	NULL
+	"vni", "remote", "group", "port", "local", "if", "ttl", "mtu",
+	"srcport", "mac", NULL
 };
 
 static uint64_t vx_now_ms(void)
@@ -114,6 +117,11 @@ static void vx_from_key(struct tp_vxlan *v, const uint8_t *k, uint16_t port,
 		memcpy(&a->v6.sin6_addr, k, 16);
 		a->v6.sin6_port = port;
 	}
+}
+
+static uint16_t vx_sa_port(const union vx_sa *a)
+{
+	return a->sa.sa_family == AF_INET ? a->v4.sin_port : a->v6.sin6_port;
 }
 
 static uint16_t vx_port(const struct tp_vxlan *v)
@@ -242,12 +250,13 @@ static int vx_dests(struct tp_vxlan *v, const struct tp_spec *s, char *err,
 	return ret;
 }
 
-/* vni= (required) and mtu=. */
+/* vni= (required), mtu= and srcport=. */
 static int vx_numbers(struct tp_vxlan *v, const struct tp_spec *s, char *err,
 		      size_t errlen)
 {
 	const char *vni = tp_spec_get(s, "vni");
 	const char *mtu = tp_spec_get(s, "mtu");
+	const char *s_port;
 	unsigned long n;
 
 	if (!vni) {
@@ -272,6 +281,13 @@ static int vx_numbers(struct tp_vxlan *v, const struct tp_spec *s, char *err,
 	}
 	if (mtu)
 		v->mtu = n;
+	s_port = tp_spec_get(s, "srcport");
+	if (s_port && (tp_num(s_port, 0, 1, &n))) {
+		snprintf(err, errlen, "vxlan: bad srcport '%s' (want 0 or 1)",
+			 s_port);
+		return -EINVAL;
+	}
+	v->srcport = s_port && n;
 	return 0;
 }
 
@@ -511,7 +527,8 @@ static int vx_take(struct tp_vxlan *v, unsigned int i, struct tp_frame *f,
 	f->len = inner;
 	if (!mac_is_zero(frame_src(f->buf))) {
 		vx_key(&v->from[i], key);
-		vxlan_fdb_learn(&v->fdb, frame_src(f->buf), key, now);
+		vxlan_fdb_learn(&v->fdb, frame_src(f->buf), key,
+				vx_sa_port(&v->from[i]), now);
 	}
 	return 1;
 }
@@ -560,14 +577,15 @@ static int vxlan_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 static const union vx_sa *vx_route(struct tp_vxlan *v, const uint8_t *f,
 				   unsigned int slot, uint64_t now)
 {
-	const uint8_t *k;
+	const struct vxlan_fdb_ent *e;
 
 	if (mac_is_multicast(frame_dst(f)))
 		return NULL;
-	k = vxlan_fdb_lookup(&v->fdb, frame_dst(f), now);
-	if (!k)
+	e = vxlan_fdb_lookup(&v->fdb, frame_dst(f), now);
+	if (!e)
 		return NULL;
-	vx_from_key(v, k, vx_port(v), &v->dst[slot]);
+	vx_from_key(v, e->vtep, v->srcport ? e->port : vx_port(v),
+		    &v->dst[slot]);
 	return &v->dst[slot];
 }
 

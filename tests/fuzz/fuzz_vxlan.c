@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t vni = size > 1 ? data[size - 1] : 42;
 	size_t max = 1500, inner = 0;
 	uint8_t h[VXLAN_HLEN], vtep[VXLAN_ADDR_LEN] = { 0 };
-	const uint8_t *got;
+	const struct vxlan_fdb_ent *got;
 	enum vxlan_verdict r;
 
 	r = vxlan_decode(data, size, vni, max, &inner);
@@ -41,9 +41,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		memcpy(vtep, data + VXLAN_HLEN, inner < 16 ? inner : 16);
 		now += data[1];
-		vxlan_fdb_learn(&fdb, data + VXLAN_HLEN + 6, vtep, now);
+		vxlan_fdb_learn(&fdb, data + VXLAN_HLEN + 6, vtep, data[2], now);
 		got = vxlan_fdb_lookup(&fdb, data + VXLAN_HLEN + 6, now);
-		if (!got || memcmp(got, vtep, VXLAN_ADDR_LEN))
+		if (!got || memcmp(got->vtep, vtep, VXLAN_ADDR_LEN) ||
+		    got->port != data[2])
 			__builtin_trap();
 	} else if (size >= VXLAN_HLEN + FRAME_MIN &&
 		   (data[0] & VXLAN_FLAG_I) && vni_of(data) == vni &&

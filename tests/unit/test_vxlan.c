@@ -37,25 +37,25 @@ static void test_fdb(void)
 {
 	static struct vxlan_fdb t;
 	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 }, a[16] = { 10 }, b[16] = { 11 };
-	const uint8_t *got;
+	const struct vxlan_fdb_ent *got;
 	unsigned int i;
 
 	CHECK(!vxlan_fdb_lookup(&t, mac, 1000));
-	vxlan_fdb_learn(&t, mac, a, 1000);
+	vxlan_fdb_learn(&t, mac, a, 7, 1000);
 	got = vxlan_fdb_lookup(&t, mac, 2000);
-	CHECK(got && got[0] == 10);
-	vxlan_fdb_learn(&t, mac, b, 3000);	/* moved */
+	CHECK(got && got->vtep[0] == 10 && got->port != 8);
+	vxlan_fdb_learn(&t, mac, b, 8, 3000);	/* moved */
 	got = vxlan_fdb_lookup(&t, mac, 3000);
-	CHECK(got && got[0] == 11);
+	CHECK(got && got->vtep[0] == 11 && got->port == 8);
 	CHECK(!vxlan_fdb_lookup(&t, mac, 3000 + VXLAN_AGE_MS));	/* aged */
 	/* far more MACs than slots: never a crash, the newest found */
 	for (i = 0; i < 4 * VXLAN_FDB_SIZE; i++) {
 		mac[4] = (uint8_t)(i >> 8);
 		mac[5] = (uint8_t)i;
-		vxlan_fdb_learn(&t, mac, a, 5000 + i);
+		vxlan_fdb_learn(&t, mac, a, 9, 5000 + i);
 	}
 	got = vxlan_fdb_lookup(&t, mac, 5000 + i);
-	CHECK(got && got[0] == 10);
+	CHECK(got && got->vtep[0] == 10 && got->port != 8);
 }
 
 static void test_bad(void)
@@ -88,8 +88,9 @@ static void test_bad(void)
 		{ "vxlan:vni=1,group=ff05::1,local=fd00::1", "if=" },
 		{ "vxlan:vni=1,remote=10.0.0.1,vni=2", "twice" },
 		{ "vxlan:vni=1,remote=10.0.0.1,learn=0", "learn" },
+		{ "vxlan:vni=1,remote=10.0.0.1,srcport=2", "srcport '2'" },
 		{ "vxlan:vni=1,remote=10.0.0.1,mac=02:00:00:00:00:01", "mac=" },
-		{ "vxlan,1,,,,,,,,,x", "field 10" },
+		{ "vxlan,1,,,,,,,,,,x", "field 11" },
 		{ NULL, NULL },
 	};
 	check_bad_specs(bad);
