@@ -7,7 +7,9 @@
  * VTEPs (127.0.0.1-3) exchange frames; a broadcast goes to every remote,
  * a learned MAC to its VTEP alone; a frame over the MTU is refused on
  * send, counted; datagrams with a bad header, another VNI, from an
- * address not on the remote list or over the MTU are dropped, counted.
+ * address not on the remote list or over the MTU are dropped, counted;
+ * jumbo frames as long as one UDP datagram takes cross over IPv4 and
+ * IPv6, one byte more is refused.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -233,6 +235,42 @@ out:
 	tp_close(c);
 }
 
+
+/* Jumbo frames: as far as one UDP datagram goes (65499 bytes over IPv4,
+ * 65519 over IPv6), received into a small buffer and its tail; one byte
+ * more is refused, counted, never cut. */
+static void test_vxlan_jumbo(const char *lo, size_t max)
+{
+	static uint8_t big[65536], tail[65536];
+	char spec[128];
+	struct tp_frame f = { .buf = big };
+	struct tp_frame r = { .buf = bufs[0], .cap = sizeof(bufs[0]),
+			      .tail = tail, .tail_cap = sizeof(tail) };
+	struct pollfd p = { .events = POLLIN };
+	struct tp *a;
+
+	/* a VTEP whose remote is itself: it listens where it sends */
+	snprintf(spec, sizeof(spec), "vxlan:vni=7,remote=%s,port=24790", lo);
+	a = open_ok(spec);
+	CHECK(a != NULL);
+	if (!a)
+		return;
+	memset(big, 0xee, sizeof(big));
+	memcpy(big, "\xff\xff\xff\xff\xff\xff\x02\x00\x00\x00\x00\x0c", 12);
+	big[max - 1] = 0x77;
+	f.len = max;
+	f.cap = max;
+	CHECK(tp_send(a, &f, 1) == 1 && a->tx_drop == 0);
+	p.fd = a->fd;
+	CHECK(poll(&p, 1, 1000) == 1);
+	CHECK(tp_recv(a, &r, 1) == 1 && r.len == max &&
+	      tail[max - 1 - sizeof(bufs[0])] == 0x77 && bufs[0][13] == 0xee);
+	f.len = f.cap = max + 1;
+	CHECK(tp_send(a, &f, 1) == 1 && a->tx_drop == 1);
+	CHECK(poll(&p, 1, 200) == 0);
+	tp_close(a);
+}
+
 static void test_bad(void)
 {
 	static const struct bad_spec bad[] = {
@@ -263,6 +301,8 @@ int main(void)
 	test_ucast();
 	test_mcast();
 	test_vxlan();
+	test_vxlan_jumbo("127.0.0.1", 65499);
+	test_vxlan_jumbo("::1", 65519);
 	test_bad();
 	TEST_DONE("test_tp_udp");
 }
