@@ -49,7 +49,7 @@ SANDBOX_ALLOW(SYS_setsockopt, SYS_bind, SYS_connect, SYS_getsockname,
  * above.  Not slirp (its helper would run under our filter), pcap (it
  * needs CAP_NET_RAW, long gone), slip (a tty's set-up). */
 static const char *const mgmt_runtime_tp[] = {
-	"tuntap", "mcast", "ucast", "daemon", "bess", "stream", NULL
+	"tuntap", "mcast", "ucast", "daemon", "bess", "stream", "vxlan", NULL
 };
 
 /* MACs of the ports of one page, found in one pass over the table. */

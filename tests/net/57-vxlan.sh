@@ -15,6 +15,8 @@
 # compared with cmp; a frame over the first port's MTU is refused and
 # counted, never cut; bad datagrams (another VNI, no I flag, a short
 # header, from a VTEP not on the list) are dropped and counted as bad.
+# A vxlan port added at run time (umlctl port add, the group form with
+# if=, under the switch's seccomp filter) is bound, then removed.
 # vxvde:// listens for unicast on the port it sends from, hence srcport=1.
 # vxlan:// (vdeplug 4.0.1) cannot answer unicast: it learns a VTEP with an
 # empty address (recvmsg with msg_namelen 0) and its sendmsg to it fails
@@ -22,6 +24,7 @@
 # to it is well-formed VXLAN) and in its system calls (strace), and passes
 # only if that is why the pings fail (or if they do not fail).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/mgmt-lib.sh"
 
 need socat cmp python3 vde_plug ethtool strace tshark tcpdump
 UL=vu$UID8 SW=vs$UID8 LX=vl$UID8 H=vh$UID8 VD=vv$UID8
@@ -194,6 +197,17 @@ st=$(switch_stats sw0)
 rx1=$(sed -n 's/.* vxlan rx=\([0-9]*\) .*/\1/p' <<<"$st")
 [ "$rx1" = "$rx0" ] || fail "bad datagrams were taken as frames: rx $rx0 -> $rx1: $st"
 log "ok: another VNI, no I flag, a short header, a short frame, an unknown VTEP: 5 dropped as bad, none received"
+
+# a vxlan port at run time: the switch is sandboxed by now
+MGMT=$T/sw0.ctl.mgmt
+uc port add "vxlan:vni=60,group=239.1.57.9,if=s0,port=4792" name vx60 >"$T/add.txt" 2>&1 ||
+	fail "umlctl port add vxlan: $(cat "$T/add.txt")"
+busywait 5 eval "nsx $SW ss -uln | grep -q ':4792 '" ||
+	fail "the vxlan port added at run time is not bound: $(nsx "$SW" ss -uln)"
+uc port del vx60 >/dev/null || fail "umlctl port del vx60"
+busywait 5 eval "! nsx $SW ss -uln | grep -q ':4792 '" || fail "port del vx60 left its socket"
+alive sw0 || fail "sw0 died: $(tail -5 "$T/sw0.log")"
+log "ok: a vxlan port added (group form, if=) and removed at run time"
 
 # vdeplug4: vxvde:// joins (srcport=1); vxlan:// must, or fail for the
 # one known reason
