@@ -6,7 +6,10 @@
 # stock guest b; host C, a Linux vxlan device (head-end replication by
 # all-zero fdb entries) bridged with C's own address; host D, our kernel k
 # whose NIC is itself a VTEP (eth0=vxlan:vni=73,remote=...).  a, b, k and C
-# ping each other, every pair both ways.
+# ping each other, every pair both ways.  Then jumbo frames from A's switch
+# to B's, over the 1500-byte underlay in IP fragments: 65499 bytes (the
+# most one IPv4 UDP datagram carries) arrive whole; 65500 is refused at A,
+# counted, never cut.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kernel-lib.sh"
 
@@ -84,3 +87,18 @@ for f in "$T"/[abk]-*.out "$T"/c-*.out; do
 	grep -Eq ' 3 (packets )?received' "$f" || fail "$(basename "$f" .out): not 3/3: $(grep received "$f")"
 done
 log "ok: stock guests on two of our switches, our kernel's eth0=vxlan and a Linux vxlan host share VNI 73: every pair pinged 3/3 both ways"
+
+need_plug
+bg big ip netns exec "$B" "$PLUG" -t 20 "$T/swb.ctl" recv 3
+busywait 10 grep -q ready "$T/big.log" || fail "plug receiver could not join swb: $(cat "$T/big.log")"
+nsx "$A" "$PLUG" -l 65499 -i 2000 "$T/swa.ctl" send 3 >"$T/bigsend.log" 2>&1 ||
+	fail "could not send 65499-byte frames: $(cat "$T/bigsend.log")"
+busywait 20 eval "! alive big"
+stop big || fail "65499-byte frames did not cross swa -> vxlan -> swb intact: $(tail -3 "$T/big.log")"
+grep -q 'len=65499 type=0x88b5 ok' "$T/big.log" || fail "the jumbo frame arrived with a wrong size: $(head -2 "$T/big.log")"
+ref0=$(switch_stats swa | sed -n 's/.* vxlan .*refused=\([0-9]*\).*/\1/p')
+nsx "$A" "$PLUG" -l 65500 "$T/swa.ctl" send 1 >"$T/bigsend2.log" 2>&1 ||
+	fail "could not send a 65500-byte frame: $(cat "$T/bigsend2.log")"
+busywait 5 eval "[ \$(switch_stats swa | sed -n 's/.* vxlan .*refused=\([0-9]*\).*/\1/p') -gt $ref0 ]" ||
+	fail "the 65500-byte frame was not refused at swa's vxlan port: $(switch_stats swa)"
+log "ok: 65499-byte frames crossed two of our switches by VXLAN in IP fragments; a 65500-byte one was refused, counted"
