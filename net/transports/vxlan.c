@@ -5,6 +5,7 @@
  *
  *   vxlan:vni=N,remote=ADDR[+ADDR...][,port=P][,local=ADDR][,ttl=N][,mtu=N]
  *   vxlan:vni=N,group=GROUP[,if=DEV][,port=P][,local=ADDR][,ttl=N][,mtu=N]
+ *   either with srcport=1 (below)
  *
  * Theory of operation.  One UDP socket, bound to port P (default 4789)
  * on local= (remote form) or the wildcard (group form: it takes the
@@ -22,8 +23,9 @@
  * Drops, each counted in tp.rx_drop and never returned: a datagram from a
  * VTEP not on the remote list, a short or truncated header, the I flag
  * clear, another VNI, an inner frame longer than the MTU allows or than
- * the caller's buffer.  Sending, a frame longer than the MTU allows is
- * refused and counted in tp.tx_drop, never cut.
+ * the caller's buffer, or from a group (multicast) source MAC.  Sending,
+ * a frame longer than the MTU allows is refused and counted in
+ * tp.tx_drop, never cut.
  *
  * The inner MTU (mtu=, the inner frame less its Ethernet header, and
  * less one 802.1Q tag when it has one) is by default what one UDP
