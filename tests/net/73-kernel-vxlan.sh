@@ -89,13 +89,7 @@ done
 log "ok: stock guests on two of our switches, our kernel's eth0=vxlan and a Linux vxlan host share VNI 73: every pair pinged 3/3 both ways"
 
 need_plug
-bg big ip netns exec "$B" "$PLUG" -t 20 "$T/swb.ctl" recv 3
-busywait 10 grep -q ready "$T/big.log" || fail "plug receiver could not join swb: $(cat "$T/big.log")"
-nsx "$A" "$PLUG" -l 65499 -i 2000 "$T/swa.ctl" send 3 >"$T/bigsend.log" 2>&1 ||
-	fail "could not send 65499-byte frames: $(cat "$T/bigsend.log")"
-busywait 20 eval "! alive big"
-stop big || fail "65499-byte frames did not cross swa -> vxlan -> swb intact: $(tail -3 "$T/big.log")"
-grep -q 'len=65499 type=0x88b5 ok' "$T/big.log" || fail "the jumbo frame arrived with a wrong size: $(head -2 "$T/big.log")"
+plug_big 65499 "$B" "$T/swb.ctl" "$A" "$T/swa.ctl"
 ref0=$(switch_stats swa | sed -n 's/.* vxlan .*refused=\([0-9]*\).*/\1/p')
 nsx "$A" "$PLUG" -l 65500 "$T/swa.ctl" send 1 >"$T/bigsend2.log" 2>&1 ||
 	fail "could not send a 65500-byte frame: $(cat "$T/bigsend2.log")"
