@@ -7,7 +7,8 @@
  * VTEPs (127.0.0.1-3) exchange frames; a broadcast goes to every remote,
  * a learned MAC to its VTEP alone; a frame over the MTU is refused on
  * send, counted; datagrams with a bad header, another VNI, from an
- * address not on the remote list or over the MTU are dropped, counted;
+ * address not on the remote list, over the MTU or from a group source MAC
+ * are dropped, counted;
  * jumbo frames as long as one UDP datagram takes cross over IPv4 and
  * IPv6, one byte more is refused.
  */
@@ -160,8 +161,10 @@ static int send_one(struct tp *tp, size_t len)
 	return tp_send(tp, &f, 1);
 }
 
-/* A raw datagram to 127.0.0.1:PORT from @from: @vni, @flags, @len. */
-static void inject(const char *from, uint32_t vni, uint8_t flags, size_t len)
+/* A raw datagram to 127.0.0.1:PORT from @from: @vni, @flags, @len, an
+ * inner broadcast from a source MAC beginning with @src0. */
+static void inject(const char *from, uint32_t vni, uint8_t flags, size_t len,
+		   uint8_t src0)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	uint8_t d[2048];
@@ -174,6 +177,7 @@ static void inject(const char *from, uint32_t vni, uint8_t flags, size_t len)
 	vxlan_hdr_put(d, vni);
 	d[0] = flags;
 	memcpy(d + 8, "\xff\xff\xff\xff\xff\xff\x02\x00\x00\x00\x00\x09", 12);
+	d[8 + 6] = src0;
 	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
 	a.sin_port = htons(VX_PORT);
 	CHECK(sendto(fd, d, len, 0, (struct sockaddr *)&a, sizeof(a)) ==
@@ -219,16 +223,17 @@ static void test_vxlan(void)
 	CHECK(vx_recv(b, f, 1000) == 1 && f[0].len == 1014);
 	CHECK(vx_recv(c, f, 1000) == 1 && f[0].len == 1014);
 	/* bad datagrams to a: dropped, counted, never returned */
-	inject("127.0.0.2", 43, 0x08, 100);	/* another VNI */
-	inject("127.0.0.2", 42, 0x00, 100);	/* no I flag */
-	inject("127.0.0.2", 42, 0x08, 7);	/* truncated header */
-	inject("127.0.0.2", 42, 0x08, 8 + 13);	/* truncated frame */
-	inject("127.0.0.4", 42, 0x08, 100);	/* not a remote */
-	inject("127.0.0.2", 42, 0x08, 8 + 1015);	/* over the MTU */
-	inject("127.0.0.3", 42, 0x08, 8 + 64);	/* the good one */
+	inject("127.0.0.2", 43, 0x08, 100, 2);	/* another VNI */
+	inject("127.0.0.2", 42, 0x00, 100, 2);	/* no I flag */
+	inject("127.0.0.2", 42, 0x08, 7, 2);	/* truncated header */
+	inject("127.0.0.2", 42, 0x08, 8 + 13, 2);	/* truncated frame */
+	inject("127.0.0.4", 42, 0x08, 100, 2);	/* not a remote */
+	inject("127.0.0.2", 42, 0x08, 8 + 1015, 2);	/* over the MTU */
+	inject("127.0.0.2", 42, 0x08, 8 + 64, 3);	/* a group source */
+	inject("127.0.0.3", 42, 0x08, 8 + 64, 2);	/* the good one */
 	usleep(100000);
 	CHECK(vx_recv(a, f, 1000) == 1 && f[0].len == 64);
-	CHECK(a->rx_drop == 6);
+	CHECK(a->rx_drop == 7);
 out:
 	tp_close(a);
 	tp_close(b);
