@@ -580,7 +580,9 @@ __uml_help(umlnet_setup,
 "      slirp[,MAC[,HELPER[,ARGS]]]      user-mode NAT through uml_slirp\n"
 "      pcap[,HOSTIF[,FILTER[,OPT1[,OPT2[,MAC]]]]]\n"
 "      slip[,GATE]\n"
-"    or keyed: <transport>:key=value,...\n\n"
+"    or keyed: <transport>:key=value,..., e.g.\n"
+"      vxlan:vni=N,remote=ADDR[+ADDR...] or vxlan:vni=N,group=GROUP[,if=DEV]\n"
+"                                       VXLAN (RFC 7348) over UDP\n\n"
 );
 
 /* ---- uml_net helper mode: host routes follow the guest's addresses ---- */

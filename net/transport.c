@@ -22,6 +22,7 @@ static const struct tp_ops *const tp_table[] = {
 	&tp_slirp_ops,
 	&tp_bess_ops,
 	&tp_stream_ops,
+	&tp_vxlan_ops,
 };
 
 const struct tp_ops *tp_registry(unsigned int i)
@@ -195,6 +196,32 @@ int tp_parse_fd(const char *s, int *fd)
 		return -EINVAL;
 	*fd = (int)v;
 	return 0;
+}
+
+int tp_num(const char *s, unsigned long min, unsigned long max,
+	   unsigned long *v)
+{
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	if (errno || *end || *v < min || *v > max)
+		return -ERANGE;
+	return 0;
+}
+
+int tp_setopt(int fd, int level, int opt, const void *v, socklen_t len,
+	      const char *what, const char *name, char *err, size_t errlen)
+{
+	int ret;
+
+	if (!setsockopt(fd, level, opt, v, len))
+		return 0;
+	ret = -errno;
+	snprintf(err, errlen, "%s: %s: %s", what, name, strerror(-ret));
+	return ret;
 }
 
 int tp_adopt_fd(const char *name, int fd, int socktype, char *err,
@@ -393,6 +420,19 @@ void tp_frame_store(struct tp_frame *f, const void *src, size_t len)
 {
 	tp_frame_write(f, 0, src, len);
 	f->len = len;
+}
+
+void tp_frame_move(struct tp_frame *dst, const struct tp_frame *src,
+		   size_t len)
+{
+	size_t head = len < src->cap ? len : src->cap;
+
+	tp_frame_write(dst, 0, src->buf, head);
+	if (len > head && src->tail)
+		tp_frame_write(dst, head, src->tail,
+			       len - head < src->tail_cap ? len - head :
+			       src->tail_cap);
+	dst->len = len;
 }
 
 unsigned int tp_frame_iov(const struct tp_frame *f, struct iovec *iov)

@@ -84,6 +84,9 @@ struct tp {
 				 * call recv again before waiting */
 	uint64_t tx_drop;	/* frames send consumed but could not deliver
 				 * (the device refused that one frame) */
+	uint64_t rx_drop;	/* datagrams recv read and discarded, never
+				 * returned: malformed or not for this LAN
+				 * (the transport's own checks, e.g. vxlan) */
 };
 
 /**
@@ -134,6 +137,22 @@ int tp_open_unix(struct tp *tp, const struct tp_spec *s, const char *pathkey,
  * tp->fd.
  */
 void tp_close_fd(struct tp *tp);
+
+/**
+ * tp_num() - a decimal number in [@min, @max], nothing else (a spec's
+ * port, ttl, ...).
+ * Return: 0 with *@v set, -EINVAL (not a number) or -ERANGE.
+ */
+int tp_num(const char *s, unsigned long min, unsigned long max,
+	   unsigned long *v);
+
+/**
+ * tp_setopt() - setsockopt(), and on failure a message "@what: @name:
+ * strerror" in @err.
+ * Return: 0 or -errno.
+ */
+int tp_setopt(int fd, int level, int opt, const void *v, socklen_t len,
+	      const char *what, const char *name, char *err, size_t errlen);
 
 /**
  * tp_registry() - the @i-th transport of the registry, or NULL past the
@@ -208,6 +227,14 @@ void tp_frame_write(struct tp_frame *f, size_t off, const void *src,
  * @len even when it does not fit (the caller then sees len > room).
  */
 void tp_frame_store(struct tp_frame *f, const void *src, size_t len);
+
+/**
+ * tp_frame_move() - copy the @len bytes received into @src (both its
+ * segments) over @dst, for a transport that drops some frames of a batch
+ * and closes the gap; dst->len is @len.
+ */
+void tp_frame_move(struct tp_frame *dst, const struct tp_frame *src,
+		   size_t len);
 
 /**
  * tp_frame_room() - how many bytes @f can hold (cap + tail_cap).
@@ -301,5 +328,6 @@ extern const struct tp_ops tp_slip_ops;
 extern const struct tp_ops tp_slirp_ops;
 extern const struct tp_ops tp_bess_ops;
 extern const struct tp_ops tp_stream_ops;
+extern const struct tp_ops tp_vxlan_ops;
 
 #endif /* UMLNET_TRANSPORT_H */

@@ -177,7 +177,7 @@ struct mgmt_client {
 struct mgmt_counters {
 	uint64_t rx, tx, rx_bytes, tx_bytes;
 	uint64_t total, full, size, err, nobuf, refused, carrier, ignored;
-	uint64_t vlan;
+	uint64_t vlan, bad;
 };
 
 struct mgmt {

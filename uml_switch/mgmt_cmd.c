@@ -49,7 +49,7 @@ SANDBOX_ALLOW(SYS_setsockopt, SYS_bind, SYS_connect, SYS_getsockname,
  * above.  Not slirp (its helper would run under our filter), pcap (it
  * needs CAP_NET_RAW, long gone), slip (a tty's set-up). */
 static const char *const mgmt_runtime_tp[] = {
-	"tuntap", "mcast", "ucast", "daemon", "bess", "stream", NULL
+	"tuntap", "mcast", "ucast", "daemon", "bess", "stream", "vxlan", NULL
 };
 
 /* MACs of the ports of one page, found in one pass over the table. */
@@ -80,6 +80,7 @@ void mgmt_counters(const struct port *p, struct mgmt_counters *c)
 	c->carrier = p->drop_carrier;
 	c->ignored = p->drop_ignored;
 	c->vlan = p->drop_vlan;
+	c->bad = p->tp->rx_drop;
 }
 
 /**
@@ -103,6 +104,7 @@ void mgmt_json_counters(struct jw *w, const char *key,
 	jw_u64(w, "carrier", c->carrier);
 	jw_u64(w, "ignored", c->ignored);
 	jw_u64(w, "vlan", c->vlan);
+	jw_u64(w, "bad", c->bad);
 	jw_end(w);
 	jw_end(w);
 }

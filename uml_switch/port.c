@@ -260,7 +260,7 @@ uint64_t port_drops(const struct port *p)
 {
 	return p->drop_full + p->drop_size + p->drop_err + p->drop_nobuf +
 	       p->drop_carrier + p->drop_ignored + p->drop_vlan +
-	       p->tp->tx_drop;
+	       p->tp->tx_drop + p->tp->rx_drop;
 }
 
 /**
@@ -492,7 +492,8 @@ void port_stats(struct sw *sw)
 		p = &sw->ports[idx];
 		info("stats: port %d %s rx=%llu tx=%llu drop=%llu "
 		     "(full=%llu size=%llu err=%llu nobuf=%llu refused=%llu "
-		     "carrier=%llu ignored=%llu vlan=%llu) queue=%u%s%s%s %s",
+		     "carrier=%llu ignored=%llu vlan=%llu bad=%llu) "
+		     "queue=%u%s%s%s %s",
 		     idx, p->tp->ops->name, (unsigned long long)p->rx,
 		     (unsigned long long)p->tx,
 		     (unsigned long long)port_drops(p),
@@ -503,7 +504,8 @@ void port_stats(struct sw *sw)
 		     (unsigned long long)p->tp->tx_drop,
 		     (unsigned long long)p->drop_carrier,
 		     (unsigned long long)p->drop_ignored,
-		     (unsigned long long)p->drop_vlan, p->qlen,
+		     (unsigned long long)p->drop_vlan,
+		     (unsigned long long)p->tp->rx_drop, p->qlen,
 		     p->stalled ? " stalled" : "", p->lossy ? " slow" : "",
 		     (p->watch & PW_CARRIER_DOWN) ? " down" : "", p->desc);
 	}

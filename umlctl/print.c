@@ -168,7 +168,7 @@ void print_port_counters(const struct json *j, int t, const char *what)
 {
 	static const char *const causes[] = {
 		"full", "size", "err", "nobuf", "refused", "carrier",
-		"ignored", "vlan", NULL
+		"ignored", "vlan", "bad", NULL
 	};
 	char path[32];
 	uint64_t v;

@@ -55,21 +55,6 @@ static const char *const ucast_keys[] = {
 	"mac", "remote", "lport", "rport", "local", NULL
 };
 
-/* A decimal number in [min, max], nothing else. */
-static int mcast_num(const char *s, unsigned long min, unsigned long max,
-		     unsigned long *v)
-{
-	char *end;
-
-	if (!s || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	*v = strtoul(s, &end, 10);
-	if (errno || *end || *v < min || *v > max)
-		return -ERANGE;
-	return 0;
-}
-
 static int mcast_addr(const char *what, const char *s, struct in_addr *a,
 		      char *err, size_t errlen)
 {
@@ -86,7 +71,7 @@ static int mcast_port(const char *what, const char *key, const char *s,
 {
 	unsigned long v = def;
 
-	if (s && mcast_num(s, 1, 65535, &v)) {
+	if (s && tp_num(s, 1, 65535, &v)) {
 		snprintf(err, errlen, "%s: bad %s '%s' (want 1..65535)", what,
 			 key, s);
 		return -EINVAL;
@@ -105,19 +90,6 @@ static int mcast_common(struct tp_mcast *m, const struct tp_spec *s,
 		return mcast_addr(what, local, &m->mreq.imr_address, err,
 				  errlen);
 	return 0;
-}
-
-static int mcast_setopt(int fd, int level, int opt, const void *v,
-			socklen_t len, const char *what, const char *name,
-			char *err, size_t errlen)
-{
-	int ret;
-
-	if (!setsockopt(fd, level, opt, v, len))
-		return 0;
-	ret = -errno;
-	snprintf(err, errlen, "%s: %s: %s", what, name, strerror(-ret));
-	return ret;
 }
 
 static int mcast_bind(int fd, struct in_addr addr, uint16_t port,
@@ -143,8 +115,8 @@ static int mcast_rx_setup(struct tp_mcast *m, char *err, size_t errlen)
 {
 	int one = 1, ret;
 
-	ret = mcast_setopt(m->tp.fd, SOL_SOCKET, SO_REUSEADDR, &one,
-			   sizeof(one), "mcast", "SO_REUSEADDR", err, errlen);
+	ret = tp_setopt(m->tp.fd, SOL_SOCKET, SO_REUSEADDR, &one,
+			sizeof(one), "mcast", "SO_REUSEADDR", err, errlen);
 	if (!ret)
 		ret = mcast_bind(m->tp.fd, m->dst.sin_addr, m->dst.sin_port,
 				 "mcast", err, errlen);
@@ -170,16 +142,16 @@ static int mcast_tx_setup(struct tp_mcast *m, int ttl, char *err,
 	socklen_t len = sizeof(m->self);
 	int one = 1, ret;
 
-	ret = mcast_setopt(m->tx, IPPROTO_IP, IP_MULTICAST_TTL, &ttl,
-			   sizeof(ttl), "mcast", "IP_MULTICAST_TTL", err, errlen);
+	ret = tp_setopt(m->tx, IPPROTO_IP, IP_MULTICAST_TTL, &ttl,
+			sizeof(ttl), "mcast", "IP_MULTICAST_TTL", err, errlen);
 	if (!ret)
-		ret = mcast_setopt(m->tx, IPPROTO_IP, IP_MULTICAST_LOOP, &one,
-				   sizeof(one), "mcast", "IP_MULTICAST_LOOP",
-				   err, errlen);
+		ret = tp_setopt(m->tx, IPPROTO_IP, IP_MULTICAST_LOOP, &one,
+				sizeof(one), "mcast", "IP_MULTICAST_LOOP",
+				err, errlen);
 	if (!ret && (m->mreq.imr_ifindex || m->mreq.imr_address.s_addr))
-		ret = mcast_setopt(m->tx, IPPROTO_IP, IP_MULTICAST_IF,
-				   &m->mreq, sizeof(m->mreq), "mcast",
-				   "IP_MULTICAST_IF", err, errlen);
+		ret = tp_setopt(m->tx, IPPROTO_IP, IP_MULTICAST_IF,
+				&m->mreq, sizeof(m->mreq), "mcast",
+				"IP_MULTICAST_IF", err, errlen);
 	if (ret)
 		return ret;
 	if (connect(m->tx, (struct sockaddr *)&m->dst, sizeof(m->dst)) ||
@@ -246,7 +218,7 @@ static int mcast_group_opts(struct tp_mcast *m, const struct tp_spec *s,
 	if (ret)
 		return ret;
 	*ttl = MCAST_TTL;
-	if (t && mcast_num(t, 0, 255, ttl)) {
+	if (t && tp_num(t, 0, 255, ttl)) {
 		snprintf(err, errlen, "mcast: bad ttl '%s' (want 0..255)", t);
 		return -EINVAL;
 	}
@@ -311,9 +283,9 @@ static int ucast_open(struct tp *tp, const struct tp_spec *s, char *err,
 	if (!ret)
 		ret = mcast_sockets(m, 0, "ucast", err, errlen);
 	if (!ret)
-		ret = mcast_setopt(tp->fd, SOL_SOCKET, SO_REUSEADDR, &one,
-				   sizeof(one), "ucast", "SO_REUSEADDR", err,
-				   errlen);
+		ret = tp_setopt(tp->fd, SOL_SOCKET, SO_REUSEADDR, &one,
+				sizeof(one), "ucast", "SO_REUSEADDR", err,
+				errlen);
 	if (!ret)
 		ret = mcast_bind(tp->fd, m->mreq.imr_address, lport, "ucast",
 				 err, errlen);
@@ -326,20 +298,6 @@ static int mcast_is_self(const struct tp_mcast *m, const struct sockaddr_in *a)
 {
 	return m->is_mcast && a->sin_port == m->self.sin_port &&
 	       a->sin_addr.s_addr == m->self.sin_addr.s_addr;
-}
-
-/* Copy received frame @src (length @len) over @dst: both segments. */
-static void mcast_move(struct tp_frame *dst, const struct tp_frame *src,
-		       size_t len)
-{
-	size_t head = len < src->cap ? len : src->cap;
-
-	tp_frame_write(dst, 0, src->buf, head);
-	if (len > head && src->tail)
-		tp_frame_write(dst, head, src->tail,
-			       len - head < src->tail_cap ? len - head :
-			       src->tail_cap);
-	dst->len = len;
 }
 
 static int mcast_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
@@ -372,7 +330,7 @@ static int mcast_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 			if (mcast_is_self(m, &from[i]))
 				continue;
 			if (w != i)
-				mcast_move(&f[w], &f[i], mm[i].msg_len);
+				tp_frame_move(&f[w], &f[i], mm[i].msg_len);
 			f[w++].len = mm[i].msg_len;
 		}
 	} while (!w && ret == (int)n);

@@ -43,13 +43,7 @@ nsx "$NS3" ping -c 3 -w 10 -s 8972 -M 'do' 10.9.0.1 >"$T/ping3.out" 2>&1 ||
 log "tap hosts: 8000- and 8972-byte DF pings crossed at MTU 9000 (-tap and --port tuntap)"
 
 # 65535-byte frames between two daemon clients (in the switch's netns)
-bg big ip netns exec "$NS0" "$PLUG" -t 10 "$T/sw.ctl" recv 3
-busywait 10 grep -q ready "$T/big.log" || fail "plug receiver could not join: $(cat "$T/big.log")"
-nsx "$NS0" "$PLUG" -l 65535 -i 2000 "$T/sw.ctl" send 3 >"$T/bigsend.log" 2>&1 ||
-	fail "could not send 65535-byte frames: $(cat "$T/bigsend.log")"
-busywait 10 eval "! alive big"
-stop big || fail "65535-byte frames did not arrive intact: $(tail -3 "$T/big.log")"
-grep -q 'len=65535 type=0x88b5 ok' "$T/big.log" || fail "65535-byte frame arrived with a wrong size: $(head -2 "$T/big.log")"
+plug_big 65535 "$NS0" "$T/sw.ctl" "$NS0" "$T/sw.ctl"
 log "daemon clients: 65535-byte frames crossed intact"
 
 # runts: 0 and 13 bytes, then a normal marker frame

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# 53-vlan-frames: 802.1Q frame by frame.  Five taps of one switch: T1 a
+# 56-vlan-frames: 802.1Q frame by frame.  Five taps of one switch: T1 a
 # trunk of 10 and 20 with native VLAN 1, T2 a trunk of 10 (no native), T3
 # an access port of 10, T4 of 20, T5 left at the defaults (VLAN 1).
 # Crafted frames go in on a tap (AF_PACKET); a tcpdump on every tap shows

@@ -78,6 +78,9 @@
 #   need_plug               build tests/tools/plug (daemon test client); sets PLUG
 #   plug_check TAG CTL [N]  a plug receiver must get N frames from a plug
 #                           sender through the switch on CTL (netns $PLUG_NS)
+#   plug_big LEN RXNS RXCTL TXNS TXCTL  3 frames of LEN bytes from a plug
+#                           sender on TXCTL (netns TXNS) must reach a plug
+#                           receiver on RXCTL (netns RXNS) whole
 #
 #   UID8                    6 characters unique to this test, for netns and
 #                           link names (IFNAMSIZ is 16)
@@ -911,6 +914,21 @@ plug_check() {
 		return 1
 	fi
 	return 0
+}
+
+# plug_big LEN RXNS RXCTL TXNS TXCTL: 3 frames of LEN bytes, 2 s apart at
+# most, from a plug on TXCTL to one on RXCTL, must arrive whole; fail if not.
+plug_big() {
+	local len=$1 rxns=$2 rxctl=$3 txns=$4 txctl=$5
+	need_plug
+	bg big ip netns exec "$rxns" "$PLUG" -t 20 "$rxctl" recv 3
+	busywait 10 grep -q ready "$T/big.log" || fail "plug receiver could not join $rxctl: $(cat "$T/big.log")"
+	nsx "$txns" "$PLUG" -l "$len" -i 2000 "$txctl" send 3 >"$T/bigsend.log" 2>&1 ||
+		fail "could not send $len-byte frames: $(cat "$T/bigsend.log")"
+	busywait 20 eval "! alive big"
+	stop big || fail "$len-byte frames did not arrive intact: $(tail -3 "$T/big.log")"
+	grep -q "len=$len type=0x88b5 ok" "$T/big.log" ||
+		fail "the $len-byte frame arrived with a wrong size: $(head -2 "$T/big.log")"
 }
 
 # ---- users -----------------------------------------------------------------

@@ -3,18 +3,29 @@
  * test_tp_udp.c: the mcast and ucast transports on the loopback interface:
  * frames cross one per datagram, batches, oversized datagrams come back
  * with len > cap, an mcast member never receives its own frames but every
- * other member does, and bad options name the culprit.
+ * other member does, and bad options name the culprit.  vxlan: three
+ * VTEPs (127.0.0.1-3) exchange frames; a broadcast goes to every remote,
+ * a learned MAC to its VTEP alone; a frame over the MTU is refused on
+ * send, counted; datagrams with a bad header, another VNI, from an
+ * address not on the remote list, over the MTU or from a group source MAC
+ * are dropped, counted;
+ * jumbo frames as long as one UDP datagram takes cross over IPv4 and
+ * IPv6, one byte more is refused.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "transport.h"
+#include "vxlan.h"
 #include "test.h"
 
 #define NF	8
+#define VX_PORT	24789
 
 static uint8_t bufs[NF][2048];
 
@@ -125,6 +136,146 @@ out:
 	tp_close(b);
 }
 
+/* frames() and recv_wait(): full-size buffers, up to @ms. */
+static int vx_recv(struct tp *tp, struct tp_frame *f, int ms)
+{
+	frames(f, sizeof(bufs[0]));
+	return recv_wait(tp, f, ms);
+}
+
+/* A frame from @src to @dst of @len bytes, in bufs[0]. */
+static void frame_make(uint8_t last_src, const uint8_t *dst, size_t len)
+{
+	memset(bufs[0], 0x5a, len);
+	memcpy(bufs[0], dst, 6);
+	memcpy(bufs[0] + 6, "\x02\x00\x00\x00\x00", 5);
+	bufs[0][11] = last_src;
+	bufs[0][12] = 0x08;
+	bufs[0][13] = 0x00;
+}
+
+static int send_one(struct tp *tp, size_t len)
+{
+	struct tp_frame f = { .buf = bufs[0], .len = len, .cap = len };
+
+	return tp_send(tp, &f, 1);
+}
+
+/* A raw datagram to 127.0.0.1:PORT from @from: @vni, @flags, @len, an
+ * inner broadcast from a source MAC beginning with @src0. */
+static void inject(const char *from, uint32_t vni, uint8_t flags, size_t len,
+		   uint8_t src0)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	uint8_t d[2048];
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	CHECK(fd >= 0);
+	inet_pton(AF_INET, from, &a.sin_addr);
+	CHECK(!bind(fd, (struct sockaddr *)&a, sizeof(a)));
+	memset(d, 0x33, sizeof(d));
+	vxlan_hdr_put(d, vni);
+	d[0] = flags;
+	memcpy(d + 8, "\xff\xff\xff\xff\xff\xff\x02\x00\x00\x00\x00\x09", 12);
+	d[8 + 6] = src0;
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	a.sin_port = htons(VX_PORT);
+	CHECK(sendto(fd, d, len, 0, (struct sockaddr *)&a, sizeof(a)) ==
+	      (ssize_t)len);
+	close(fd);
+}
+
+static void test_vxlan(void)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 0xa };
+	struct tp *a, *b, *c;
+	struct tp_frame f[NF];
+
+	a = open_ok("vxlan:vni=42,remote=127.0.0.2+127.0.0.3,local=127.0.0.1,"
+		    "port=24789,mtu=1000");
+	b = open_ok("vxlan:vni=42,remote=127.0.0.1,local=127.0.0.2,port=24789");
+	c = open_ok("vxlan:vni=42,remote=127.0.0.1,local=127.0.0.3,port=24789");
+	CHECK(a && b && c);
+	if (!a || !b || !c)
+		goto out;
+	/* a broadcast from a goes to both remotes */
+	frame_make(0xa, bcast, 60);
+	CHECK(send_one(a, 60) == 1);
+	CHECK(vx_recv(b, f, 1000) == 1 && f[0].len == 60);
+	CHECK(vx_recv(c, f, 1000) == 1 && f[0].len == 60);
+	/* b answers a's MAC; a learns b behind 127.0.0.2 */
+	frame_make(0xb, mac_a, 100);
+	CHECK(send_one(b, 100) == 1);
+	CHECK(vx_recv(a, f, 1000) == 1 && f[0].len == 100 &&
+	      f[0].buf[11] == 0xb);
+	/* a frame to b's MAC goes to b alone */
+	frame_make(0xa, (const uint8_t *)"\x02\x00\x00\x00\x00\x0b", 80);
+	CHECK(send_one(a, 80) == 1);
+	CHECK(vx_recv(b, f, 1000) == 1 && f[0].len == 80);
+	CHECK(vx_recv(c, f, 200) == 0);
+	/* over a's MTU (1000 + 14): refused and counted, nothing sent */
+	frame_make(0xa, bcast, 1015);
+	CHECK(send_one(a, 1015) == 1 && a->tx_drop == 1);
+	CHECK(vx_recv(b, f, 200) == 0);
+	frame_make(0xa, bcast, 1014);
+	CHECK(send_one(a, 1014) == 1 && a->tx_drop == 1);
+	CHECK(vx_recv(b, f, 1000) == 1 && f[0].len == 1014);
+	CHECK(vx_recv(c, f, 1000) == 1 && f[0].len == 1014);
+	/* bad datagrams to a: dropped, counted, never returned */
+	inject("127.0.0.2", 43, 0x08, 100, 2);	/* another VNI */
+	inject("127.0.0.2", 42, 0x00, 100, 2);	/* no I flag */
+	inject("127.0.0.2", 42, 0x08, 7, 2);	/* truncated header */
+	inject("127.0.0.2", 42, 0x08, 8 + 13, 2);	/* truncated frame */
+	inject("127.0.0.4", 42, 0x08, 100, 2);	/* not a remote */
+	inject("127.0.0.2", 42, 0x08, 8 + 1015, 2);	/* over the MTU */
+	inject("127.0.0.2", 42, 0x08, 8 + 64, 3);	/* a group source */
+	inject("127.0.0.3", 42, 0x08, 8 + 64, 2);	/* the good one */
+	usleep(100000);
+	CHECK(vx_recv(a, f, 1000) == 1 && f[0].len == 64);
+	CHECK(a->rx_drop == 7);
+out:
+	tp_close(a);
+	tp_close(b);
+	tp_close(c);
+}
+
+
+/* Jumbo frames: as far as one UDP datagram goes (65499 bytes over IPv4,
+ * 65519 over IPv6), received into a small buffer and its tail; one byte
+ * more is refused, counted, never cut. */
+static void test_vxlan_jumbo(const char *lo, size_t max)
+{
+	static uint8_t big[65536], tail[65536];
+	char spec[128];
+	struct tp_frame f = { .buf = big };
+	struct tp_frame r = { .buf = bufs[0], .cap = sizeof(bufs[0]),
+			      .tail = tail, .tail_cap = sizeof(tail) };
+	struct pollfd p = { .events = POLLIN };
+	struct tp *a;
+
+	/* a VTEP whose remote is itself: it listens where it sends */
+	snprintf(spec, sizeof(spec), "vxlan:vni=7,remote=%s,port=24790", lo);
+	a = open_ok(spec);
+	CHECK(a != NULL);
+	if (!a)
+		return;
+	memset(big, 0xee, sizeof(big));
+	memcpy(big, "\xff\xff\xff\xff\xff\xff\x02\x00\x00\x00\x00\x0c", 12);
+	big[max - 1] = 0x77;
+	f.len = max;
+	f.cap = max;
+	CHECK(tp_send(a, &f, 1) == 1 && a->tx_drop == 0);
+	p.fd = a->fd;
+	CHECK(poll(&p, 1, 1000) == 1);
+	CHECK(tp_recv(a, &r, 1) == 1 && r.len == max &&
+	      tail[max - 1 - sizeof(bufs[0])] == 0x77 && bufs[0][13] == 0xee);
+	f.len = f.cap = max + 1;
+	CHECK(tp_send(a, &f, 1) == 1 && a->tx_drop == 1);
+	CHECK(poll(&p, 1, 200) == 0);
+	tp_close(a);
+}
+
 static void test_bad(void)
 {
 	static const struct bad_spec bad[] = {
@@ -154,6 +305,9 @@ int main(void)
 {
 	test_ucast();
 	test_mcast();
+	test_vxlan();
+	test_vxlan_jumbo("127.0.0.1", 65499);
+	test_vxlan_jumbo("::1", 65519);
 	test_bad();
 	TEST_DONE("test_tp_udp");
 }
