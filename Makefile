@@ -219,7 +219,8 @@ bench:
 # tests source (lib.sh, kernel-lib.sh, ...); --norc, so a personal
 # ~/.shellcheckrc changes nothing; -f gcc, one line per finding in CI logs.
 # A check is disabled only at its line, with the reason beside it.
-SH_SCRIPTS	:= $(wildcard .ci/run scripts/* tests/run tests/run-units tests/mutate \
+SH_SCRIPTS	:= $(wildcard .ci/run scripts/* lab/uml-lab labs/*/check labs/*/*.startup \
+		   tests/run tests/run-units tests/mutate \
 		   tests/soak/*.sh \
 		   tests/net/*.sh debian/*.preinst debian/*.postinst debian/*.prerm \
 		   debian/*.postrm) $(filter-out %.c %.md,$(wildcard tests/bench/*))

@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
+# tests/net/lab-lib.sh: helpers of the uml-lab tests (81-84), sourced after
+# lib.sh.
+#   UML_LAB                   the runner (lab/uml-lab of this tree)
+#   lab_cmd RT ARGS...        uml-lab ARGS with runtime base RT, as $LAB_AS
+#                             (an array: a command prefix, empty for root)
+#   lab_pids RT               every pid recorded in RT's labs (machines,
+#                             switches), one a line
+#   lab_gone RT PIDS...       fail unless none of PIDS (or anything in their
+#                             sessions) lives, no socket or file is left
+#                             under RT, and no process names RT
+#   lab_stop_clean RT DIR     uml-lab stop DIR, then lab_gone on its pids
+
+UML_LAB=$ROOT/lab/uml-lab
+[ -x "$UML_LAB" ] || fail "no $UML_LAB"
+LAB_AS=()
+export UML_SWITCH UMLCTL=$BUILD/umlctl UML_SLIRP=$BUILD/uml_slirp
+[ -x "$UMLCTL" ] && [ -x "$UML_SLIRP" ] || fail "build umlctl and uml_slirp first (make)"
+
+lab_cmd() {
+	local rt=$1; shift
+	"${LAB_AS[@]}" env UML_LAB_RUNTIME="$rt" "$UML_LAB" "$@"
+}
+
+lab_pids() {
+	cat "$1"/*/m/*/pid "$1"/*/sw/*.pid 2>/dev/null
+}
+
+lab_gone() {
+	local rt=$1 p left; shift
+	for p; do
+		left=$(pgrep -s "$p" 2>/dev/null | while read -r q; do _pid_alive "$q" && echo "$q"; done)
+		[ -z "$left" ] && ! _pid_alive "$p" ||
+			fail "process $p (session: $left) outlived uml-lab stop: $(ps -o pid,comm -p "$p" $left 2>/dev/null | tail -n +2 | tr '\n' ' ')"
+	done
+	left=$(find "$rt" -mindepth 1 2>/dev/null | head -5)
+	[ -z "$left" ] || fail "uml-lab stop left files behind: $left"
+	left=$(pgrep -af -- "$rt/" | grep -v pgrep)
+	[ -z "$left" ] || fail "processes of the lab are left: $left"
+}
+
+lab_stop_clean() {
+	local rt=$1 dir=$2 pids
+	pids=$(lab_pids "$rt")
+	[ -n "$pids" ] || fail "no pids recorded under $rt"
+	lab_cmd "$rt" stop "$dir" || fail "uml-lab stop $dir failed"
+	# shellcheck disable=SC2086  # one pid a word
+	lab_gone "$rt" $pids
+}
