@@ -220,6 +220,7 @@ bench:
 # ~/.shellcheckrc changes nothing; -f gcc, one line per finding in CI logs.
 # A check is disabled only at its line, with the reason beside it.
 SH_SCRIPTS	:= $(wildcard .ci/run scripts/* lab/uml-lab labs/*/check labs/*/*.startup \
+		   labs/*/shared/usr/local/sbin/* \
 		   tests/run tests/run-units tests/mutate \
 		   tests/soak/*.sh \
 		   tests/net/*.sh debian/*.preinst debian/*.postinst debian/*.prerm \
