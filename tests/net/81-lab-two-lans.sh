@@ -40,6 +40,7 @@ run_lab() {	# WHO RT
 	grep -q '<svg' "$rt/../two-lans-$who.svg" && grep -q '>r1<' "$rt/../two-lans-$who.svg" ||
 		fail "$who: graph: not an SVG with r1"
 	lab_stop_clean "$rt" "$LAB"
+	[ -z "$(find "$rt" -mindepth 1)" ] || fail "$who: left in $rt: $(find "$rt" -mindepth 1)"
 	log "ok ($who): start, check, status, capture ($(wc -l <"$T/cap-$who.txt") frames), graph, stop: nothing left"
 }
 

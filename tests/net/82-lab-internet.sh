@@ -24,6 +24,7 @@ run_lab() {	# WHO RT
 		fail "$who: labs/internet/check failed: $(cat "$T/check-$who.log")"
 	log "$who: $(tail -1 "$T/check-$who.log")"
 	lab_stop_clean "$rt" "$LAB"
+	[ -z "$(find "$rt" -mindepth 1)" ] || fail "$who: left in $rt: $(find "$rt" -mindepth 1)"
 	log "ok ($who): start, check, status, stop: nothing left"
 }
 

@@ -5,12 +5,13 @@
 #   UML_LAB                   the runner (lab/uml-lab of this tree)
 #   lab_cmd RT ARGS...        uml-lab ARGS with runtime base RT, as $LAB_AS
 #                             (an array: a command prefix, empty for root)
-#   lab_pids RT               every pid recorded in RT's labs (machines,
-#                             switches), one a line
-#   lab_gone RT PIDS...       fail unless none of PIDS (or anything in their
-#                             sessions) lives, no socket or file is left
-#                             under RT, and no process names RT
-#   lab_stop_clean RT DIR     uml-lab stop DIR, then lab_gone on its pids
+#   lab_rtdir BASE DIR        lab DIR's runtime dir under BASE
+#   lab_pids RTDIR            every pid recorded in a lab's runtime dir
+#                             (machines, switches), one a line
+#   lab_gone RTDIR PIDS...    fail unless none of PIDS (or anything in their
+#                             sessions) lives, RTDIR is gone and no process
+#                             names it
+#   lab_stop_clean BASE DIR   uml-lab stop DIR, then lab_gone on its pids
 
 UML_LAB=$ROOT/lab/uml-lab
 [ -x "$UML_LAB" ] || fail "no $UML_LAB"
@@ -23,28 +24,35 @@ lab_cmd() {
 	"${LAB_AS[@]}" env UML_LAB_RUNTIME="$rt" "$UML_LAB" "$@"
 }
 
+# lab_rtdir BASE DIR: the runtime dir of lab DIR under runtime base BASE
+lab_rtdir() {
+	echo "$1/$(printf '%s' "$(cd "$2" && pwd)" | sha1sum | cut -c1-10)"
+}
+
 lab_pids() {
-	cat "$1"/*/m/*/pid "$1"/*/sw/*.pid 2>/dev/null
+	cat "$1"/m/*/pid "$1"/sw/*.pid 2>/dev/null
 }
 
 lab_gone() {
-	local rt=$1 p left; shift
+	local rt=$1 p q left; shift
 	for p; do
 		left=$(pgrep -s "$p" 2>/dev/null | while read -r q; do _pid_alive "$q" && echo "$q"; done)
 		[ -z "$left" ] && ! _pid_alive "$p" ||
 			fail "process $p (session: $left) outlived uml-lab stop: $(ps -o pid,comm -p "$p" $left 2>/dev/null | tail -n +2 | tr '\n' ' ')"
 	done
-	left=$(find "$rt" -mindepth 1 2>/dev/null | head -5)
-	[ -z "$left" ] || fail "uml-lab stop left files behind: $left"
+	[ ! -e "$rt" ] || fail "uml-lab stop left $rt: $(find "$rt" | head -5)"
 	left=$(pgrep -af -- "$rt/" | grep -v pgrep)
 	[ -z "$left" ] || fail "processes of the lab are left: $left"
 }
 
+# lab_stop_clean BASE DIR: stop lab DIR (runtime base BASE); nothing of it
+# may be left
 lab_stop_clean() {
-	local rt=$1 dir=$2 pids
+	local rt pids
+	rt=$(lab_rtdir "$1" "$2")
 	pids=$(lab_pids "$rt")
 	[ -n "$pids" ] || fail "no pids recorded under $rt"
-	lab_cmd "$rt" stop "$dir" || fail "uml-lab stop $dir failed"
+	lab_cmd "$1" stop "$2" || fail "uml-lab stop $2 failed"
 	# shellcheck disable=SC2086  # one pid a word
 	lab_gone "$rt" $pids
 }
