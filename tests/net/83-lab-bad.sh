@@ -7,6 +7,7 @@
 # machine, a bad mode, an option of a domain no machine is on, a kernel
 # that is not there; several errors are all reported.  A tap uplink is
 # refused to a user at start.  A line that is no assignment is a comment.
+# SIGINT (Ctrl-C) of start while machines boot leaves nothing behind.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab-lib.sh"
 
@@ -93,3 +94,18 @@ grep -q 'collision domain A: an uplink to the host through a tap needs root' <<<
 [ -z "$(find "$T/urt/rt" -mindepth 1 2>/dev/null)" ] || fail "tap: start left $(find "$T/urt/rt")"
 pgrep -u "$TEST_USER" >/dev/null && fail "tap: processes of $TEST_USER left"
 log "ok: a user's tap uplink refused: $out"
+
+# Ctrl-C of start while the machines boot (b waits for a): the lab is
+# stopped, nothing of it is left
+mkdir -p "$T/intr"
+printf '%s\n' 'a[0]=A' 'b[0]=A' >"$T/intr/lab.conf"
+echo 'b: a' >"$T/intr/lab.dep"
+LAB_AS=()
+rc=0
+timeout --preserve-status -s INT 4 env UML_LAB_RUNTIME="$T/irt" "$UML_LAB" start "$T/intr" >"$T/intr.log" 2>&1 || rc=$?
+[ $rc = 130 ] || fail "start after SIGINT: status $rc, want 130: $(cat "$T/intr.log")"
+grep -q 'interrupted: stopping the lab' "$T/intr.log" || fail "start after SIGINT: $(cat "$T/intr.log")"
+[ -z "$(find "$T/irt" -mindepth 1 2>/dev/null)" ] || fail "SIGINT of start left $(find "$T/irt" -mindepth 1)"
+left=$(pgrep -af -- "$T/irt/" | grep -v pgrep)
+[ -z "$left" ] || fail "SIGINT of start left processes: $left"
+log "ok: SIGINT of start while booting: $(grep -c 'up (pid' "$T/intr.log") machine(s) were up, all stopped, nothing left"
