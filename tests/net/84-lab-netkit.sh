@@ -6,8 +6,8 @@
 # MACHINE.shutdown at stop, a tap uplink to the host) parses and boots:
 # each machine has its hostname, memory, files and interfaces, pings its
 # neighbours, and writes to its root stay in its own layer.  A second copy
-# of the lab (same machine and domain names) runs at the same time without
-# clashing.  A machine killed with SIGKILL shows as crashed, and
+# of the lab (same machine and domain names), and a third one of another
+# user, run at the same time without clashing.  A machine killed with SIGKILL shows as crashed, and
 # `uml-lab stop` still leaves nothing behind.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab-lib.sh"
@@ -88,9 +88,24 @@ lab_cmd "$T/rt" start "$T/lab2" >"$T/start2.log" 2>&1 || fail "second lab: $(cat
 x "$T/lab2" a ping -c 2 -i 0.3 -w 10 10.1.0.2 >"$T/p4" || fail "lab2: a could not ping b: $(cat "$T/p4")"
 x "$T/lab1" a ping -c 2 -i 0.3 -w 10 10.1.0.2 >"$T/p5" || fail "lab1 broken by lab2: $(cat "$T/p5")"
 [ "$(find "$T/rt" -mindepth 1 -maxdepth 1 | wc -l)" = 2 ] || fail "want two runtime dirs: $(ls "$T/rt")"
+# and a third copy, by another user, at the same time
+test_user umlnet-lab84
+mkdir -p "$T/urt"
+chown "$TEST_USER" "$T/urt"
+cp -r "$T/lab2" "$T/lab3"
+LAB_AS=("${AS_USER[@]}")
+lab_cmd "$T/urt/rt" start "$T/lab3" >"$T/start3.log" 2>&1 || fail "the user's lab: $(cat "$T/start3.log")"
+lab_cmd "$T/urt/rt" -d "$T/lab3" exec a ping -c 2 -i 0.3 -w 10 10.1.0.2 >"$T/p7" ||
+	fail "the user's lab: a could not ping b: $(cat "$T/p7")"
+upid=$(cat "$(lab_rtdir "$T/urt/rt" "$T/lab3")/m/a/pid")
+[ "$(stat -c %U "/proc/$upid")" = "$TEST_USER" ] ||
+	fail "the user's machine a does not run as $TEST_USER"
+lab_stop_clean "$T/urt/rt" "$T/lab3"
+LAB_AS=()
+x "$T/lab2" a ping -c 2 -i 0.3 -w 10 10.1.0.2 >"$T/p8" || fail "lab2 broken by the user's lab: $(cat "$T/p8")"
 lab_stop_clean "$T/rt" "$T/lab2"
 x "$T/lab1" a ping -c 2 -i 0.3 -w 10 10.1.0.2 >"$T/p6" || fail "lab1 broken by lab2's stop: $(cat "$T/p6")"
-log "ok: two copies of the lab ran side by side; stopping one left the other running"
+log "ok: three copies of the lab (two of root's, one of $TEST_USER's) ran side by side; stopping one left the others running"
 
 # a crash: b's kernel killed; status says so; stop leaves nothing
 rt1=$(lab_rtdir "$T/rt" "$T/lab1")
