@@ -248,7 +248,7 @@ DOCDIR		?= $(PREFIX)/share/doc/umlnet
 INST_SUID	:= $(filter $(BUILD)/uml_net,$(PROGS))
 INST_SBIN	:= $(filter $(BUILD)/tunctl,$(PROGS)) scripts/uml-bridge-tap \
 		   scripts/uml-proxy-arp scripts/uml-guest
-INST_BIN	:= $(filter-out $(INST_SUID) $(INST_SBIN),$(PROGS))
+INST_BIN	:= $(filter-out $(INST_SUID) $(INST_SBIN),$(PROGS)) lab/uml-lab
 INST_MAN	:= $(filter-out $(BUILD)/% debian/% tests/%,$(wildcard */*.[1-8]))
 MAN_SECTIONS	:= $(sort $(patsubst .%,%,$(suffix $(INST_MAN))))
 INST_DOC	:= uml_net/uml_net.conf.example
