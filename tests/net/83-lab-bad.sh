@@ -3,9 +3,9 @@
 # 83-lab-bad: uml-lab check and start refuse bad labs with FILE:LINE:
 # messages and start nothing: an unknown machine option, a gap in the
 # interface numbers, a collision domain name with a slash, a referenced
-# startup file that is missing, a lab.dep cycle, a lab.dep naming no
-# machine, a bad mode, an option of a domain no machine is on, a kernel
-# that is not there; several errors are all reported.  A tap uplink is
+# startup file that is missing or outside the lab, a lab.dep cycle, a
+# lab.dep naming no machine, a bad mode, an option of a domain no machine
+# is on, a kernel that is not there; several errors are all reported.  A tap uplink is
 # refused to a user at start.  A line that is no assignment is a comment.
 # SIGINT (Ctrl-C) of start while machines boot leaves nothing behind.
 . "$(dirname "$0")/lib.sh"
@@ -42,6 +42,9 @@ pc1[1]=A/B'
 bad startup "FILE/lab.conf:2: pc1[startup]: no file FILE/nope.startup" \
 'pc1[0]=A
 pc1[startup]=nope.startup'
+bad outside "FILE/lab.conf:2: pc1[startup]: /etc/hostname is not inside the lab" \
+'pc1[0]=A
+pc1[startup]=/etc/hostname'
 bad cycle "FILE/lab.dep:4: dependency cycle: a -> b -> c -> a" \
 'a[0]=A
 b[0]=A

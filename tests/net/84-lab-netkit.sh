@@ -3,7 +3,8 @@
 # 84-lab-netkit: a netkit-style lab (comments, quoted values, LAB_MACHINES,
 # several interfaces per machine, mem settings, a hub domain, lab.dep,
 # shared/ and MACHINE/ files, shared.startup before MACHINE.startup,
-# MACHINE.shutdown at stop, a tap uplink to the host) parses and boots:
+# MACHINE.shutdown at stop, a tap uplink to the host, the extensions
+# MACHINE[append] and MACHINE[startup]) parses and boots:
 # each machine has its hostname, memory, files and interfaces, pings its
 # neighbours, and writes to its root stay in its own layer.  A second copy
 # of the lab (same machine and domain names), and a third one of another
@@ -28,8 +29,10 @@ a[1]='Y'
 a[mem]=192
 b[0]=X
 b[mem]=160
+b[append]=lab_extra=42
 c[0]=Y
 c[1]=Z
+c[startup]=c-alt.sh
 c[2]=T,10.77.$N.1,10.77.$N.2
 X[mode]=hub
 EOF2
@@ -43,8 +46,10 @@ ip addr add 10.1.0.1/24 dev eth0 && ip link set eth0 up
 ip addr add 10.2.0.1/24 dev eth1 && ip link set eth1 up
 EOF2
 	echo 'touch /hostlab/a.shutdown-ran' >"$d/a.shutdown"
-	echo 'ip addr add 10.1.0.2/24 dev eth0 && ip link set eth0 up' >"$d/b.startup"
-	cat >"$d/c.startup" <<'EOF2'
+	printf '%s\n' 'ip addr add 10.1.0.2/24 dev eth0 && ip link set eth0 up' \
+		'echo "$lab_extra" >/run/extra' >"$d/b.startup"
+	echo 'exit 1' >"$d/c.startup"	# c[startup] replaces it
+	cat >"$d/c-alt.sh" <<'EOF2'
 ip addr add 10.2.0.3/24 dev eth0 && ip link set eth0 up
 ip addr add 10.3.0.3/24 dev eth1 && ip link set eth1 up
 EOF2
@@ -79,6 +84,11 @@ x "$T/lab1" a touch /usr/uml-lab-test-$$ || fail "a cannot write to its root"
 st=$(lab_cmd "$T/rt" status "$T/lab1")
 grep -Eq '^X +[0-9]+ +hub +2 ' <<<"$st" && grep -Eq '^T +[0-9]+ +switch +2 ' <<<"$st" || fail "status: $st"
 x "$T/lab1" a false && fail "exec false returned 0"
+# extensions: b[append] (kernel arguments; key=value reaches init's
+# environment), c[startup]
+[ "$(lab_cmd "$T/rt" -d "$T/lab1" exec b cat /run/extra)" = 42 ] || fail "b[append] did not reach b's startup"
+grep -q 'c-alt.sh' "$(lab_rtdir "$T/rt" "$T/lab1")/m/c/boot.log" &&
+	[ "$(cat "$(lab_rtdir "$T/rt" "$T/lab1")/m/c/startup.rc")" = 0 ] || fail "c[startup] was not run instead of c.startup"
 log "ok: netkit lab booted: hostname, memory, files, order, interfaces, hub, tap uplink, private root"
 
 # two labs at once: a copy with the same names (no tap: that one is root's)
