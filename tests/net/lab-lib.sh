@@ -4,7 +4,9 @@
 # lib.sh.
 #   UML_LAB                   the runner (lab/uml-lab of this tree)
 #   lab_cmd RT ARGS...        uml-lab ARGS with runtime base RT, as $LAB_AS
-#                             (an array: a command prefix, empty for root)
+#                             (an array: a command prefix, empty for root);
+#                             at exit, whatever a failed test left running
+#                             under each RT used is killed, its taps deleted
 #   lab_rtdir BASE DIR        lab DIR's runtime dir under BASE
 #   lab_pids RTDIR            every pid recorded in a lab's runtime dir
 #                             (machines, switches), one a line
@@ -19,10 +21,37 @@ LAB_AS=()
 export UML_SWITCH UMLCTL=$BUILD/umlctl UML_SLIRP=$BUILD/uml_slirp
 [ -x "$UMLCTL" ] && [ -x "$UML_SLIRP" ] || fail "build umlctl and uml_slirp first (make)"
 
+LAB_BASES=()
 lab_cmd() {
 	local rt=$1; shift
+	[[ " ${LAB_BASES[*]} " == *" $rt "* ]] || LAB_BASES+=("$rt")
 	"${LAB_AS[@]}" env UML_LAB_RUNTIME="$rt" "$UML_LAB" "$@"
 }
+
+# _lab_reap: at exit, before lib.sh's clean-up (which removes $T), end
+# whatever a failed test left running in the labs it started: every
+# session recorded under the runtime bases lab_cmd used, and their taps
+_lab_reap() {
+	local b f s
+	for b in "${LAB_BASES[@]}"; do
+		for f in "$b"/*/m/*/pid "$b"/*/sw/*.pid; do
+			[ -f "$f" ] && read -r s <"$f" && [[ $s =~ ^[0-9]+$ ]] || continue
+			pkill -KILL -s "$s" 2>/dev/null
+			kill -KILL "$s" 2>/dev/null
+		done
+		for f in "$b"/*/sw/*.tap; do
+			[ -f "$f" ] && ip link del "$(cat "$f")" 2>/dev/null
+		done
+	done
+	return 0
+}
+_lab_exit() {
+	local rc=$?
+	_lab_reap
+	(exit "$rc")
+	_cleanup
+}
+trap _lab_exit EXIT
 
 # lab_rtdir BASE DIR: the runtime dir of lab DIR under runtime base BASE
 lab_rtdir() {
