@@ -219,7 +219,9 @@ bench:
 # tests source (lib.sh, kernel-lib.sh, ...); --norc, so a personal
 # ~/.shellcheckrc changes nothing; -f gcc, one line per finding in CI logs.
 # A check is disabled only at its line, with the reason beside it.
-SH_SCRIPTS	:= $(wildcard .ci/run scripts/* tests/run tests/run-units tests/mutate \
+SH_SCRIPTS	:= $(wildcard .ci/run scripts/* lab/uml-lab labs/*/check labs/*/*.startup \
+		   labs/*/shared/usr/local/sbin/* \
+		   tests/run tests/run-units tests/mutate \
 		   tests/soak/*.sh \
 		   tests/net/*.sh debian/*.preinst debian/*.postinst debian/*.prerm \
 		   debian/*.postrm) $(filter-out %.c %.md,$(wildcard tests/bench/*))
@@ -246,7 +248,7 @@ DOCDIR		?= $(PREFIX)/share/doc/umlnet
 INST_SUID	:= $(filter $(BUILD)/uml_net,$(PROGS))
 INST_SBIN	:= $(filter $(BUILD)/tunctl,$(PROGS)) scripts/uml-bridge-tap \
 		   scripts/uml-proxy-arp scripts/uml-guest
-INST_BIN	:= $(filter-out $(INST_SUID) $(INST_SBIN),$(PROGS))
+INST_BIN	:= $(filter-out $(INST_SUID) $(INST_SBIN),$(PROGS)) lab/uml-lab
 INST_MAN	:= $(filter-out $(BUILD)/% debian/% tests/%,$(wildcard */*.[1-8]))
 MAN_SECTIONS	:= $(sort $(patsubst .%,%,$(suffix $(INST_MAN))))
 INST_DOC	:= uml_net/uml_net.conf.example

@@ -1,0 +1,114 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# 83-lab-bad: uml-lab check and start refuse bad labs with FILE:LINE:
+# messages and start nothing: an unknown machine option, a gap in the
+# interface numbers, a collision domain name with a slash, a referenced
+# startup file that is missing or outside the lab, a lab.dep cycle, a
+# lab.dep naming no machine, a bad mode, an option of a domain no machine
+# is on, a kernel that is not there; several errors are all reported.  A tap uplink is
+# refused to a user at start.  A line that is no assignment is a comment.
+# SIGINT (Ctrl-C) of start while machines boot leaves nothing behind.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lab-lib.sh"
+
+# bad NAME WANT CONF [DEP]: a lab NAME whose lab.conf is CONF (and lab.dep
+# DEP); check and start must fail with exactly the line WANT (FILE is the
+# lab's path) and leave no runtime dir
+bad() {
+	local name=$1 want=$2 dir=$T/$1 out
+	mkdir -p "$dir"
+	printf '%s\n' "$3" >"$dir/lab.conf"
+	[ -z "${4:-}" ] || printf '%s\n' "$4" >"$dir/lab.dep"
+	want=${want//FILE/$dir}
+	out=$(lab_cmd "$T/rt" check "$dir" 2>&1) && fail "$name: check accepted it: $out"
+	grep -qxF -- "$want" <<<"$out" || fail "$name: check said '$out', want '$want'"
+	out=$(lab_cmd "$T/rt" start "$dir" 2>&1) && fail "$name: start accepted it: $out"
+	grep -qxF -- "$want" <<<"$out" || fail "$name: start said '$out', want '$want'"
+	[ -z "$(ls -A "$T/rt" 2>/dev/null)" ] || fail "$name: start left $(ls -A "$T/rt")"
+	log "ok: $name: $want"
+}
+
+bad option "FILE/lab.conf:3: pc1[color]: unknown machine option 'color'" \
+'# a lab
+pc1[0]=A
+pc1[color]=blue'
+bad gap "FILE/lab.conf:3: pc1[2]: eth1 is missing (interfaces are numbered from 0 without gaps)" \
+'pc1[0]=A
+pc2[0]=A
+pc1[2]=B'
+bad slash "FILE/lab.conf:2: pc1[1]: bad collision domain name 'A/B' (letters, digits, '_', '.', '-')" \
+'pc1[0]=A
+pc1[1]=A/B'
+bad startup "FILE/lab.conf:2: pc1[startup]: no file FILE/nope.startup" \
+'pc1[0]=A
+pc1[startup]=nope.startup'
+bad outside "FILE/lab.conf:2: pc1[startup]: /etc/hostname is not inside the lab" \
+'pc1[0]=A
+pc1[startup]=/etc/hostname'
+bad cycle "FILE/lab.dep:4: dependency cycle: a -> b -> c -> a" \
+'a[0]=A
+b[0]=A
+c[0]=A' \
+'# a waits for b, b for c, c for a
+a: b
+b: c
+c: a'
+bad selfdep "FILE/lab.dep:2: dependency cycle: a -> a" \
+'a[0]=A' '# a
+a: a'
+bad depname "FILE/lab.dep:1: a depends on 'zz': no such machine" \
+'a[0]=A' 'a: zz'
+bad mode "FILE/lab.conf:2: A[mode]: 'bridge' is not switch or hub" \
+'a[0]=A
+A[mode]=bridge'
+bad domopt "FILE/lab.conf:2: B[uplink]: no machine has an interface on collision domain 'B'" \
+'a[0]=A
+B[uplink]=slirp'
+bad kernel "FILE/lab.conf:2: a: kernel /nonexistent/linux is not an executable file" \
+'a[0]=A
+a[kernel]=/nonexistent/linux'
+bad mem "FILE/lab.conf:2: a[mem]: 'lots' is not a size (MiB, or e.g. 1G)" \
+'a[0]=A
+a[mem]=lots'
+# every error at once, in file order
+bad several "FILE/lab.conf:3: b[x]: unknown machine option 'x'" \
+'a[0]=A
+a[mem]=lots
+b[x]=1'
+grep -qxF "$T/several/lab.conf:2: a[mem]: 'lots' is not a size (MiB, or e.g. 1G)" \
+	<<<"$(lab_cmd "$T/rt" check "$T/several" 2>&1)" || fail "several: not every error reported"
+
+# a comment that is no assignment is ignored, with a warning when it looks
+# like a mistyped one; this lab is fine
+mkdir -p "$T/fine"
+printf '%s\n' 'this line is a comment' 'pc1[0] = A' 'pc1[0]=A' >"$T/fine/lab.conf"
+out=$(lab_cmd "$T/rt" check "$T/fine" 2>&1) || fail "fine: refused: $out"
+grep -qxF "uml-lab: $T/fine/lab.conf:2: not an assignment (spaces are significant), ignored" <<<"$out" ||
+	fail "fine: no warning for line 2: $out"
+
+# a tap uplink needs root: a user's start is refused, and leaves nothing
+test_user umlnet-lab83
+mkdir -p "$T/tap" "$T/urt"
+chown "$TEST_USER" "$T/urt"
+printf '%s\n' 'pc1[0]=A,10.9.9.1,10.9.9.2' >"$T/tap/lab.conf"
+LAB_AS=("${AS_USER[@]}")
+out=$(lab_cmd "$T/urt/rt" start "$T/tap" 2>&1) && fail "tap: a user's start accepted a tap uplink"
+grep -q 'collision domain A: an uplink to the host through a tap needs root' <<<"$out" || fail "tap: $out"
+[ -z "$(find "$T/urt/rt" -mindepth 1 2>/dev/null)" ] || fail "tap: start left $(find "$T/urt/rt")"
+pgrep -u "$TEST_USER" >/dev/null && fail "tap: processes of $TEST_USER left"
+log "ok: a user's tap uplink refused: $out"
+
+# Ctrl-C of start while the machines boot (b waits for a): the lab is
+# stopped, nothing of it is left
+mkdir -p "$T/intr"
+printf '%s\n' 'a[0]=A' 'b[0]=A' >"$T/intr/lab.conf"
+echo 'b: a' >"$T/intr/lab.dep"
+LAB_AS=()
+rc=0
+timeout --preserve-status -s INT 4 env UML_LAB_RUNTIME="$T/irt" "$UML_LAB" start "$T/intr" >"$T/intr.log" 2>&1 || rc=$?
+[ $rc = 130 ] || fail "start after SIGINT: status $rc, want 130: $(cat "$T/intr.log")"
+grep -q 'interrupted: stopping the lab' "$T/intr.log" || fail "start after SIGINT: $(cat "$T/intr.log")"
+[ -z "$(find "$T/irt" -mindepth 1 2>/dev/null)" ] || fail "SIGINT of start left $(find "$T/irt" -mindepth 1)"
+left=$(pgrep -af -- "$T/irt/" | grep -v pgrep)
+[ -z "$left" ] || fail "SIGINT of start left processes: $left"
+log "ok: SIGINT of start while booting: $(grep -c 'up (pid' "$T/intr.log") machine(s) were up, all stopped, nothing left"
