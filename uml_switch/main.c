@@ -411,16 +411,20 @@ static void sw_loop(struct sw *sw)
 	struct epoll_event ev[64];
 	uint64_t next_tick = 0;
 	uint32_t last_age = 0;
-	int i, n, run = 1;
+	int i, n, t, run = 1;
 
 	while (run) {
-		n = epoll_wait(sw->epfd, ev, 64,
-			       sw->nholding ? HOLD_TICK_MS : TICK_MS);
+		t = sw->nholding ? HOLD_TICK_MS : TICK_MS;
+		if (sw->nimpair)	/* the next impaired frame due */
+			t = impair_timeout(sw, t);
+		n = epoll_wait(sw->epfd, ev, 64, t);
 		if (n < 0 && errno != EINTR)
 			die("epoll_wait: %s", strerror(errno));
 		sw_clock(sw);
 		for (i = 0; i < n && run; i++)
 			run = sw_event(sw, &ev[i]);
+		if (sw->nimpair)
+			impair_run(sw);
 		if (sw->nholding)
 			port_holds(sw);
 		do {
