@@ -218,6 +218,8 @@ static int pburst(struct pctx *x, struct impair_set *r)
 	r->ge_h = IMPAIR_ONE;
 	if (!ret && next_is_pct(x))
 		ret = ppct(x, "burst", &r->ge_h);
+	if (!r->ge_p)		/* never bad: no burst loss at all */
+		r->ge_r = r->ge_h = 0;
 	return ret;
 }
 
@@ -477,9 +479,10 @@ void impair_set_format(const struct impair_set *s, char *buf, size_t len)
 	if (s->jitter_us) {
 		fmt_time(b, sizeof(b), s->jitter_us);
 		fmt_word(&f, "jitter", b);
+	}
+	if (s->jitter_us || s->dist == IMPAIR_NORMAL)
 		fmt_word(&f, "dist", s->dist == IMPAIR_NORMAL ? "normal" :
 			 "uniform");
-	}
 	fmt_pctw(&f, "loss", s->loss);
 	if (s->ge_p) {
 		fmt_pct(p, sizeof(p), s->ge_p);
