@@ -561,7 +561,7 @@ static void impair_json_dir(struct jw *w, const struct impair_dir *d,
 	jw_u64(w, "clamp", d->s.clamp);
 	jw_obj(w, "queue");
 	jw_u64(w, "len", d->n);
-	jw_u64(w, "max", d->cap);
+	jw_u64(w, "max", d->s.queue ? d->s.queue : IMPAIR_QUEUE_DEFAULT);
 	jw_end(w);
 	jw_obj(w, "counters");
 	for (k = 0; k < IMPAIR_NCTR; k++)
