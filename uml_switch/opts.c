@@ -56,6 +56,11 @@ static void usage(FILE *f)
 "\n"
 "LINK SETTINGS are the switch's keys in a --port SPEC, after -tap DEV, in\n"
 "--client-link, and in umlctl port set: KEY=VALUE items, e.g. vlan=10.\n"
+"Impairment (umlctl(8), LINK IMPAIRMENT), toward the port unless 'in':\n"
+"  delay=TIME jitter=TIME dist=uniform|normal loss=P%% burst=P%%,R%%[,H%%]\n"
+"  dup=P%% reorder=P%% corrupt=P%% rate=RATE queue=FRAMES clamp=BYTES\n"
+"  seed=N clear in|out    (TIME: us ms s; RATE: bit kbit mbit gbit)\n"
+"  e.g. -tap tap0,delay=50ms,jitter=5ms   --port mcast:loss=1%%,in\n"
 "\n"
 "Signals: TERM/INT remove the socket and exit 0; USR1 logs port counters.\n",
 		SW_DEFAULT_MAX_MACS, SW_DEFAULT_AGING, SW_DEFAULT_QUEUE,
