@@ -13,6 +13,7 @@
  * frames, clamp bytes, seed).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -315,46 +316,27 @@ int impair_parse(struct impair_cfg *c, const struct link_words *lw,
 	return pkey(&x, c, k);
 }
 
-/* Field group @k of @from into @to. */
+/* Where each key's values are in struct impair_set (burst's three are
+ * consecutive). */
+#define SET_F(k, f, n)	[k] = { offsetof(struct impair_set, f), \
+				(n) * sizeof(((struct impair_set *)0)->f) }
+static const struct {
+	size_t off, len;
+} set_fields[IMPAIR_K_NSET] = {
+	SET_F(IMPAIR_K_DELAY, delay_us, 1), SET_F(IMPAIR_K_JITTER, jitter_us, 1),
+	SET_F(IMPAIR_K_DIST, dist, 1), SET_F(IMPAIR_K_LOSS, loss, 1),
+	SET_F(IMPAIR_K_BURST, ge_p, 3), SET_F(IMPAIR_K_DUP, dup, 1),
+	SET_F(IMPAIR_K_REORDER, reorder, 1), SET_F(IMPAIR_K_CORRUPT, corrupt, 1),
+	SET_F(IMPAIR_K_RATE, rate, 1), SET_F(IMPAIR_K_QUEUE, queue, 1),
+	SET_F(IMPAIR_K_CLAMP, clamp, 1),
+};
+
+/* Key @k's values of @from into @to. */
 static void set_copy(struct impair_set *to, const struct impair_set *from,
 		     int k)
 {
-	switch (k) {
-	case IMPAIR_K_DELAY:
-		to->delay_us = from->delay_us;
-		break;
-	case IMPAIR_K_JITTER:
-		to->jitter_us = from->jitter_us;
-		break;
-	case IMPAIR_K_DIST:
-		to->dist = from->dist;
-		break;
-	case IMPAIR_K_LOSS:
-		to->loss = from->loss;
-		break;
-	case IMPAIR_K_BURST:
-		to->ge_p = from->ge_p;
-		to->ge_r = from->ge_r;
-		to->ge_h = from->ge_h;
-		break;
-	case IMPAIR_K_DUP:
-		to->dup = from->dup;
-		break;
-	case IMPAIR_K_REORDER:
-		to->reorder = from->reorder;
-		break;
-	case IMPAIR_K_CORRUPT:
-		to->corrupt = from->corrupt;
-		break;
-	case IMPAIR_K_RATE:
-		to->rate = from->rate;
-		break;
-	case IMPAIR_K_QUEUE:
-		to->queue = from->queue;
-		break;
-	default:
-		to->clamp = from->clamp;
-	}
+	memcpy((char *)to + set_fields[k].off,
+	       (const char *)from + set_fields[k].off, set_fields[k].len);
 }
 
 void impair_merge(const struct impair_cfg *c, struct impair_set *out)
