@@ -173,10 +173,10 @@ void impair_in(struct sw *sw, int idx, struct buf **b, unsigned int n);
 void impair_flush(struct sw *sw, int idx);
 
 /**
- * impair_timeout() - the epoll timeout in ms until the next frame is due,
- * at most @max.
+ * impair_timeout() - how long in us until the next frame is due, at most
+ * @max.
  */
-int impair_timeout(struct sw *sw, int max);
+uint64_t impair_timeout(struct sw *sw, uint64_t max);
 
 /** impair_run() - send or forward every frame that is due. */
 void impair_run(struct sw *sw);

@@ -345,7 +345,7 @@ static uint64_t impair_next(const struct port *p, int dir)
 	return dir == IMPAIR_IN && d->retry_us > t ? d->retry_us : t;
 }
 
-int impair_timeout(struct sw *sw, int max)
+uint64_t impair_timeout(struct sw *sw, uint64_t max)
 {
 	uint64_t now = impair_now_us(), best = UINT64_MAX, t;
 	const struct port *p;
@@ -361,13 +361,9 @@ int impair_timeout(struct sw *sw, int max)
 				best = t;
 		}
 	}
-	if (best == UINT64_MAX)
-		return max;
 	if (best <= now)
 		return 0;
-	/* round up: waking early would only wake again */
-	t = (best - now + 999) / 1000;
-	return t < (uint64_t)max ? (int)t : max;
+	return best - now < max ? best - now : max;
 }
 
 void impair_run(struct sw *sw)
