@@ -228,13 +228,30 @@ void impair_frame(struct sw *sw, struct impair_dir *d, struct buf *b,
 		pool_put(&sw->pool, c);
 }
 
+/* Carrier down: what of @d is due goes nowhere, counted as the port's
+ * carrier drops.  Return: true if the carrier is down. */
+static int impair_carrier_down(struct sw *sw, struct port *p,
+			       struct impair_dir *d, uint64_t now_us)
+{
+	struct buf *b;
+
+	if (!(p->watch & PW_CARRIER_DOWN))
+		return 0;
+	while ((b = impair_pop_due(d, now_us))) {
+		p->drop_carrier++;
+		pool_put(&sw->pool, b);
+	}
+	return 1;
+}
+
 /* Frames of @idx's "in" direction that are due go on to be forwarded;
  * one whose destination is full waits (and holds the port: fwd.c). */
 static void impair_forward(struct sw *sw, int idx, uint64_t now_us)
 {
 	struct impair_dir *d = &sw->ports[idx].imp->d[IMPAIR_IN];
 
-	if (d->retry_us > now_us)
+	if (impair_carrier_down(sw, &sw->ports[idx], d, now_us) ||
+	    d->retry_us > now_us)
 		return;
 	d->retry_us = 0;
 	while (d->n && d->heap[0].due_us <= now_us) {
@@ -271,6 +288,8 @@ static int impair_send(struct sw *sw, int idx, uint64_t now_us)
 	unsigned int k, i;
 	int sent;
 
+	if (impair_carrier_down(sw, p, d, now_us))
+		return 0;
 	while (d->n && d->heap[0].due_us <= now_us) {
 		for (k = 0; k < SW_BATCH && d->n &&
 		     d->heap[0].due_us <= now_us; k++) {

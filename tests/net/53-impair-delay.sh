@@ -14,6 +14,7 @@
 #    independent): 70 ms; "clear out" on B leaves A's 20 ms;
 #  - a change while one ping runs takes effect in that same run (50 ms,
 #    then 10 ms), nobody reconnects;
+#  - carrier down drops the frames already delayed (carrier drops);
 #  - "clear" restores the baseline, and the counters say what was delayed.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mgmt-lib.sh"
@@ -85,6 +86,19 @@ last=$(sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' "$T/live" | tail -30 | pctl 50)
 log "one ping run: median $first ms before the change, $last ms after"
 within "$first" 49 56 || fail "before the change: $first ms"
 within "$last" 9 16 || fail "after the change: $last ms"
+
+# carrier down: the frames already delayed go nowhere either (counted)
+set_ok 2 delay 3s
+c0=$(uc -j ports | jget "d[1]['counters']['drops']['carrier']")
+nsx "$HA" ping -n -c 3 -i 0.05 -W 5 10.0.0.2 >"$T/down" 2>&1 &
+down=$!
+busywait 5 eval "[ \"\$(imp 2 out queue.len)\" = 3 ]" || fail "3 pings are not waiting in the delay: $(imp 2 out queue.len)"
+uc port set 2 carrier down >/dev/null || fail "carrier down"
+wait "$down" && fail "pings delayed past carrier down were answered: $(cat "$T/down")"
+c1=$(uc -j ports | jget "d[1]['counters']['drops']['carrier']")
+log "carrier down with 3 frames delayed: carrier drops $c0 -> $c1"
+[ $((c1 - c0)) -ge 3 ] || fail "carrier down: the delayed frames were not counted as carrier drops ($c0 -> $c1)"
+uc port set 2 carrier up >/dev/null || fail "carrier up"
 
 set_ok 2 clear
 after=$(rtts "$HA" 10.0.0.2 60 0.02 | pctl 50)
