@@ -114,7 +114,7 @@ static int port_take(struct sw *sw, struct port *p, struct buf **bp,
 	}
 	b->len = len;
 	/* management: carrier down, a dump port, a capture (fwd.c) */
-	if (p->watch && !port_watch_rx(sw, p, b))
+	if ((p->watch & PW_RX) && !port_watch_rx(sw, p, b))
 		return 0;
 	p->rx++;
 	p->rx_bytes += len;

@@ -74,6 +74,7 @@
 #define PW_CAPTURE		0x4
 #define PW_IMPAIR_OUT		0x8	/* impair.h: frames toward it */
 #define PW_IMPAIR_IN		0x10	/* impair.h: frames from it */
+#define PW_RX	(PW_CARRIER_DOWN | PW_DUMP | PW_CAPTURE) /* port_watch_rx's */
 
 struct tp;
 
