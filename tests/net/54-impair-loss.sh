@@ -5,6 +5,7 @@
 # kernel's ping on namespace host A, the kernel's ICMP counters on B, and
 # the switch's counters (impair-lib.sh).  Every setting has a seed: the
 # PRNG's draws are the same run after run (only the test's frames cross).
+#  - "-tap DEV,seed=9,clamp=2000": port 1 starts with those settings;
 #  - loss 10% out on B over 10000 flood pings: 10 +- 1% lost, exactly the
 #    switch's "lost" count, and B answered every echo it got;
 #  - loss 20% in on A: the same, counted by A's "in" direction;
@@ -21,7 +22,11 @@
 . "$(dirname "$0")/mgmt-lib.sh"
 . "$(dirname "$0")/impair-lib.sh"
 
-impair_setup
+impair_setup "" "seed=9,clamp=2000"
+# -tap DEV,SET: port 1 starts with its settings
+[ "$(imp 1 out settings)" = "clamp 2000" ] && [ "$(uc -j ports | jget "d[0]['impair']['seed']")" = 9 ] ||
+	fail "-tap $TA,seed=9,clamp=2000 did not reach port 1: $(uc -j ports | jget "d[0].get('impair')")"
+set_ok 1 clear
 
 # ping's "N packets transmitted, M received[, +D duplicates]"
 ping_counts() { sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' "$1"; }

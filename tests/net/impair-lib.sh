@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # tests/net/impair-lib.sh: what the impairment tests (53-55) share, sourced
 # after lib.sh and mgmt-lib.sh.
-#   impair_setup [SPEC_B]  a switch in namespace $NS with two taps, port 1
-#                          ($TA, "-tap") and port 2 ($TB, --port SPEC_B,
+#   impair_setup [SPEC_B [SET_A]]  a switch in namespace $NS with two
+#                          taps, port 1 ($TA, "-tap TA[,SET_A]") and
+#                          port 2 ($TB, --port SPEC_B,
 #                          default tuntap:dev=$TB), each moved (once the
 #                          switch holds it) into a namespace host: $HA
 #                          (10.0.0.1) and $HB (10.0.0.2), with IPv6 off and
@@ -16,7 +17,7 @@
 #                          impair.DIR.PATH (e.g. counters.lost)
 #   set_ok PORT WORDS...   umlctl port set PORT WORDS..., or fail
 impair_setup() {
-	local spec=${1:-} ns mac_a mac_b
+	local spec=${1:-} set_a=${2:+,$2} ns mac_a mac_b
 	NS=is$UID8 HA=ia$UID8 HB=ib$UID8 TA=ta$UID8 TB=tb$UID8
 	spec=${spec:-tuntap:dev=$TB}
 	netns_add "$NS"
@@ -26,7 +27,7 @@ impair_setup() {
 	ip -n "$NS" tuntap add "$TB" mode tap || fail "tuntap add $TB"
 	link_track "$TA" "$NS"
 	link_track "$TB" "$NS"
-	SWITCH_NS=$NS switch_start sw -unix "$T/sw.ctl" -tap "$TA" --port "$spec"
+	SWITCH_NS=$NS switch_start sw -unix "$T/sw.ctl" -tap "$TA$set_a" --port "$spec"
 	# shellcheck disable=SC2034  # MGMT is mgmt-lib.sh's (uc)
 	MGMT=$T/sw.ctl.mgmt
 	busywait 10 eval "[ \"\$(uc -j ports 2>/dev/null | jget 'len(d)')\" = 2 ]" ||
