@@ -4,7 +4,7 @@
 # ports, measured with iperf3 between two namespace hosts (impair-lib.sh).
 #  - "rate 10mbit queue 30" out on B: iperf3 TCP from A to B gets 10
 #    Mbit/s +- 10% (the limit counts the frames' bytes: TCP's goodput is
-#    some 4% below), and TCP filling the queue shows as rate_drop;
+#    some 4% below; what TCP overflows of the queue is reported);
 #  - UDP offered at 20 Mbit/s: B receives 10 +- 1 Mbit/s, the rest is
 #    tail-dropped and counted (rate_drop);
 #  - "rate 5mbit in" on A: TCP from A gets 5 Mbit/s +- 10%;
@@ -34,7 +34,8 @@ tcp=$(mbit "$T/tcp10")
 drops=$(imp 2 out counters.rate_drop)
 log "rate 10mbit queue 30 out on B: TCP $tcp Mbit/s, rate_drop $drops"
 within "$tcp" 9 11 || fail "rate 10mbit: TCP got $tcp Mbit/s"
-[ "$drops" -gt 0 ] || fail "TCP filled no 30-frame queue at 10mbit (rate_drop $drops)"
+# whether TCP overflows the queue depends on its window (runs have seen 0
+# and 64): reported, not asserted; UDP below must overflow it
 [ "$(imp 2 out rate_bps)" = 10000000 ] || fail "JSON rate_bps: $(imp 2 out rate_bps)"
 
 iperf "$T/udp" -u -b 20M -l 1400 -t 4
