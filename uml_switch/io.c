@@ -121,7 +121,7 @@ static int port_take(struct sw *sw, struct port *p, struct buf **bp,
 	}
 	b->len = len;
 	/* management: carrier down, a dump port, a capture (fwd.c) */
-	if (p->watch && !port_watch_rx(sw, p, b))
+	if ((p->watch & PW_RX) && !port_watch_rx(sw, p, b))
 		return 0;
 	if (!sw->nvlan) {
 		b->vm = (struct vlan_meta){ .vid = VLAN_DEFAULT_PVID };
@@ -256,7 +256,10 @@ void port_read(struct sw *sw, int idx)
 	}
 	for (i = got; i < n; i++)
 		pool_put(&sw->pool, b[i]);
-	port_forward(sw, idx, b, k);
+	if (p->watch & PW_IMPAIR_IN)
+		impair_in(sw, idx, b, k);	/* delayed, maybe (impair.h) */
+	else
+		port_forward(sw, idx, b, k);
 	/* whole frames buffered inside the transport: no event will come */
 	if (p->tp->pending && !p->nheld)
 		sw->woken[sw->nwoken++] = idx;
@@ -328,8 +331,14 @@ void port_read_v0(struct sw *sw)
 			continue;
 		}
 		f[i].len = m[i].msg_len;
-		if (port_take(sw, &sw->ports[src], &b[i], &f[i]))
+		if (!port_take(sw, &sw->ports[src], &b[i], &f[i]))
+			continue;
+		if (sw->ports[src].watch & PW_IMPAIR_IN) {
+			b[i]->refs++;	/* impair_in takes one */
+			impair_in(sw, src, &b[i], 1);
+		} else {
 			fwd_frame(sw, src, b[i]);
+		}
 	}
 	for (i = 0; i < n; i++)
 		pool_put(&sw->pool, b[i]);
@@ -408,6 +417,10 @@ void port_flush(struct sw *sw, int idx)
 	int was_full = p->qlen >= sw->o.qmax;
 	int i, sent;
 
+	if (p->watch & PW_IMPAIR_OUT) {
+		impair_flush(sw, idx);	/* delayed, maybe (impair.h) */
+		return;
+	}
 	p->want_out = 0;
 	while (p->qlen) {
 		sent = port_send(sw, p);

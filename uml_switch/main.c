@@ -29,6 +29,7 @@
  * signalfd is made in the process that serves, after the sandbox) */
 SANDBOX_ALLOW(SYS_epoll_wait, SYS_epoll_pwait, SYS_clock_gettime,
 	      SYS_gettimeofday, SYS_read, SYS_signalfd4, SYS_epoll_ctl);
+SANDBOX_ALLOW(SYS_epoll_pwait2);	/* impairment's timeouts, in us */
 
 #define TICK_MS		100
 #define HOLD_TICK_MS	5	/* while a port holds a flooding sender */
@@ -406,21 +407,42 @@ static int sw_event(struct sw *sw, const struct epoll_event *ev)
 	return 1;
 }
 
+/* epoll_wait for at most @us microseconds (impairment's next frame due:
+ * to the microsecond where the kernel has epoll_pwait2, else rounded up
+ * to the millisecond, never early). */
+static int sw_wait_us(struct sw *sw, struct epoll_event *ev, int max,
+		      uint64_t us)
+{
+	struct timespec ts = { .tv_sec = (time_t)(us / 1000000),
+			       .tv_nsec = (long)(us % 1000000) * 1000 };
+	int n = epoll_pwait2(sw->epfd, ev, max, &ts, NULL);
+
+	if (n < 0 && errno == ENOSYS)
+		n = epoll_wait(sw->epfd, ev, max, (int)((us + 999) / 1000));
+	return n;
+}
+
 static void sw_loop(struct sw *sw)
 {
 	struct epoll_event ev[64];
 	uint64_t next_tick = 0;
 	uint32_t last_age = 0;
-	int i, n, run = 1;
+	int i, n, t, run = 1;
 
 	while (run) {
-		n = epoll_wait(sw->epfd, ev, 64,
-			       sw->nholding ? HOLD_TICK_MS : TICK_MS);
+		t = sw->nholding ? HOLD_TICK_MS : TICK_MS;
+		if (sw->nimpair)	/* until the next impaired frame is due */
+			n = sw_wait_us(sw, ev, 64,
+				       impair_timeout(sw, (uint64_t)t * 1000));
+		else
+			n = epoll_wait(sw->epfd, ev, 64, t);
 		if (n < 0 && errno != EINTR)
 			die("epoll_wait: %s", strerror(errno));
 		sw_clock(sw);
 		for (i = 0; i < n && run; i++)
 			run = sw_event(sw, &ev[i]);
+		if (sw->nimpair)
+			impair_run(sw);
 		if (sw->nholding)
 			port_holds(sw);
 		do {

@@ -62,6 +62,11 @@ static void usage(FILE *f)
 "                         native VLAN untagged; without native, untagged\n"
 "                         frames in are dropped (counted as vlan drops)\n"
 "  e.g. -tap tap0,vlan=10  --port tuntap:dev=tap1,trunk=10+20,native=1\n"
+"Impairment (umlctl(8), LINK IMPAIRMENT), toward the port unless 'in':\n"
+"  delay=TIME jitter=TIME dist=uniform|normal loss=P%% burst=P%%,R%%[,H%%]\n"
+"  dup=P%% reorder=P%% corrupt=P%% rate=RATE queue=FRAMES clamp=BYTES\n"
+"  seed=N clear in|out    (TIME: us ms s; RATE: bit kbit mbit gbit)\n"
+"  e.g. -tap tap0,delay=50ms,jitter=5ms   --port mcast:loss=1%%,in\n"
 "\n"
 "Signals: TERM/INT remove the socket and exit 0; USR1 logs port counters.\n",
 		SW_DEFAULT_MAX_MACS, SW_DEFAULT_AGING, SW_DEFAULT_QUEUE,

@@ -76,6 +76,9 @@
 #define PW_CARRIER_DOWN		0x1
 #define PW_DUMP			0x2
 #define PW_CAPTURE		0x4
+#define PW_IMPAIR_OUT		0x8	/* impair.h: frames toward it */
+#define PW_IMPAIR_IN		0x10	/* impair.h: frames from it */
+#define PW_RX	(PW_CARRIER_DOWN | PW_DUMP | PW_CAPTURE) /* port_watch_rx's */
 
 struct tp;
 
@@ -126,6 +129,7 @@ struct port {
 
 	/* link settings (link.h) */
 	struct vlan_port vlan;
+	struct impair_port *imp;	/* NULL: never impaired */
 };
 
 /* What port_open() is told about a new port's other end. */
@@ -221,6 +225,7 @@ struct sw {
 	uint32_t now_s;
 	int nstarved;
 	int nholding;		/* ports holding a flooding sender */
+	int nimpair;		/* ports with PW_IMPAIR_* bits */
 	uint64_t drop_unknown;	/* v0 frames from unregistered senders */
 
 	/* management (mgmt.h) */

@@ -135,6 +135,7 @@ void print_port(const struct json *j, int t)
 	       (unsigned long long)uc_num(j, t, "counters.drops.total"), q,
 	       (unsigned long long)uc_num(j, t, "macs_total"),
 	       uc_str(j, t, "peer.desc", peer, sizeof(peer)), id);
+	print_impair(j, t);
 }
 
 /** print_fdb_head() - the heading of the MAC table. */
@@ -170,9 +171,7 @@ void print_port_counters(const struct json *j, int t, const char *what)
 		"full", "size", "err", "nobuf", "refused", "carrier",
 		"ignored", "vlan", "bad", NULL
 	};
-	char path[32];
-	uint64_t v;
-	int i, n = 0;
+	int n;
 
 	printf("%srx %llu (%llu bytes), tx %llu (%llu bytes), dropped %llu",
 	       what, (unsigned long long)uc_num(j, t, "rx"),
@@ -180,14 +179,30 @@ void print_port_counters(const struct json *j, int t, const char *what)
 	       (unsigned long long)uc_num(j, t, "tx"),
 	       (unsigned long long)uc_num(j, t, "tx_bytes"),
 	       (unsigned long long)uc_num(j, t, "drops.total"));
-	for (i = 0; causes[i]; i++) {
-		snprintf(path, sizeof(path), "drops.%s", causes[i]);
+	n = print_nonzero(j, t, "drops.", causes, " (");
+	printf("%s\n", n ? ")" : "");
+}
+
+/**
+ * print_nonzero() - of the numbers @prefix NAME under @t (NAME each of
+ * @names), those that are not zero as "NAME N", the first after @open,
+ * the others after ", ".  Return: how many.
+ */
+int print_nonzero(const struct json *j, int t, const char *prefix,
+		  const char *const *names, const char *open)
+{
+	char path[64];
+	uint64_t v;
+	int n = 0;
+
+	for (; *names; names++) {
+		snprintf(path, sizeof(path), "%s%s", prefix, *names);
 		v = uc_num(j, t, path);
 		if (v)
-			printf("%s%s %llu", n++ ? ", " : " (", causes[i],
+			printf("%s%s %llu", n++ ? ", " : open, *names,
 			       (unsigned long long)v);
 	}
-	printf("%s\n", n ? ")" : "");
+	return n;
 }
 
 /* "port 3 (name)" of an event. */

@@ -48,6 +48,9 @@ void print_fdb_head(void);
 void print_fdb_entry(const struct json *j, int t);
 void print_port_counters(const struct json *j, int t, const char *what);
 void print_event(const struct json *j);
+void print_impair(const struct json *j, int t);
+int print_nonzero(const struct json *j, int t, const char *prefix,
+		  const char *const *names, const char *open);
 
 /* stream.c */
 int stream_events(struct uc *u);

@@ -808,16 +808,52 @@ static int lg_run_send(struct lg *g)
 	return 0;
 }
 
-/* count N: announce our MAC with a broadcast, then count loadgen frames. */
+/* count: one frame received; its one-way delay (its send timestamp, the
+ * same host's CLOCK_MONOTONIC) kept in @lat while there is room. */
+static void lg_count_one(struct lg_client *c, const struct tp_frame *f,
+			 uint64_t *lat, unsigned long cap, uint64_t *first,
+			 uint64_t *last)
+{
+	uint64_t now = lg_now();
+
+	if (!lg_is_ours(f->buf, f->len)) {
+		c->stray++;
+		return;
+	}
+	if (c->rcvd < cap)
+		lat[c->rcvd] = now - lg_get64(f->buf, f->len, LG_OFF_TS);
+	if (!c->rcvd++)
+		*first = now;
+	*last = now;
+}
+
+/* count: the one-way delays and the receiving time, as key=value pairs. */
+static void lg_count_report(uint64_t *lat, unsigned long n, uint64_t first,
+			    uint64_t last)
+{
+	if (!n)
+		return;
+	qsort(lat, n, sizeof(*lat), lg_cmp_u64);
+	printf(" lat_min_us=%.1f lat_p50_us=%.1f lat_p90_us=%.1f"
+	       " rx_secs=%.6f", lat[0] / 1000.0, lg_pct(lat, n, 50),
+	       lg_pct(lat, n, 90), (last - first) / 1e9);
+}
+
+/* count N: announce our MAC with a broadcast, then count loadgen frames
+ * (with their one-way delays and the time from the first to the last). */
 static int lg_run_count(struct lg *g)
 {
 	static const uint8_t bcast[ETH_ALEN_] = {
 		0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	struct lg_client *c = &g->c[0];
+	uint64_t end, first = 0, last = 0, *lat;
 	struct pollfd p;
-	uint64_t end;
 	char mac[MAC_STRLEN];
 	int n, i;
+
+	lat = calloc(g->count ? g->count : 1, sizeof(*lat));
+	if (!lat)
+		lg_die("out of memory");
 
 	g->nc = 1;
 	lg_client_open(g, c, FRAME_MAX + 1);
@@ -836,15 +872,17 @@ static int lg_run_count(struct lg *g)
 			lg_die_errno("poll", errno);
 		while ((n = tp_recv(c->tp, c->f, LG_BATCH)) > 0)
 			for (i = 0; i < n; i++)
-				if (lg_is_ours(c->f[i].buf, c->f[i].len))
-					c->rcvd++;
-				else
-					c->stray++;
+				lg_count_one(c, &c->f[i], lat, g->count,
+					     &first, &last);
 		if (n < 0)
 			lg_die_errno("recv", -n);
 	}
-	printf("mode=count received=%" PRIu64 " stray=%" PRIu64 "\n",
-	       c->rcvd, c->stray);
+	printf("mode=count received=%" PRIu64 " stray=%" PRIu64, c->rcvd,
+	       c->stray);
+	lg_count_report(lat, c->rcvd < g->count ? c->rcvd : g->count, first,
+			last);
+	printf("\n");
+	free(lat);
 	lg_client_close(c);
 	return c->rcvd >= g->count ? 0 : 1;
 }
