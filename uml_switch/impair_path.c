@@ -145,6 +145,7 @@ static struct buf *impair_corrupt(struct sw *sw, struct impair_dir *d,
 			return NULL;
 		memcpy(c->data, b->data, b->len);
 		c->len = b->len;
+		c->vm = b->vm;		/* its VLAN, as it came (vlan.h) */
 	} else {
 		c->refs++;
 	}
@@ -286,17 +287,21 @@ static int impair_send(struct sw *sw, int idx, uint64_t now_us)
 	struct impair_ent e[SW_BATCH];
 	struct tp_frame f[SW_BATCH];
 	unsigned int k, i;
-	int sent;
+	int sent, large;
 
 	if (impair_carrier_down(sw, p, d, now_us))
 		return 0;
 	while (d->n && d->heap[0].due_us <= now_us) {
+		large = 0;
 		for (k = 0; k < SW_BATCH && d->n &&
 		     d->heap[0].due_us <= now_us; k++) {
 			heap_pop(d, &e[k]);
 			memset(&f[k], 0, sizeof(f[k]));
-			f[k].buf = e[k].b->data;
-			f[k].len = f[k].cap = e[k].b->len;
+			/* in the form the port sends (its VLANs) */
+			if (port_tx_form(sw, p, e[k].b, &f[k], k, &large)) {
+				heap_push(d, &e[k]);	/* the next batch's */
+				break;
+			}
 		}
 		sent = tp_send(p->tp, f, k);
 		if (sent < 0) {
@@ -306,7 +311,7 @@ static int impair_send(struct sw *sw, int idx, uint64_t now_us)
 			return -1;
 		}
 		for (i = 0; i < (unsigned int)sent; i++) {
-			p->tx_bytes += e[i].b->len;
+			p->tx_bytes += f[i].len;
 			pool_put(&sw->pool, e[i].b);
 		}
 		p->tx += (unsigned int)sent;

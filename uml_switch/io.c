@@ -357,16 +357,23 @@ void port_run_woken(struct sw *sw)
 			port_read(sw, run[i]);
 }
 
-/* Frame @f (batch slot @i) of @b in the form port @p sends it (vlan.h),
- * built in a scratch buffer if it is not the form @b holds.  Return: 0,
- * or -ENOBUFS when the one large scratch buffer is taken (*@large). */
-static int port_vlan_form(struct port *p, const struct buf *b,
-			  struct tp_frame *f, unsigned int i, int *large)
+/**
+ * port_tx_form() - frame @f (slot @i of a batch to send) of @b: as @b
+ * holds it, or in the form port @p sends it (vlan.h), built in a scratch
+ * buffer of the batch.
+ * Return: 0, or -ENOBUFS when the one large scratch buffer is taken
+ * (*@large): send the batch so far, the rest in the next.
+ */
+int port_tx_form(const struct sw *sw, struct port *p, const struct buf *b,
+		 struct tp_frame *f, unsigned int i, int *large)
 {
 	uint8_t *out = tx_vlan[i];
 	ssize_t n;
 
-	if (p->watch & PW_DUMP)		/* a dump port: frames as they came */
+	f->buf = b->data;
+	f->len = f->cap = b->len;
+	/* all ports at the defaults, or a dump port: frames as they came */
+	if (!sw->nvlan || (p->watch & PW_DUMP))
 		return 0;
 	if (b->len > POOL_SMALL_SIZE) {
 		if (*large)
@@ -378,7 +385,7 @@ static int port_vlan_form(struct port *p, const struct buf *b,
 	n = vlan_tx(&p->vlan, &b->vm, b->data, b->len, out);
 	if (n > 0) {
 		f->buf = out;
-		f->len = (size_t)n;
+		f->len = f->cap = (size_t)n;
 		*large |= out == tx_vlan_large;
 	}
 	return 0;
@@ -396,12 +403,8 @@ static int port_send(struct sw *sw, struct port *p)
 
 	memset(f, 0, n * sizeof(f[0]));
 	for (i = 0; i < n; i++) {
-		f[i].buf = p->q[h]->data;
-		f[i].len = p->q[h]->len;
-		if (sw->nvlan &&
-		    port_vlan_form(p, p->q[h], &f[i], i, &large) < 0)
+		if (port_tx_form(sw, p, p->q[h], &f[i], i, &large) < 0)
 			break;	/* the rest in the next batch */
-		f[i].cap = f[i].len;
 		if (++h == sw->o.qmax)
 			h = 0;
 	}

@@ -279,6 +279,9 @@ void port_stats(struct sw *sw);
 void port_read(struct sw *sw, int idx);
 void port_read_v0(struct sw *sw);
 void port_flush(struct sw *sw, int idx);
+struct tp_frame;
+int port_tx_form(const struct sw *sw, struct port *p, const struct buf *b,
+		 struct tp_frame *f, unsigned int i, int *large);
 void port_flush_all(struct sw *sw);
 void port_run_woken(struct sw *sw);
 void port_wake(struct sw *sw, int idx);

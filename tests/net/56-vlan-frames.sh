@@ -16,6 +16,7 @@
 #  - bad settings are refused naming the culprit, on the command line
 #    (exit status 1 or 2) and by umlctl port set (the port unchanged);
 #    good ones change a port at run time (trunk, native alone);
+#  - a frame delayed (impairment) toward a trunk leaves tagged all the same;
 #  - every port back at the defaults is the switch without VLANs: a tagged
 #    frame crosses, as it is, to every port.
 . "$(dirname "$0")/lib.sh"
@@ -128,6 +129,19 @@ grep -q "802\.1Q (0x8100), length 64: vlan 10, p 5, DEI, ethertype Unknown" "$T/
 	grep -q "ethertype Unknown (0x88b5), length 60" "$T/cap.txt" ||
 	fail "the capture has not the tagged (to $T2) and untagged (to $T3) forms: $(cat "$T/cap.txt")"
 log "ok: a capture records the frames going out tagged and untagged as sent"
+
+# impairment on VLAN ports: a frame delayed toward a trunk leaves tagged,
+# one delayed from an access port keeps its VLAN
+uc port set "$T2" delay 1ms >/dev/null || fail "port set $T2 delay 1ms"
+uc port set "$T3" delay 1ms in >/dev/null || fail "port set $T3 delay 1ms in"
+send "$T3" $BC c			# c: untagged on VLAN 10's access port
+want 2 c "802\.1Q \(0x8100\), length 64: vlan 10, p 0, ethertype Unknown"
+want 1 c "802\.1Q \(0x8100\), length 64: vlan 10, p 0, ethertype Unknown"
+busywait 5 eval "! seen 4 c . >/dev/null && ! seen 5 c . >/dev/null" || fail "frame c left VLAN 10"
+[ "$(uc -j ports "$T2" | jget "d[0]['impair']['out']['counters']['delayed']")" -ge 1 ] ||
+	fail "the frame to $T2 was not delayed: $(uc ports "$T2")"
+uc port set "$T2" clear >/dev/null && uc port set "$T3" clear >/dev/null || fail "port set clear"
+log "ok: impaired VLAN ports: delayed frames leave in their port's form, in their VLAN"
 
 # hub mode: floods, still within the VLAN
 uc mode hub >/dev/null || fail "mode hub"

@@ -321,12 +321,14 @@ static void test_corrupt_dup_clamp(void)
 	CHECK(!impair_dir_set(&sw, &d, &s, NULL));
 	b = frame(114);
 	b->refs++;		/* shared with another port's queue */
+	b->vm = (struct vlan_meta){ .vid = 20, .prio = 0xa000, .tagged = 1 };
 	impair_frame(&sw, &d, b, 0);
 	CHECK(d.n == 2 && d.ctr[IMPAIR_C_CORRUPTED] == 1 &&
 	      d.ctr[IMPAIR_C_DUPLICATED] == 1);
 	x = impair_pop_due(&d, 0);
 	y = impair_pop_due(&d, 0);
 	CHECK(x && x == y && x != b);	/* one copy, sent twice */
+	CHECK(x && x->vm.vid == 20 && x->vm.prio == 0xa000 && x->vm.tagged);
 	for (i = 0; i < 114; i++)
 		CHECK(b->data[i] == 0xab);	/* the other port's intact */
 	for (i = 0; x && i < 114; i++)
