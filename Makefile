@@ -211,6 +211,7 @@ bench:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/bench/run
 	$(Q)tests/bench/slirp-bench
+	$(Q)tests/bench/impair-bench
 	$(Q)$(MAKE) --no-print-directory kernel
 	$(Q)tests/bench/guest-bench
 
