@@ -27,12 +27,9 @@ static int q_full(const struct sw *sw, const struct port *p,
 static void fwd_capture_out(struct sw *sw, int idx, struct buf *b)
 {
 	static uint8_t out[FRAME_MAX + VLAN_HLEN];
-	const struct port *p = &sw->ports[idx];
 	struct buf e;
-	ssize_t n = 0;
+	ssize_t n = port_vlan_form(sw, &sw->ports[idx], b, out);
 
-	if (sw->nvlan && !(p->watch & PW_DUMP))
-		n = vlan_tx(&p->vlan, &b->vm, b->data, b->len, out);
 	if (n <= 0) {
 		capture_frame(sw, idx, b, 1);
 		return;
@@ -108,16 +105,15 @@ int fwd_share_used(struct sw *sw, int idx)
 static int fwd_in_vlan(const struct sw *sw, const struct port *p,
 		       const struct buf *b)
 {
-	return !sw->nvlan || (p->watch & PW_DUMP) ||
-	       vlan_carries(&p->vlan, b->vm.vid);
+	return !port_vlans(sw, p) || vlan_carries(&p->vlan, b->vm.vid);
 }
 
 /* Would @b, tagged for @p, be longer than FRAME_MAX?  (Counted then.) */
 static int fwd_too_long(const struct sw *sw, struct port *p,
 			const struct buf *b)
 {
-	if (!sw->nvlan || b->len <= FRAME_MAX - VLAN_HLEN || b->vm.tagged ||
-	    (p->watch & PW_DUMP) || !vlan_tx_tags(&p->vlan, &b->vm))
+	if (!port_vlans(sw, p) || b->len <= FRAME_MAX - VLAN_HLEN ||
+	    b->vm.tagged || !vlan_tx_tags(&p->vlan, &b->vm))
 		return 0;
 	p->drop_size++;
 	return 1;

@@ -358,6 +358,21 @@ void port_run_woken(struct sw *sw)
 }
 
 /**
+ * port_vlan_form() - @b in the form port @p sends it (vlan.h), built in
+ * @out (FRAME_MAX + VLAN_HLEN bytes).
+ * Return: its length, or 0 when @b already is that form (send it as is).
+ */
+ssize_t port_vlan_form(const struct sw *sw, const struct port *p,
+		       const struct buf *b, uint8_t *out)
+{
+	/* < 0 (too long, tagged) cannot be: fwd.c counted those, and a
+	 * change of the port's VLANs empties its queue */
+	if (!port_vlans(sw, p))
+		return 0;
+	return vlan_tx(&p->vlan, &b->vm, b->data, b->len, out);
+}
+
+/**
  * port_tx_form() - frame @f (slot @i of a batch to send) of @b: as @b
  * holds it, or in the form port @p sends it (vlan.h), built in a scratch
  * buffer of the batch.
@@ -372,17 +387,14 @@ int port_tx_form(const struct sw *sw, struct port *p, const struct buf *b,
 
 	f->buf = b->data;
 	f->len = f->cap = b->len;
-	/* all ports at the defaults, or a dump port: frames as they came */
-	if (!sw->nvlan || (p->watch & PW_DUMP))
+	if (!port_vlans(sw, p))
 		return 0;
 	if (b->len > POOL_SMALL_SIZE) {
 		if (*large)
 			return -ENOBUFS;
 		out = tx_vlan_large;
 	}
-	/* < 0 (too long, tagged) cannot be: fwd.c counted those, and a
-	 * change of the port's VLANs empties its queue */
-	n = vlan_tx(&p->vlan, &b->vm, b->data, b->len, out);
+	n = port_vlan_form(sw, p, b, out);
 	if (n > 0) {
 		f->buf = out;
 		f->len = f->cap = (size_t)n;

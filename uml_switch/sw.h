@@ -280,6 +280,14 @@ void port_read(struct sw *sw, int idx);
 void port_read_v0(struct sw *sw);
 void port_flush(struct sw *sw, int idx);
 struct tp_frame;
+/* Does port @p see VLANs?  Not while all ports are at the defaults, nor
+ * a dump port (frames as they came). */
+static inline int port_vlans(const struct sw *sw, const struct port *p)
+{
+	return sw->nvlan && !(p->watch & PW_DUMP);
+}
+ssize_t port_vlan_form(const struct sw *sw, const struct port *p,
+		       const struct buf *b, uint8_t *out);
 int port_tx_form(const struct sw *sw, struct port *p, const struct buf *b,
 		 struct tp_frame *f, unsigned int i, int *large);
 void port_flush_all(struct sw *sw);
