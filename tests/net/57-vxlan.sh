@@ -10,6 +10,8 @@
 #   eth2  vxlan:vni=59,remote=fd00:57::2,local=fd00:57::1  IPv6 underlay
 #   eth3  vxlan:vni=61,group=239.1.57.3,port=4791  vde_plug vxlan://
 #   eth4  vxlan:vni=62,group=239.1.57.4,port=14789,srcport=1  vde_plug vxvde://
+#   eth5  vxlan:vni=63,group=ff05::57:63,if=s0,port=4793  Linux vxlan group
+#                                                  on the IPv6 underlay
 # The guest and the far host ping each other on every LAN; 1 MiB crosses
 # by TCP both ways on the first and guest to host on the IPv6 one,
 # compared with cmp; a frame over the first port's MTU is refused and
@@ -65,6 +67,7 @@ lx_lan() {	# VXNAME N MTU HOSTADDR vxlan-args...
 lx_lan vx4 0 1450 10.0.57.2 id 57 dstport 4789 remote 10.57.0.1 local 10.57.0.2 dev l0
 lx_lan vxg 1 1450 10.0.58.2 id 58 dstport 4790 group 239.1.57.1 dev l0
 lx_lan vx6 2 1430 10.0.59.2 id 59 dstport 4789 remote fd00:57::1 local fd00:57::2 dev l0
+lx_lan vx6g 3 1430 10.0.63.2 id 63 dstport 4793 group ff05::57:63 dev l0
 
 # vd: vde_plug between a VXLAN LAN and a tap
 vd_lan() {	# TAP ADDR URL
@@ -84,9 +87,11 @@ SPECS=(
 	"vxlan:vni=59,remote=fd00:57::2,local=fd00:57::1"
 	"vxlan:vni=61,group=239.1.57.3,if=s0,port=4791"
 	"vxlan:vni=62,group=239.1.57.4,if=s0,port=14789,srcport=1"
+	"vxlan:vni=63,group=ff05::57:63,if=s0,port=4793"
 )
+declare -A SPEC_OF=([57]=0 [58]=1 [59]=2 [61]=3 [62]=4 [63]=5)
 NICS=()
-for i in 0 1 2 3 4; do
+for i in 0 1 2 3 4 5; do
 	SWITCH_NS=$SW switch_start "sw$i" -unix "$T/sw$i.ctl" --port "${SPECS[$i]}"
 	NICS+=("eth$i=daemon,,unix,$T/sw$i.ctl")
 done
@@ -105,13 +110,14 @@ bg rx59 ip netns exec "$H" socat -u TCP-LISTEN:5002,bind=10.0.59.2 CREATE:"$T/rx
 busywait 10 eval "nsx $H ss -tln | grep -q ':5002 '" || fail "socat listeners did not start"
 
 guest_script a <<EOF
-for n in 0 1 2 3 4; do ip link set eth\$n up; done
+for n in 0 1 2 3 4 5; do ip link set eth\$n up; done
 ip addr add 10.0.57.1/24 dev eth0
 ip addr add 10.0.58.1/24 dev eth1
 ip addr add 10.0.59.1/24 dev eth2
 ip addr add 10.0.61.1/24 dev eth3
 ip addr add 10.0.62.1/24 dev eth4
-for net in 57 58 59 61 62; do
+ip addr add 10.0.63.1/24 dev eth5
+for net in 57 58 59 61 62 63; do
 	ping -c 4 -w 20 10.0.\$net.2 >/t/p\$net.out 2>&1
 	echo \$? >/t/p\$net.rc
 done
@@ -141,9 +147,9 @@ touch "$T/h2a.sent"
 busywait 60 test -e "$T/a.done" || { _guest_tail a >&2; fail "guest a did not finish"; }
 
 # the far hosts ping the guest
-declare -A FAR=([57]="$H" [58]="$H" [59]="$H" [61]="$VD" [62]="$VD")
+declare -A FAR=([57]="$H" [58]="$H" [59]="$H" [61]="$VD" [62]="$VD" [63]="$H")
 declare -A BACK=()
-for net in 57 58 59 61 62; do
+for net in 57 58 59 61 62 63; do
 	if ip netns exec "${FAR[$net]}" ping -c 3 -w 10 "10.0.$net.1" >"$T/b$net.out" 2>&1; then
 		BACK[$net]=ok
 	else
@@ -154,10 +160,10 @@ touch "$T/host.done"
 guest_ok a 60
 
 res() { [ "$(cat "$T/p$1.rc" 2>/dev/null)" = 0 ] && [ "${BACK[$1]}" = ok ]; }
-for net in 57 58 59; do
-	res "$net" || fail "LAN $net (${SPECS[$(( net - 57 ))]}): guest -> host: $(cat "$T/p$net.out"); host -> guest: $(cat "$T/b$net.out")"
+for net in 57 58 59 63; do
+	res "$net" || fail "LAN $net (${SPECS[${SPEC_OF[$net]}]}): guest -> host: $(cat "$T/p$net.out"); host -> guest: $(cat "$T/b$net.out")"
 done
-log "ok: a stock guest and a host behind a Linux vxlan device ping each other: unicast IPv4, group, unicast IPv6 underlay"
+log "ok: a stock guest and a host behind a Linux vxlan device ping each other: unicast IPv4, group, unicast IPv6 underlay, group on the IPv6 underlay"
 
 [ "$(cat "$T/big.rc")" != 0 ] || fail "a 1514-byte frame crossed the mtu=1450 port: $(cat "$T/big.out")"
 [ "$(cat "$T/fit.rc")" = 0 ] || fail "a 1464-byte frame did not cross the mtu=1450 port: $(cat "$T/fit.out")"
