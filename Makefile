@@ -214,6 +214,7 @@ bench:
 	$(Q)tests/bench/impair-bench
 	$(Q)$(MAKE) --no-print-directory kernel
 	$(Q)tests/bench/guest-bench
+	$(Q)tests/bench/vxlan-bench
 
 # Every shell script of the tree (debian/rules is make, not shell).  shellcheck
 # at severity warning and up: -x with SCRIPTDIR follows the libraries the

@@ -224,6 +224,13 @@ int tp_setopt(int fd, int level, int opt, const void *v, socklen_t len,
 	return ret;
 }
 
+void tp_rcvbuf(int fd, int bytes)
+{
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)))
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes,
+				 sizeof(bytes));
+}
+
 int tp_adopt_fd(const char *name, int fd, int socktype, char *err,
 		size_t errlen)
 {

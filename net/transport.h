@@ -155,6 +155,14 @@ int tp_setopt(int fd, int level, int opt, const void *v, socklen_t len,
 	      const char *what, const char *name, char *err, size_t errlen);
 
 /**
+ * tp_rcvbuf() - ask for a receive buffer of @bytes on @fd: beyond the
+ * host's net.core.rmem_max where the caller may (CAP_NET_ADMIN), else
+ * as much as that allows.  For sockets with no flow control (UDP), where
+ * a burst beyond the buffer is lost.  Best effort: nothing to report.
+ */
+void tp_rcvbuf(int fd, int bytes);
+
+/**
  * tp_registry() - the @i-th transport of the registry, or NULL past the
  * end (to go through them all).
  */

@@ -53,6 +53,7 @@
 #define VX_BATCH	64
 #define VX_REMOTES	16
 #define VX_MTU_MIN	68
+#define VX_RCVBUF	(4 << 20)	/* bytes: a TCP window of bursts */
 /* the longest UDP payload: 65535 less the UDP (and IPv4) header */
 #define VX_UDP_MAX4	(65535 - 8 - 20)
 #define VX_UDP_MAX6	(65535 - 8)
@@ -437,6 +438,9 @@ static int vx_socket(struct tp_vxlan *v, const union vx_sa *local,
 		snprintf(err, errlen, "vxlan: socket: %s", strerror(-ret));
 		return ret;
 	}
+	/* TCP across the tunnel sends bursts the reader may not keep up
+	 * with: the default buffer (about 90 datagrams) loses them */
+	tp_rcvbuf(v->tp.fd, VX_RCVBUF);
 	if (v->family == AF_INET6)
 		ret = tp_setopt(v->tp.fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
 				sizeof(one), "vxlan", "IPV6_V6ONLY", err,
