@@ -416,6 +416,12 @@ int umlnet_user_open(const char *spec, void **tpp, struct umlnet_info *info,
 	/* mac= is ours, the NIC's (checked by the parser) */
 	info->mac_set = tp_spec_mac(&s, info->mac);
 	tuntap_drop_gate(&s);
+	if (!strcmp(s.name, "stream") && tp_spec_get(&s, "reconnect")) {
+		snprintf(err, errlen, "stream: reconnect=%s is uml_switch's "
+			 "(a guest NIC does not dial again: put a switch "
+			 "between)", tp_spec_get(&s, "reconnect"));
+		return -EINVAL;
+	}
 	block_signals_host(&old);
 	if (!strcmp(s.name, "tuntap") && !tp_spec_get(&s, "dev") &&
 	    !tp_spec_get(&s, "fd"))

@@ -255,8 +255,8 @@ int tp_adopt_fd(const char *name, int fd, int socktype, char *err,
 	return 0;
 }
 
-static int tp_connect_unix(struct tp *tp, const char *name, const char *path,
-			   int type, char *err, size_t errlen)
+int tp_connect_unix(struct tp *tp, const char *name, const char *path,
+		    int type, char *err, size_t errlen)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	int ret;
@@ -384,6 +384,28 @@ void tp_close(struct tp *tp)
 	if (tp->cfd >= 0)
 		close(tp->cfd);
 	free(tp);
+}
+
+void tp_hangup(struct tp *tp)
+{
+	tp_close_fd(tp);
+	tp->wfd = -1;
+	tp->pending = 0;
+}
+
+int tp_redial(struct tp *tp)
+{
+	int ret;
+
+	if (!tp->ops->redial)
+		return -EOPNOTSUPP;
+	if (tp->fd >= 0)
+		tp_hangup(tp);
+	ret = tp->ops->redial(tp);
+	if (ret)
+		return ret;
+	tp->wfd = tp->fd;
+	return 0;
 }
 
 int tp_ctl_input(struct tp *tp)

@@ -63,6 +63,9 @@ struct tp_ops {
 	int (*recv)(struct tp *tp, struct tp_frame *f, unsigned int n);
 	int (*send)(struct tp *tp, const struct tp_frame *f, unsigned int n);
 	void (*close)(struct tp *tp);
+	int (*redial)(struct tp *tp);	/* NULL, or: the connection is gone
+					 * (tp->fd -1): make a new one, tp->fd
+					 * (0), or -errno (fd stays -1) */
 	const int *syscalls;	/* the system calls recv, send and close may
 				 * make (SYS_*, ended by -1), for a caller's
 				 * seccomp allow-list (open comes before it) */
@@ -87,6 +90,10 @@ struct tp {
 	uint64_t rx_drop;	/* datagrams recv read and discarded, never
 				 * returned: malformed or not for this LAN
 				 * (the transport's own checks, e.g. vxlan) */
+	uint32_t redial_ms;	/* 0: the connection's end is the transport's
+				 * end; else its consumer may tp_hangup() and
+				 * tp_redial() this often instead (and open
+				 * may leave fd -1: no server there yet) */
 };
 
 /**
@@ -131,6 +138,15 @@ int tp_adopt_fd(const char *name, int fd, int socktype, char *err,
  */
 int tp_open_unix(struct tp *tp, const struct tp_spec *s, const char *pathkey,
 		 int type, char *err, size_t errlen);
+
+/**
+ * tp_connect_unix() - connect tp->fd to the unix socket of @type at
+ * @path, non-blocking (the connect itself is immediate for unix sockets).
+ * Return: 0, or -errno with @err naming transport @name and @path (tp->fd
+ * may then be open: the caller closes it).
+ */
+int tp_connect_unix(struct tp *tp, const char *name, const char *path,
+		    int type, char *err, size_t errlen);
 
 /**
  * tp_close_fd() - the close op of a transport whose only resource is
@@ -215,6 +231,20 @@ int tp_send(struct tp *tp, const struct tp_frame *f, unsigned int n);
  * tp_close() - close and free a transport (NULL is fine).
  */
 void tp_close(struct tp *tp);
+
+/**
+ * tp_hangup() - close @tp's connection (tp->fd and wfd become -1), keeping
+ * the transport, for a consumer that will tp_redial() it (tp->redial_ms).
+ */
+void tp_hangup(struct tp *tp);
+
+/**
+ * tp_redial() - connect a hung-up transport anew (tp_hangup() first if it
+ * still has a connection).
+ * Return: 0 with tp->fd (and wfd) set, or -errno (-EOPNOTSUPP: it cannot
+ * redial; else try again later).
+ */
+int tp_redial(struct tp *tp);
 
 /**
  * tp_ctl_input() - tp->cfd polled readable: read and discard what is

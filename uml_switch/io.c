@@ -82,6 +82,21 @@ void port_drop_queue(struct sw *sw, struct port *p, uint64_t *counter)
 	}
 }
 
+/**
+ * port_drop_held() - drop the frames @p read but has not placed yet
+ * (held for a full queue), adding them to *@counter.
+ */
+void port_drop_held(struct sw *sw, struct port *p, uint64_t *counter)
+{
+	int i;
+
+	for (i = p->iheld; i < p->nheld; i++) {
+		pool_put(&sw->pool, p->held[i]);
+		(*counter)++;
+	}
+	p->nheld = p->iheld = 0;
+}
+
 /* Forward held frames first; true if all of them went out. */
 static int port_run_held(struct sw *sw, int idx)
 {
@@ -227,7 +242,7 @@ void port_read(struct sw *sw, int idx)
 	unsigned int n, i, k = 0;
 	int got;
 
-	if (!port_in_use(p) || p->v0)
+	if (!port_in_use(p) || p->v0 || p->down)
 		return;
 	if (!port_run_held(sw, idx))
 		goto out;
@@ -244,7 +259,7 @@ void port_read(struct sw *sw, int idx)
 		for (i = 0; i < n; i++)
 			pool_put(&sw->pool, b[i]);
 		if (got != -EINTR && got != -EAGAIN)
-			port_close(sw, idx, port_recv_why(got));
+			port_end(sw, idx, port_recv_why(got));
 		return;
 	}
 	port_adapt(p, f, n, got);
@@ -444,7 +459,7 @@ void port_flush(struct sw *sw, int idx)
 			break;
 		}
 		if (sent < 0) {
-			port_close(sw, idx, strerror(-sent));
+			port_end(sw, idx, strerror(-sent));
 			return;
 		}
 		for (i = 0; i < sent; i++)

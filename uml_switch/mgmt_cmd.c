@@ -167,6 +167,14 @@ void mgmt_json_port(struct sw *sw, struct jw *w, const char *key, int idx)
 	jw_u64(w, "max", sw->o.qmax);
 	jw_end(w);
 	jw_u64(w, "uptime", (sw->now_ms - p->up_ms) / 1000);
+	if (p->tp->redial_ms) {		/* redial.c */
+		jw_obj(w, "redial");
+		jw_u64(w, "every", p->tp->redial_ms / 1000);
+		jw_bool(w, "connected", !p->down);
+		jw_u64(w, "outages", p->outages);
+		jw_u64(w, "redials", p->redials);
+		jw_end(w);
+	}
 	link_json(sw, w, idx);
 	mgmt_json_macs(w, idx);
 	mgmt_counters(p, &c);

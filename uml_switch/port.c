@@ -173,7 +173,7 @@ int port_open(struct sw *sw, struct tp *tp, const char *desc,
 	p = &sw->ports[idx];
 	port_reset(p);
 	p->tp = tp;
-	p->v0 = tp->fd < 0;
+	p->v0 = tp->fd < 0 && !tp->redial_ms;
 	snprintf(p->desc, sizeof(p->desc), "%s", desc);
 	sw->active[sw->nports++] = idx;
 	if (tp->fd >= 0) {
@@ -190,6 +190,8 @@ int port_open(struct sw *sw, struct tp *tp, const char *desc,
 		return ret;
 	}
 	info("port %d: new connection (%s)", idx, p->desc);
+	if (tp->fd < 0 && tp->redial_ms)
+		port_lost(sw, idx, "no server yet");
 	return idx;
 }
 
@@ -271,20 +273,8 @@ uint64_t port_drops(const struct port *p)
  */
 void port_carrier(struct sw *sw, int idx, int up)
 {
-	struct port *p = &sw->ports[idx];
-
-	if (!up == !!(p->watch & PW_CARRIER_DOWN))
-		return;
-	if (up) {
-		p->watch &= (uint8_t)~PW_CARRIER_DOWN;
-	} else {
-		p->watch |= PW_CARRIER_DOWN;
-		port_drop_queue(sw, p, &p->drop_carrier);
-		p->full_since_ms = 0;
-		port_wake(sw, idx);
-	}
-	info("port %d: carrier %s", idx, up ? "up" : "down");
-	mgmt_ev_port(sw, "carrier", idx);
+	sw->ports[idx].carrier_off = !up;
+	port_carrier_sync(sw, idx);	/* redial.c */
 }
 
 void port_close(struct sw *sw, int idx, const char *why)
@@ -292,11 +282,7 @@ void port_close(struct sw *sw, int idx, const char *why)
 	struct port *p = &sw->ports[idx];
 	int i;
 
-	for (i = p->iheld; i < p->nheld; i++) {
-		pool_put(&sw->pool, p->held[i]);
-		p->drop_err++;
-	}
-	p->nheld = p->iheld = 0;
+	port_drop_held(sw, p, &p->drop_err);
 	port_drop_queue(sw, p, &p->drop_err);
 	info("port %d: disconnect (%s): rx=%llu tx=%llu drop=%llu", idx, why,
 	     (unsigned long long)p->rx, (unsigned long long)p->tx,
@@ -448,6 +434,7 @@ void port_tick(struct sw *sw)
 	int i, idx;
 
 	port_window(sw);
+	redial_tick(sw);
 	for (i = 0; i < sw->nports; i++) {
 		idx = sw->active[i];
 		p = &sw->ports[idx];
@@ -484,16 +471,23 @@ void port_tick(struct sw *sw)
 
 void port_stats(struct sw *sw)
 {
+	char redial[64];
 	struct port *p;
 	int i, idx;
 
 	for (i = 0; i < sw->nports; i++) {
 		idx = sw->active[i];
 		p = &sw->ports[idx];
+		redial[0] = '\0';
+		if (p->tp->redial_ms)	/* redial.c */
+			snprintf(redial, sizeof(redial),
+				 " outages=%llu redials=%llu",
+				 (unsigned long long)p->outages,
+				 (unsigned long long)p->redials);
 		info("stats: port %d %s rx=%llu tx=%llu drop=%llu "
 		     "(full=%llu size=%llu err=%llu nobuf=%llu refused=%llu "
 		     "carrier=%llu ignored=%llu vlan=%llu bad=%llu) "
-		     "queue=%u%s%s%s %s",
+		     "queue=%u%s%s%s%s %s",
 		     idx, p->tp->ops->name, (unsigned long long)p->rx,
 		     (unsigned long long)p->tx,
 		     (unsigned long long)port_drops(p),
@@ -507,7 +501,8 @@ void port_stats(struct sw *sw)
 		     (unsigned long long)p->drop_vlan,
 		     (unsigned long long)p->tp->rx_drop, p->qlen,
 		     p->stalled ? " stalled" : "", p->lossy ? " slow" : "",
-		     (p->watch & PW_CARRIER_DOWN) ? " down" : "", p->desc);
+		     (p->watch & PW_CARRIER_DOWN) ? " down" : "", redial,
+		     p->desc);
 	}
 	info("stats: ports=%d fdb=%u/%u full=%llu unknown_v0=%llu", sw->nports,
 	     sw->fdb.count, sw->fdb.max,

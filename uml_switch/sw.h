@@ -10,7 +10,10 @@
  * or any --port SPEC.  The switch knows a port only through tp_recv(),
  * tp_send() and the fds the transport names: fd (input), wfd (writable
  * again after a send would block) and cfd (a control connection whose end
- * ends the port).
+ * ends the port).  A transport that can dial again (a stream client
+ * with reconnect=) does not end with its connection: its port stays, down
+ * (carrier down: frames to it dropped and counted), until port_tick()
+ * connects it anew.
  *
  * Theory of operation (data path): a wake-up reads a batch from a port
  * into pool buffers, learns source MACs, and places a reference to each
@@ -99,12 +102,19 @@ struct port {
 	uint8_t v0;		/* -compat-v0 client: input via the shared socket */
 	uint8_t rx_large;	/* its last batch was mostly jumbo frames */
 	uint8_t closing;	/* the client left: deliver what it sent, end */
+	uint8_t down;		/* a redialling transport (tp->redial_ms) has
+				 * no connection: carrier down, dialled again
+				 * at redial_at_ms (port_lost()) */
+	uint8_t carrier_off;	/* management set its carrier down */
 	int blocked_by;		/* port whose full queue we wait for, or -1 */
 	uint64_t full_since_ms;	/* queue full and no progress since; 0: not */
 	uint64_t hold_start_ms;	/* holding a flooding sender since; 0: not */
 	uint64_t hold_ms;	/* held flooding senders this window */
 	uint64_t lossy_events;	/* times it ran out of its share */
 	uint64_t closing_ms;	/* when the client left */
+	uint64_t redial_at_ms;	/* while down: the next try */
+	uint64_t outages;	/* connections lost (or none at the start) */
+	uint64_t redials;	/* connections made again */
 
 	struct buf *held[SW_BATCH];	/* frames read, not yet placed */
 	uint16_t nheld, iheld;
@@ -268,12 +278,18 @@ int port_find(const struct sw *sw, uint32_t index, const char *name);
 void port_carrier(struct sw *sw, int idx, int up);
 uint64_t port_drops(const struct port *p);
 void port_close(struct sw *sw, int idx, const char *why);
+void port_end(struct sw *sw, int idx, const char *why);
 void port_set_events(struct sw *sw, int idx);
 void port_ctl_input(struct sw *sw, int idx);
 void port_left(struct sw *sw, int idx);
 void port_holds(struct sw *sw);
 void port_tick(struct sw *sw);
 void port_stats(struct sw *sw);
+
+/* redial.c: ports whose transport dials again */
+void port_carrier_sync(struct sw *sw, int idx);
+void port_lost(struct sw *sw, int idx, const char *why);
+void redial_tick(struct sw *sw);
 
 /* io.c: the data path */
 void port_read(struct sw *sw, int idx);
@@ -294,6 +310,7 @@ void port_flush_all(struct sw *sw);
 void port_run_woken(struct sw *sw);
 void port_wake(struct sw *sw, int idx);
 void port_drop_queue(struct sw *sw, struct port *p, uint64_t *counter);
+void port_drop_held(struct sw *sw, struct port *p, uint64_t *counter);
 
 /* fwd.c */
 int fwd_frame(struct sw *sw, int src, struct buf *b);

@@ -136,6 +136,14 @@ void print_port(const struct json *j, int t)
 	       (unsigned long long)uc_num(j, t, "macs_total"),
 	       uc_str(j, t, "peer.desc", peer, sizeof(peer)), id);
 	print_impair(j, t);
+	if (uc_get(j, t, "redial") >= 0)
+		printf("%4s redial every %llu s: %s, %llu outages, %llu "
+		       "redials\n", "",
+		       (unsigned long long)uc_num(j, t, "redial.every"),
+		       print_true(j, t, "redial.connected") ? "connected" :
+		       "not connected",
+		       (unsigned long long)uc_num(j, t, "redial.outages"),
+		       (unsigned long long)uc_num(j, t, "redial.redials"));
 }
 
 /** print_fdb_head() - the heading of the MAC table. */

@@ -8,6 +8,10 @@
  *       stream:fd=N          a connected stream socket, taken over (a
  *                            switch opens what its --stream listener
  *                            accepts so)
+ *       reconnect=SECONDS    with connect=: when the server goes (or is
+ *                            not there yet), the consumer may dial again
+ *                            this often (tp->redial_ms, tp_redial());
+ *                            a server not there at open is no error then
  *
  * Input is read in large gulps into a buffer and cut into frames; when a
  * batch is full and whole frames are left over, tp.pending says so (no fd
@@ -37,11 +41,15 @@ struct tp_stream {
 	struct tp tp;
 	size_t rpos, rlen;	/* unread input: rbuf[rpos, rlen) */
 	size_t opos, olen;	/* unsent rest of a frame: obuf[opos, olen) */
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];	/* redial */
 	uint8_t rbuf[STREAM_RBUF];
 	uint8_t obuf[STREAM_HDR + FRAME_MAX];
 };
 
-static const char *const stream_keys[] = { "connect", "fd", "mac", NULL };
+static const char *const stream_keys[] = { "connect", "fd", "mac",
+					   "reconnect", NULL };
+
+#define STREAM_REDIAL_MAX	3600	/* seconds */
 
 static uint32_t stream_len(const uint8_t *p)
 {
@@ -57,10 +65,63 @@ static void stream_put_len(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-static int stream_open(struct tp *tp, const struct tp_spec *s, char *err,
-		     size_t errlen)
+/* reconnect=SECONDS: tp->redial_ms, and the path to dial again. */
+static int stream_redial_spec(struct tp_stream *t, const struct tp_spec *s,
+			      char *err, size_t errlen)
 {
-	return tp_open_unix(tp, s, "connect", SOCK_STREAM, err, errlen);
+	const char *v = tp_spec_get(s, "reconnect");
+	const char *path = tp_spec_get(s, "connect");
+	unsigned long sec;
+
+	if (!v)
+		return 0;
+	if (tp_num(v, 1, STREAM_REDIAL_MAX, &sec)) {
+		snprintf(err, errlen, "stream: bad reconnect '%s' (seconds, "
+			 "1 to %d)", v, STREAM_REDIAL_MAX);
+		return -EINVAL;
+	}
+	if (!path) {
+		snprintf(err, errlen, "stream: reconnect=%s needs connect=PATH "
+			 "(an fd=N cannot be dialled again)", v);
+		return -EINVAL;
+	}
+	if (strlen(path) >= sizeof(t->path)) {
+		snprintf(err, errlen, "stream: path '%s' longer than %zu bytes",
+			 path, sizeof(t->path) - 1);
+		return -ENAMETOOLONG;
+	}
+	strcpy(t->path, path);
+	t->tp.redial_ms = (uint32_t)sec * 1000;
+	return 0;
+}
+
+static int stream_open(struct tp *tp, const struct tp_spec *s, char *err,
+		       size_t errlen)
+{
+	struct tp_stream *t = (struct tp_stream *)tp;
+	int ret = stream_redial_spec(t, s, err, errlen);
+
+	if (ret)
+		return ret;
+	ret = tp_open_unix(tp, s, "connect", SOCK_STREAM, err, errlen);
+	/* with reconnect=, a server not (yet) there is dialled later */
+	if (tp->redial_ms && (ret == -ENOENT || ret == -ECONNREFUSED))
+		return 0;
+	return ret;
+}
+
+/* The server went: start afresh on a new connection. */
+static int stream_redial(struct tp *tp)
+{
+	struct tp_stream *t = (struct tp_stream *)tp;
+	char e[TP_ERR_MAX];
+	int ret;
+
+	t->rpos = t->rlen = t->opos = t->olen = 0;
+	ret = tp_connect_unix(tp, "stream", t->path, SOCK_STREAM, e, sizeof(e));
+	if (ret)
+		tp_close_fd(tp);
+	return ret;
 }
 
 /* Whole frames in rbuf into @f.  Return: how many, or -EPROTO. */
@@ -207,7 +268,9 @@ static int stream_send(struct tp *tp, const struct tp_frame *f, unsigned int n)
 }
 
 static const int tp_stream_syscalls[] = {
-	SYS_read, SYS_write, SYS_writev, SYS_close, -1
+	SYS_read, SYS_write, SYS_writev, SYS_close,
+	SYS_socket, SYS_connect, SYS_fcntl, SYS_getsockopt,	/* redial */
+	-1
 };
 
 const struct tp_ops tp_stream_ops = {
@@ -218,5 +281,6 @@ const struct tp_ops tp_stream_ops = {
 	.recv = stream_recv,
 	.send = stream_send,
 	.close = tp_close_fd,
+	.redial = stream_redial,
 	.syscalls = tp_stream_syscalls,
 };
