@@ -79,6 +79,8 @@ struct tp {
 			 * another fd (set by open; tp_open fills in fd) */
 	int cfd;	/* -1, or a control connection whose end (EOF or an
 			 * error) means the peer is gone: see tp_ctl_input() */
+	uint8_t wfd_in;	/* wfd announces room by polling readable, not
+			 * writable (an eventfd the peer signals) */
 	uint8_t pending;	/* recv left whole frames buffered inside the
 				 * transport that no fd event will announce:
 				 * call recv again before waiting */
@@ -87,6 +89,8 @@ struct tp {
 	uint64_t rx_drop;	/* datagrams recv read and discarded, never
 				 * returned: malformed or not for this LAN
 				 * (the transport's own checks, e.g. vxlan) */
+	const char *why;	/* NULL, or with an error from recv or send:
+				 * what the peer did wrong, for the log */
 };
 
 /**
@@ -329,5 +333,6 @@ extern const struct tp_ops tp_slirp_ops;
 extern const struct tp_ops tp_bess_ops;
 extern const struct tp_ops tp_stream_ops;
 extern const struct tp_ops tp_vxlan_ops;
+extern const struct tp_ops tp_vhost_ops;
 
 #endif /* UMLNET_TRANSPORT_H */
