@@ -516,9 +516,9 @@ static int vh_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 			return ret;
 	}
 	tp->pending = k == MSGS_PER_CALL;
+	vh_drain(v->kick[1]);	/* even with the ring stopped: no spin */
 	if (!vu_vq_ready(vq))
 		return 0;
-	vh_drain(v->kick[1]);
 	while (got < n) {
 		ret = vu_vq_pop(vq, &v->mem, 0, &c, e, sizeof(e));
 		if (ret < 0) {

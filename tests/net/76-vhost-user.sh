@@ -58,13 +58,13 @@ nc 10.0.76.2 5002 </dev/zero
 EOF2
 } | guest_script a
 { vguest b 2; pings b 10.0.76.2; cat <<'EOF2'
-nc -l -p 5001 >/tmp/got &
+sleep 120 | { nc -l -p 5001 >/tmp/got; touch /tmp/got.end; } &
 lw 5001 || exit 1
 touch /t/b.listen
-wait
+gw /tmp/got.end 90 || exit 1
 cmp /tmp/got /t/blob || { echo "b: the copy differs"; exit 1; }
 touch /t/b.got
-nc -l -p 5002 >/dev/null &
+sleep 120 | nc -l -p 5002 >/dev/null &
 gw /t/a.killed 60 || exit 1
 ping -c 3 -w 20 10.0.76.3 || { echo "b: no reply from c after a died"; exit 1; }
 touch /t/b.done
