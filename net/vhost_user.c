@@ -192,32 +192,32 @@ int vu_mem_parse(const struct vu_msg *m, unsigned int nfds,
 	return 0;
 }
 
-uint8_t *vu_gpa(const struct vu_mem *mem, uint64_t a, uint64_t len)
+/* @len bytes at @a, in guest physical (@uva 0) or front end user space */
+static uint8_t *vu_translate(const struct vu_mem *mem, uint64_t a,
+			     uint64_t len, int uva)
 {
 	const struct vu_region *r;
 	unsigned int i;
+	uint64_t base;
 
 	for (i = 0; i < mem->n; i++) {
 		r = &mem->r[i];
-		if (r->host && a >= r->gpa && a - r->gpa <= r->size &&
-		    len <= r->size - (a - r->gpa))
-			return r->host + (a - r->gpa);
+		base = uva ? r->uva : r->gpa;
+		if (r->host && a >= base && a - base <= r->size &&
+		    len <= r->size - (a - base))
+			return r->host + (a - base);
 	}
 	return NULL;
 }
 
+uint8_t *vu_gpa(const struct vu_mem *mem, uint64_t a, uint64_t len)
+{
+	return vu_translate(mem, a, len, 0);
+}
+
 uint8_t *vu_uva(const struct vu_mem *mem, uint64_t a, uint64_t len)
 {
-	const struct vu_region *r;
-	unsigned int i;
-
-	for (i = 0; i < mem->n; i++) {
-		r = &mem->r[i];
-		if (r->host && a >= r->uva && a - r->uva <= r->size &&
-		    len <= r->size - (a - r->uva))
-			return r->host + (a - r->uva);
-	}
-	return NULL;
+	return vu_translate(mem, a, len, 1);
 }
 
 int vu_vq_map(struct vu_vq *vq, const struct vu_mem *mem, char *err,

@@ -16,8 +16,8 @@
 
 /* message header: request, flags, payload size (all little-endian u32) */
 #define VU_HDR_SIZE		12
-#define VU_PAYLOAD_MAX		512	/* our largest: the memory table */
-#define VU_VERSION		0x1
+#define VU_PAYLOAD_MAX		512u	/* our largest: the memory table */
+#define VU_VERSION		0x1u
 #define VU_FLAG_VERSION_MASK	0x3
 #define VU_FLAG_REPLY		(1u << 2)
 #define VU_FLAG_NEED_REPLY	(1u << 3)
@@ -63,9 +63,9 @@ enum vu_req {
 #define VU_PF_BACKEND_REQ	5
 #define VU_PROTOCOL_FEATURES	(1ull << VU_PF_BACKEND_REQ)
 
-#define VU_NQUEUES		2	/* 0: receiveq (to the guest), 1: transmitq */
-#define VU_QUEUE_MAX		32768	/* the largest ring size virtio allows */
-#define VU_MAX_REGIONS		8
+#define VU_NQUEUES		2u	/* 0: receiveq (to the guest), 1: transmitq */
+#define VU_QUEUE_MAX		32768u	/* the largest ring size virtio allows */
+#define VU_MAX_REGIONS		8u
 #define VU_MAX_FDS		VU_MAX_REGIONS
 #define VU_VRING_NOFD		(1ull << 8)	/* kick/call payload: no fd */
 #define VU_NET_HDR_LEN		12	/* virtio_net_hdr with num_buffers */
@@ -150,7 +150,7 @@ static inline int vu_vq_ready(const struct vu_vq *vq)
 	return vq->desc && vq->enabled && !vq->broken;
 }
 
-#define VU_SEG_MAX	64	/* descriptors in one chain, at most */
+#define VU_SEG_MAX	64u	/* descriptors in one chain, at most */
 
 struct vu_seg {
 	uint8_t *p;

@@ -108,7 +108,8 @@ static int vh_open(struct tp *tp, const struct tp_spec *s, char *err,
 {
 	struct tp_vhost *v = VH(tp);
 	struct epoll_event ev = { .events = EPOLLIN };
-	int ret, q;
+	unsigned int q;
+	int ret;
 
 	for (q = 0; q < VU_NQUEUES; q++)
 		v->kick[q] = v->call[q] = -1;
@@ -131,7 +132,7 @@ static int vh_open(struct tp *tp, const struct tp_spec *s, char *err,
 		snprintf(err, errlen, "vhost-user: %s", strerror(errno));
 		close_fd(&tp->fd);
 		close_fd(&tp->wfd);
-		if (s && tp_spec_get(s, "fd"))
+		if (tp_spec_get(s, "fd"))
 			v->sock = -1;	/* on failure, fd stays the caller's */
 		close_fd(&v->sock);
 		return ret;
@@ -142,7 +143,7 @@ static int vh_open(struct tp *tp, const struct tp_spec *s, char *err,
 static void vh_close(struct tp *tp)
 {
 	struct tp_vhost *v = VH(tp);
-	int q;
+	unsigned int q;
 
 	vh_unmap(v);
 	vh_drop_fds(v);
@@ -198,14 +199,14 @@ static uint64_t pl64(const struct vu_msg *m, size_t off)
 static int vh_map_rings(struct tp_vhost *v)
 {
 	char e[VH_EMAX];
-	int q;
+	unsigned int q;
 
 	for (q = 0; q < VU_NQUEUES; q++) {
 		if (!v->vq[q].desc_ua || !v->mem.n)
 			continue;
 		if (vu_vq_map(&v->vq[q], &v->mem, e, sizeof(e))) {
 			snprintf(v->why, sizeof(v->why),
-				 "vhost-user: queue %d: %s", q, e);
+				 "vhost-user: queue %u: %s", q, e);
 			return vh_fail(v, -EINVAL);
 		}
 	}
