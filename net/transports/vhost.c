@@ -654,7 +654,7 @@ static int vh_send(struct tp *tp, const struct tp_frame *f, unsigned int n)
 
 static const int tp_vhost_syscalls[] = {
 	SYS_recvmsg, SYS_sendto, SYS_read, SYS_write, SYS_close, SYS_fstat,
-	SYS_epoll_ctl, SYS_dup3, SYS_munmap, SYS_fcntl,
+	SYS_epoll_ctl, SYS_dup3, SYS_munmap,
 	SYS_epoll_create1, SYS_eventfd2, -1	/* the last two: open, after accept */
 };
 
