@@ -8,8 +8,12 @@
 #  - a sends b 8 MB over TCP (busybox nc) and b's copy is the same, byte
 #    for byte;
 #  - a guest killed in the middle of a transfer frees its port (the switch
-#    logs it), and the switch goes on serving: b and c ping again.
+#    logs it), and the switch goes on serving: b and c ping again;
+#  - front ends that lie (a memory table without its fds, a queue index a
+#    net device has not, a truncated message) lose their port, the log
+#    naming what they did, while the guests' traffic goes on.
 . "$(dirname "$0")/lib.sh"
+need python3
 
 VU=$T/vu.sock
 switch_start sw -unix "$T/sw.ctl" --vhost-user "$VU"
@@ -88,6 +92,27 @@ busywait 120 eval "[ -e '$T/a.again' ] || [ -e '$T/a.rc' ] || [ -e '$T/b.rc' ]"
 grep -q '3 packets received' "$T/a.out" || fail "a: pings: $(grep packets "$T/a.out")"
 sleep 1
 guest_kill a
+# bad front ends while b and c still run
+python3 - "$VU" <<'EOF2' || fail "cannot play the bad front ends"
+import socket, struct, sys, time
+def client(msg):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    s.sendall(msg)
+    time.sleep(0.3)
+    s.close()
+hdr = lambda req, size: struct.pack("<III", req, 1, size)
+# SET_MEM_TABLE: one region, no fd
+client(hdr(5, 40) + struct.pack("<II4Q", 1, 0, 0, 4096, 0x7f0000000000, 0))
+# SET_VRING_NUM for queue 7
+client(hdr(8, 8) + struct.pack("<II", 7, 256))
+# a payload larger than any request's
+client(hdr(2, 100000))
+EOF2
+for w in 'regions with 0 fds' 'queue 7' 'payload of 100000 bytes'; do
+	wait_log "$T/sw.log" 10 "disconnect \\(vhost-user: .*$w" ||
+		fail "no port closed for '$w': $(tail -5 "$T/sw.log")"
+done
 touch "$T/a.killed"
 wait_log "$T/sw.log" 10 'port [0-9]+: disconnect.*(front end closed|vhost-user)' ||
 	fail "the switch did not free a's port: $(tail -5 "$T/sw.log")"
