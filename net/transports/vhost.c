@@ -23,7 +23,8 @@
  * The guest is untrusted: vhost_user.c checks every message, region and
  * descriptor; a guest that breaks the protocol or a ring gets an error
  * (tp->why says what) and its port is closed.  A memory region is mapped
- * only if its fd is a file at least that long.
+ * only if its fd is a file at least that long.  (Not yet handled: a front
+ * end that shrinks the file afterwards makes our next copy fault, SIGBUS.)
  */
 #include <errno.h>
 #include <fcntl.h>
