@@ -23,6 +23,7 @@ static const struct tp_ops *const tp_table[] = {
 	&tp_bess_ops,
 	&tp_stream_ops,
 	&tp_vxlan_ops,
+	&tp_vhost_ops,
 };
 
 const struct tp_ops *tp_registry(unsigned int i)

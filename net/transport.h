@@ -82,6 +82,8 @@ struct tp {
 			 * another fd (set by open; tp_open fills in fd) */
 	int cfd;	/* -1, or a control connection whose end (EOF or an
 			 * error) means the peer is gone: see tp_ctl_input() */
+	uint8_t wfd_in;	/* wfd announces room by polling readable, not
+			 * writable (an eventfd the peer signals) */
 	uint8_t pending;	/* recv left whole frames buffered inside the
 				 * transport that no fd event will announce:
 				 * call recv again before waiting */
@@ -94,6 +96,8 @@ struct tp {
 				 * end; else its consumer may tp_hangup() and
 				 * tp_redial() this often instead (and open
 				 * may leave fd -1: no server there yet) */
+	const char *why;	/* NULL, or with an error from recv or send:
+				 * what the peer did wrong, for the log */
 };
 
 /**
@@ -367,5 +371,6 @@ extern const struct tp_ops tp_slirp_ops;
 extern const struct tp_ops tp_bess_ops;
 extern const struct tp_ops tp_stream_ops;
 extern const struct tp_ops tp_vxlan_ops;
+extern const struct tp_ops tp_vhost_ops;
 
 #endif /* UMLNET_TRANSPORT_H */

@@ -259,7 +259,8 @@ void port_read(struct sw *sw, int idx)
 		for (i = 0; i < n; i++)
 			pool_put(&sw->pool, b[i]);
 		if (got != -EINTR && got != -EAGAIN)
-			port_end(sw, idx, port_recv_why(got));
+			port_end(sw, idx, p->tp->why ? p->tp->why :
+					  port_recv_why(got));
 		return;
 	}
 	port_adapt(p, f, n, got);
@@ -459,7 +460,8 @@ void port_flush(struct sw *sw, int idx)
 			break;
 		}
 		if (sent < 0) {
-			port_end(sw, idx, strerror(-sent));
+			port_end(sw, idx, p->tp->why ? p->tp->why :
+					  strerror(-sent));
 			return;
 		}
 		for (i = 0; i < sent; i++)

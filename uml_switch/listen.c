@@ -112,6 +112,8 @@ int listen_all(struct sw *sw)
 		ret = listen_add(sw, "bess", sw->o.bess, SOCK_SEQPACKET);
 	if (!ret && sw->o.stream[0])
 		ret = listen_add(sw, "stream", sw->o.stream, SOCK_STREAM);
+	if (!ret && sw->o.vhost[0])
+		ret = listen_add(sw, "vhost-user", sw->o.vhost, SOCK_STREAM);
 	if (!ret && sw->mgmt_path[0]) {
 		sw->mgmt_li = sw->nlisten;
 		ret = listen_add(sw, "management", sw->mgmt_path, SOCK_STREAM);

@@ -316,6 +316,9 @@ static void sw_announce(struct sw *sw)
 	if (sw->o.stream[0])
 		printf("uml_switch listening for stream clients on '%s'\n",
 		       sw->o.stream);
+	if (sw->o.vhost[0])
+		printf("uml_switch listening for vhost-user front ends on "
+		       "'%s'\n", sw->o.vhost);
 	if (sw->mgmt_path[0])
 		printf("uml_switch management socket '%s' (umlctl -s %s)\n",
 		       sw->mgmt_path, sw->mgmt_path);

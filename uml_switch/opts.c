@@ -40,6 +40,8 @@ static void usage(FILE *f)
 "                         (vec0:transport=bess,dst=PATH)\n"
 "      --stream PATH      listen for QEMU -netdev stream clients\n"
 "                         (addr.type=unix,addr.path=PATH)\n"
+"      --vhost-user PATH  listen for vhost-user-net front ends (a UML\n"
+"                         guest's virtio_uml.device=PATH:1)\n"
 "      --mgmt PATH|none   management socket (umlctl); default beside\n"
 "                         the control socket: CTL.mgmt, or DIR/mgmt\n"
 "      --group GROUP      sockets' group, mode 0660 (else 0600)\n"
@@ -220,6 +222,9 @@ static int opts_one(struct sw_opts *o, int argc, char **argv, int *i)
 	} else if (IS("stream")) {
 		ARG();
 		return opt_path(a, v, o->stream, sizeof(o->stream));
+	} else if (IS("vhost-user")) {
+		ARG();
+		return opt_path(a, v, o->vhost, sizeof(o->vhost));
 	} else if (IS("mgmt")) {
 		ARG();
 		o->mgmt_off = !strcmp(v, "none");

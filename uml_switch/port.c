@@ -345,7 +345,7 @@ static void port_wfd_events(struct sw *sw, int idx)
 	/* EPOLL_CTL_DEL when idle: a socket's pending error would otherwise
 	 * report EPOLLERR for ever with nothing to send. */
 	ret = ep_set(sw, p->want_out ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, wfd,
-		     EPOLLOUT, EV(EV_WFD, idx));
+		     p->tp->wfd_in ? EPOLLIN : EPOLLOUT, EV(EV_WFD, idx));
 	if (ret)
 		port_close(sw, idx, "epoll_ctl failed");
 	else

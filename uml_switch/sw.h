@@ -170,7 +170,7 @@ struct listener {
 	uint8_t paused;		/* out of descriptors: not polled for now */
 };
 
-#define SW_MAX_LISTEN	5
+#define SW_MAX_LISTEN	6
 
 struct sw_opts {
 	char ctl[SW_PATH_MAX];
@@ -192,6 +192,7 @@ struct sw_opts {
 	int nspecs;
 	char bess[SW_PATH_MAX];		/* --bess listening path */
 	char stream[SW_PATH_MAX];	/* --stream listening path */
+	char vhost[SW_PATH_MAX];	/* --vhost-user listening path */
 	char mgmt[SW_PATH_MAX];		/* --mgmt; "" = the default */
 	int mgmt_off;			/* --mgmt none */
 	uint32_t max_macs;

@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# 76-vhost-user: uml_switch --vhost-user as the back end of stock UML
+# guests' virtio-net devices (virtio_uml.device=PATH:1; the stock
+# virtio_net module and its dependencies, net_failover and failover).
+#  - guests a and b on vhost-user ports and c on eth0=daemon ping each
+#    other (3/3 each way);
+#  - a sends b 8 MB over TCP (busybox nc) and b's copy is the same, byte
+#    for byte;
+#  - a guest killed in the middle of a transfer frees its port (the switch
+#    logs it), and the switch goes on serving: b and c ping again;
+#  - front ends that lie (a memory table without its fds, a queue index a
+#    net device has not, a truncated message) lose their port, the log
+#    naming what they did, while the guests' traffic goes on.
+. "$(dirname "$0")/lib.sh"
+need python3
+
+VU=$T/vu.sock
+switch_start sw -unix "$T/sw.ctl" --vhost-user "$VU"
+
+guest_modules virtio_net.ko
+VLOAD=$LOAD
+dd if=/dev/urandom of="$T/blob" bs=1M count=8 2>/dev/null
+
+# vguest NAME N: guest NAME's script head: load virtio_net, 10.0.76.N on
+# its virtio-net interface (the only one: eth0)
+vguest() {
+	cat <<EOF2
+mkdir -p /tmp/mod
+mount -t hostfs none /tmp/mod -o $MODDIR || exit 1
+( $VLOAD ) || { echo "cannot load virtio_net.ko"; exit 1; }
+n=50
+until ip link show eth0 >/dev/null 2>&1; do
+	n=\$((n - 1)); [ \$n -le 0 ] && { echo "no eth0"; exit 1; }
+	sleep 0.1
+done
+ip addr add 10.0.76.$2/24 dev eth0
+ip link set eth0 up
+EOF2
+}
+
+pings() {	# me: ping the other two
+	cat <<EOF2
+touch /t/$1.up
+gw /t/a.up && gw /t/b.up && gw /t/c.up || exit 1
+for p in 1 2 3; do
+	[ 10.0.76.\$p = $2 ] && continue
+	ping -c 3 -w 20 10.0.76.\$p || { echo "$1: no reply from 10.0.76.\$p"; exit 1; }
+done
+touch /t/$1.pinged
+EOF2
+}
+
+{ vguest a 1; pings a 10.0.76.1; cat <<'EOF2'
+gw /t/b.listen 30 || exit 1
+nc 10.0.76.2 5001 </t/blob || { echo "a: nc failed"; exit 1; }
+touch /t/a.sent
+gw /t/b.got 60 || exit 1
+# a second transfer, during which the host kills us
+touch /t/a.again
+nc 10.0.76.2 5002 </dev/zero
+EOF2
+} | guest_script a
+{ vguest b 2; pings b 10.0.76.2; cat <<'EOF2'
+sleep 120 | { nc -l -p 5001 >/tmp/got; touch /tmp/got.end; } &
+lw 5001 || exit 1
+touch /t/b.listen
+gw /tmp/got.end 90 || exit 1
+cmp /tmp/got /t/blob || { echo "b: the copy differs"; exit 1; }
+touch /t/b.got
+sleep 120 | nc -l -p 5002 >/dev/null &
+gw /t/a.killed 60 || exit 1
+ping -c 3 -w 20 10.0.76.3 || { echo "b: no reply from c after a died"; exit 1; }
+touch /t/b.done
+EOF2
+} | guest_script b
+{ cat <<'EOF2'
+ip addr add 10.0.76.3/24 dev eth0
+ip link set eth0 up
+EOF2
+pings c 10.0.76.3; cat <<'EOF2'
+gw /t/b.done 90 || exit 1
+EOF2
+} | guest_script c
+
+guest_start a virtio_uml.device="$VU":1
+guest_start b virtio_uml.device="$VU":1
+guest_start c eth0=daemon,,unix,"$SWITCH_CTL"
+
+busywait 120 eval "[ -e '$T/a.again' ] || [ -e '$T/a.rc' ] || [ -e '$T/b.rc' ]"
+[ -e "$T/a.again" ] || { _guest_tail a >&2; _guest_tail b >&2; fail "the pings or the transfer did not finish"; }
+grep -q '3 packets received' "$T/a.out" || fail "a: pings: $(grep packets "$T/a.out")"
+sleep 1
+guest_kill a
+# bad front ends while b and c still run
+python3 - "$VU" <<'EOF2' || fail "cannot play the bad front ends"
+import socket, struct, sys, time
+def client(msg):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    s.sendall(msg)
+    time.sleep(0.3)
+    s.close()
+hdr = lambda req, size: struct.pack("<III", req, 1, size)
+# SET_MEM_TABLE: one region, no fd
+client(hdr(5, 40) + struct.pack("<II4Q", 1, 0, 0, 4096, 0x7f0000000000, 0))
+# SET_VRING_NUM for queue 7
+client(hdr(8, 8) + struct.pack("<II", 7, 256))
+# a payload larger than any request's
+client(hdr(2, 100000))
+EOF2
+for w in 'regions with 0 fds' 'queue 7' 'payload of 100000 bytes'; do
+	wait_log "$T/sw.log" 10 "disconnect \\(vhost-user: .*$w" ||
+		fail "no port closed for '$w': $(tail -5 "$T/sw.log")"
+done
+touch "$T/a.killed"
+wait_log "$T/sw.log" 10 'port [0-9]+: disconnect.*(front end closed|vhost-user)' ||
+	fail "the switch did not free a's port: $(tail -5 "$T/sw.log")"
+guest_ok b 60
+guest_ok c 30
+for g in b c; do
+	[ "$(grep -c '3 packets received' "$T/$g.out")" -ge 2 ] ||
+		fail "guest $g: not 3/3 replies: $(grep packets "$T/$g.out")"
+done
+alive sw || fail "the switch died"
+log "ok: two vhost-user guests and a daemon guest pinged, 8 MB went over TCP intact, a killed guest's port was freed"

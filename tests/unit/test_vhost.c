@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_vhost.c: vhost-user as a back end: message checks, the memory
+ * table, the split virtqueue walker over a fake guest memory (chains,
+ * loops, bad indices and addresses, used entries and interrupts), and the
+ * transport over a socketpair: the feature handshake and a memory table
+ * whose file is too short, refused with a message saying so.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "transport.h"
+#include "vhost_user.h"
+#include "test.h"
+
+#define GPA	0x100000ull
+#define UVA	0x7f0000000000ull
+#define MEMSZ	65536
+
+static uint8_t mem_buf[MEMSZ] __attribute__((aligned(16)));
+static struct vu_mem mem;
+
+static void put16(uint8_t *p, uint16_t v) { v = htole16(v); memcpy(p, &v, 2); }
+static void put32(uint8_t *p, uint32_t v) { v = htole32(v); memcpy(p, &v, 4); }
+static void put64(uint8_t *p, uint64_t v) { v = htole64(v); memcpy(p, &v, 8); }
+
+static void msg_set(struct vu_msg *m, uint32_t req, uint32_t size)
+{
+	memset(m, 0, sizeof(*m));
+	m->req = req;
+	m->flags = VU_VERSION;
+	m->size = size;
+}
+
+static void test_msgs(void)
+{
+	char e[TP_ERR_MAX];
+	uint8_t h[VU_HDR_SIZE];
+	struct vu_msg m;
+
+	put32(h, VU_GET_FEATURES);
+	put32(h + 4, 2);	/* version 2 */
+	put32(h + 8, 0);
+	CHECK(vu_hdr_parse(h, &m, e, sizeof(e)) == -EPROTO);
+	CHECK(strstr(e, "version"));
+	put32(h + 4, VU_VERSION);
+	put32(h + 8, VU_PAYLOAD_MAX + 1);
+	CHECK(vu_hdr_parse(h, &m, e, sizeof(e)) == -EPROTO);
+	put32(h + 8, 8);
+	CHECK(vu_hdr_parse(h, &m, e, sizeof(e)) == 0 && m.size == 8);
+
+	msg_set(&m, VU_GET_FEATURES, 0);
+	CHECK(vu_msg_check(&m, 0, e, sizeof(e)) == 0);
+	CHECK(vu_msg_check(&m, 1, e, sizeof(e)) == -EINVAL);	/* an fd */
+	CHECK(strstr(e, "fds"));
+	msg_set(&m, VU_SET_FEATURES, 4);
+	CHECK(vu_msg_check(&m, 0, e, sizeof(e)) == -EINVAL);
+	CHECK(strstr(e, "payload"));
+	msg_set(&m, VU_SET_VRING_NUM, 8);
+	put32(m.payload, 2);	/* queue 2: a net device has 0 and 1 */
+	CHECK(vu_msg_check(&m, 0, e, sizeof(e)) == -EINVAL);
+	CHECK(strstr(e, "queue 2"));
+	put32(m.payload, 1);
+	CHECK(vu_msg_check(&m, 0, e, sizeof(e)) == 0);
+	msg_set(&m, VU_SET_VRING_KICK, 8);
+	put64(m.payload, 1);
+	CHECK(vu_msg_check(&m, 1, e, sizeof(e)) == 0);
+	CHECK(vu_msg_check(&m, 0, e, sizeof(e)) == -EINVAL);
+	put64(m.payload, 1 | VU_VRING_NOFD);
+	CHECK(vu_msg_check(&m, 0, e, sizeof(e)) == 0);
+	put64(m.payload, 1 | 1ull << 40);
+	CHECK(vu_msg_check(&m, 1, e, sizeof(e)) == -EINVAL);
+	msg_set(&m, 99, 0);
+	CHECK(vu_msg_check(&m, 0, e, sizeof(e)) == -EINVAL);
+	CHECK(strstr(e, "99"));
+}
+
+static void region(struct vu_msg *m, unsigned int i, uint64_t gpa,
+		   uint64_t size, uint64_t uva, uint64_t off)
+{
+	uint8_t *p = m->payload + 8 + 32 * i;
+
+	put64(p, gpa);
+	put64(p + 8, size);
+	put64(p + 16, uva);
+	put64(p + 24, off);
+}
+
+static void test_mem(void)
+{
+	char e[TP_ERR_MAX];
+	struct vu_mem t;
+	struct vu_msg m;
+
+	msg_set(&m, VU_SET_MEM_TABLE, 8 + 64);
+	put32(m.payload, 2);
+	region(&m, 0, 0, 4096, UVA, 0);
+	region(&m, 1, 8192, 4096, UVA + 8192, 4096);
+	CHECK(vu_msg_check(&m, 2, e, sizeof(e)) == 0);
+	CHECK(vu_mem_parse(&m, 2, &t, e, sizeof(e)) == 0 && t.n == 2);
+	CHECK(vu_mem_parse(&m, 1, &t, e, sizeof(e)) == -EINVAL);
+	region(&m, 1, 4000, 4096, UVA + 8192, 4096);	/* overlaps 0 */
+	CHECK(vu_mem_parse(&m, 2, &t, e, sizeof(e)) == -EINVAL);
+	CHECK(strstr(e, "overlap"));
+	region(&m, 1, 8192, 4096, UVA + 100, 4096);	/* in user space */
+	CHECK(vu_mem_parse(&m, 2, &t, e, sizeof(e)) == -EINVAL);
+	region(&m, 1, ~0ull - 10, 4096, UVA + 8192, 0);	/* wraps */
+	CHECK(vu_mem_parse(&m, 2, &t, e, sizeof(e)) == -EINVAL);
+	CHECK(strstr(e, "region 1"));
+	region(&m, 1, 8192, 0, UVA + 8192, 0);		/* empty */
+	CHECK(vu_mem_parse(&m, 2, &t, e, sizeof(e)) == -EINVAL);
+	put32(m.payload, 9);
+	CHECK(vu_msg_check(&m, 9, e, sizeof(e)) == -EINVAL);
+
+	/* translation: whole ranges inside one region only */
+	memset(&t, 0, sizeof(t));
+	t.n = 1;
+	t.r[0] = (struct vu_region){ .gpa = GPA, .size = MEMSZ, .uva = UVA,
+				     .host = mem_buf };
+	CHECK(vu_gpa(&t, GPA, MEMSZ) == mem_buf);
+	CHECK(vu_gpa(&t, GPA + 10, MEMSZ - 10) == mem_buf + 10);
+	CHECK(!vu_gpa(&t, GPA + 10, MEMSZ - 9));
+	CHECK(!vu_gpa(&t, GPA - 1, 2));
+	CHECK(!vu_gpa(&t, GPA + 1, ~0ull));
+	CHECK(vu_uva(&t, UVA + 5, 1) == mem_buf + 5);
+	CHECK(!vu_uva(&t, GPA, 1));
+}
+
+/* a ring of 8 at UVA: desc at 0, avail at 1024, used at 2048; data above */
+#define DESC	0
+#define AVAIL	1024
+#define USED	2048
+#define DATA	4096
+
+static void ring_init(struct vu_vq *vq)
+{
+	char e[TP_ERR_MAX];
+
+	memset(mem_buf, 0, sizeof(mem_buf));
+	memset(&mem, 0, sizeof(mem));
+	mem.n = 1;
+	mem.r[0] = (struct vu_region){ .gpa = GPA, .size = MEMSZ, .uva = UVA,
+				       .host = mem_buf };
+	memset(vq, 0, sizeof(*vq));
+	vq->num = 8;
+	vq->desc_ua = UVA + DESC;
+	vq->avail_ua = UVA + AVAIL;
+	vq->used_ua = UVA + USED;
+	vq->enabled = 1;
+	CHECK(vu_vq_map(vq, &mem, e, sizeof(e)) == 0);
+}
+
+static void desc(unsigned int i, uint64_t addr, uint32_t len, uint16_t flags,
+		 uint16_t next)
+{
+	uint8_t *d = mem_buf + DESC + 16 * i;
+
+	put64(d, addr);
+	put32(d + 8, len);
+	put16(d + 12, flags);
+	put16(d + 14, next);
+}
+
+static void avail(struct vu_vq *vq, uint16_t idx, uint16_t head)
+{
+	put16(mem_buf + AVAIL + 4 + 2 * (idx % vq->num), head);
+	put16(mem_buf + AVAIL + 2, idx + 1);
+}
+
+static void test_ring(void)
+{
+	char e[TP_ERR_MAX];
+	struct vu_chain c;
+	struct vu_vq vq;
+	uint16_t u;
+
+	ring_init(&vq);
+	CHECK(vu_vq_pop(&vq, &mem, 0, &c, e, sizeof(e)) == 0);	/* empty */
+	desc(3, GPA + DATA, 12, 1, 5);
+	desc(5, GPA + DATA + 100, 60, 0, 0);
+	avail(&vq, 0, 3);
+	CHECK(vu_vq_avail(&vq));
+	CHECK(vu_vq_pop(&vq, &mem, 0, &c, e, sizeof(e)) == 1);
+	CHECK(c.head == 3 && c.n == 2 && c.total == 72);
+	CHECK(c.seg[0].p == mem_buf + DATA && c.seg[1].len == 60);
+	CHECK(vu_vq_pop(&vq, &mem, 0, &c, e, sizeof(e)) == 0);
+	vu_vq_push(&vq, 3, 0);
+	CHECK(vu_vq_publish(&vq) == 1);	/* interrupts wanted */
+	memcpy(&u, mem_buf + USED + 2, 2);
+	CHECK(le16toh(u) == 1);
+	put16(mem_buf + AVAIL, 1);	/* VRING_AVAIL_F_NO_INTERRUPT */
+	vu_vq_push(&vq, 3, 0);
+	CHECK(vu_vq_publish(&vq) == 0);
+	/* unpop gives a chain back */
+	avail(&vq, 1, 5);
+	CHECK(vu_vq_pop(&vq, &mem, 0, &c, e, sizeof(e)) == 1);
+	vu_vq_unpop(&vq, 1);
+	CHECK(vu_vq_pop(&vq, &mem, 0, &c, e, sizeof(e)) == 1 && c.head == 5);
+
+	/* a loop */
+	ring_init(&vq);
+	desc(0, GPA + DATA, 10, 1, 1);
+	desc(1, GPA + DATA, 10, 1, 0);
+	avail(&vq, 0, 0);
+	CHECK(vu_vq_pop(&vq, &mem, 0, &c, e, sizeof(e)) == -EINVAL);
+	CHECK(strstr(e, "loop"));
+	/* next out of the ring */
+	ring_init(&vq);
+	desc(0, GPA + DATA, 10, 1, 8);
+	avail(&vq, 0, 0);
+	CHECK(vu_vq_pop(&vq, &mem, 0, &c, e, sizeof(e)) == -EINVAL);
+	CHECK(strstr(e, "next 8"));
+	/* head out of the ring */
+	ring_init(&vq);
+	avail(&vq, 0, 9);
+	CHECK(vu_vq_pop(&vq, &mem, 0, &c, e, sizeof(e)) == -EINVAL);
+	/* a buffer outside guest memory, or running off its end */
+	ring_init(&vq);
+	desc(0, GPA + MEMSZ - 4, 10, 0, 0);
+	avail(&vq, 0, 0);
+	CHECK(vu_vq_pop(&vq, &mem, 0, &c, e, sizeof(e)) == -EINVAL);
+	CHECK(strstr(e, "outside"));
+	/* indirect (not negotiated) and the wrong direction */
+	ring_init(&vq);
+	desc(0, GPA + DATA, 16, 4, 0);
+	avail(&vq, 0, 0);
+	CHECK(vu_vq_pop(&vq, &mem, 0, &c, e, sizeof(e)) == -EINVAL);
+	CHECK(strstr(e, "indirect"));
+	ring_init(&vq);
+	desc(0, GPA + DATA, 16, 2, 0);	/* writable in a transmit chain */
+	avail(&vq, 0, 0);
+	CHECK(vu_vq_pop(&vq, &mem, 0, &c, e, sizeof(e)) == -EINVAL);
+	CHECK(vu_vq_pop(&vq, &mem, 1, &c, e, sizeof(e)) == 1);
+	/* avail index further ahead than the ring is long */
+	ring_init(&vq);
+	put16(mem_buf + AVAIL + 2, 9);
+	CHECK(vu_vq_pop(&vq, &mem, 0, &c, e, sizeof(e)) == -EINVAL);
+	/* rings that do not fit in memory, or misaligned */
+	ring_init(&vq);
+	vq.used_ua = UVA + MEMSZ - 8;
+	CHECK(vu_vq_map(&vq, &mem, e, sizeof(e)) == -EINVAL && !vq.desc);
+	vq.used_ua = UVA + USED + 2;
+	CHECK(vu_vq_map(&vq, &mem, e, sizeof(e)) == -EINVAL);
+	vq.used_ua = UVA + USED;
+	vq.num = 6;
+	CHECK(vu_vq_map(&vq, &mem, e, sizeof(e)) == -EINVAL);
+	CHECK(!vu_vq_ready(&vq));
+}
+
+/* --- the transport over a socketpair ----------------------------------- */
+
+static int req(int fd, uint32_t r, const void *pl, uint32_t size, int sfd)
+{
+	uint8_t b[VU_HDR_SIZE + 64];
+	union {
+		struct cmsghdr h;
+		char c[CMSG_SPACE(sizeof(int))];
+	} cb;
+	struct iovec iov = { b, VU_HDR_SIZE + size };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+
+	put32(b, r);
+	put32(b + 4, VU_VERSION);
+	put32(b + 8, size);
+	memcpy(b + VU_HDR_SIZE, pl, size);
+	if (sfd >= 0) {
+		memset(&cb, 0, sizeof(cb));
+		mh.msg_control = cb.c;
+		mh.msg_controllen = sizeof(cb.c);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &sfd, sizeof(int));
+	}
+	return sendmsg(fd, &mh, 0) == (ssize_t)(VU_HDR_SIZE + size) ? 0 : -1;
+}
+
+static void test_transport(void)
+{
+	struct tp_frame f = { 0 };
+	uint8_t b[64], pl[40];
+	char spec[32], e[TP_ERR_MAX];
+	struct tp *tp;
+	uint64_t feat;
+	int sv[2], mfd;
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	snprintf(spec, sizeof(spec), "vhost-user:fd=%d", sv[1]);
+	CHECK(tp_open(&tp, spec, e, sizeof(e)) == 0);
+	if (!tp)
+		return;
+	CHECK(tp->wfd >= 0 && tp->wfd != tp->fd && tp->wfd_in);
+	CHECK(req(sv[0], VU_GET_FEATURES, NULL, 0, -1) == 0);
+	CHECK(tp_recv(tp, &f, 1) == 0);
+	CHECK(read(sv[0], b, sizeof(b)) == VU_HDR_SIZE + 8);
+	memcpy(&feat, b + VU_HDR_SIZE, 8);
+	CHECK(le64toh(feat) == VU_FEATURES);
+	CHECK(b[4] == (VU_VERSION | VU_FLAG_REPLY));
+	/* frames before the guest's driver set up its rings: dropped */
+	f.buf = b;
+	f.len = 60;
+	CHECK(tp_send(tp, &f, 1) == 1 && tp->tx_drop == 1);
+	/* a feature we never offered */
+	feat = htole64(1ull << 0);	/* VIRTIO_NET_F_CSUM */
+	CHECK(req(sv[0], VU_SET_FEATURES, &feat, 8, -1) == 0);
+	CHECK(tp_recv(tp, &f, 1) == -EINVAL);
+	CHECK(tp->why && strstr(tp->why, "not offered"));
+	tp_close(tp);
+	close(sv[0]);
+
+	/* a memory table larger than its file */
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	snprintf(spec, sizeof(spec), "vhost-user:fd=%d", sv[1]);
+	CHECK(tp_open(&tp, spec, e, sizeof(e)) == 0);
+	mfd = memfd_create("vhost-test", MFD_CLOEXEC);
+	CHECK(mfd >= 0 && ftruncate(mfd, 4096) == 0);
+	memset(pl, 0, sizeof(pl));
+	put32(pl, 1);
+	put64(pl + 8, 0);
+	put64(pl + 16, 8192);	/* 8192 bytes of a 4096-byte file */
+	put64(pl + 24, UVA);
+	CHECK(req(sv[0], VU_SET_MEM_TABLE, pl, 40, mfd) == 0);
+	CHECK(tp_recv(tp, &f, 1) == -EINVAL);
+	CHECK(tp->why && strstr(tp->why, "at least 8192"));
+	tp_close(tp);
+	close(sv[0]);
+	/* the same, with a file long enough, is mapped; then EOF ends it */
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	snprintf(spec, sizeof(spec), "vhost-user:fd=%d", sv[1]);
+	CHECK(tp_open(&tp, spec, e, sizeof(e)) == 0);
+	CHECK(ftruncate(mfd, 8192) == 0);
+	CHECK(req(sv[0], VU_SET_MEM_TABLE, pl, 40, mfd) == 0);
+	CHECK(tp_recv(tp, &f, 1) == 0);
+	close(sv[0]);
+	CHECK(tp_recv(tp, &f, 1) == -EPIPE);
+	tp_close(tp);
+	close(mfd);
+}
+
+int main(void)
+{
+	test_msgs();
+	test_mem();
+	test_ring();
+	test_transport();
+	TEST_DONE("test_vhost");
+}
