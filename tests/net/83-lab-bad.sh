@@ -7,7 +7,8 @@
 # lab.dep naming no machine, a bad mode, an option of a domain no machine
 # is on, a kernel that is not there, VLAN settings (a VID 0, 4095 or abc,
 # an interface the machine lacks, a trunk to a domain no machine is on, a
-# loop of trunks, access and trunk at once, native without a trunk);
+# loop of trunks, access and trunk at once, native without a trunk), a
+# disk image (MACHINE[image]);
 # several errors are all reported.  A tap uplink is
 # refused to a user at start.  A line that is no assignment is a comment.
 # SIGINT (Ctrl-C) of start while machines boot leaves nothing behind.
@@ -107,6 +108,11 @@ pc1[0][trunk]=10,20'
 bad native "FILE/lab.conf:2: pc1[0][native]: eth0 is no trunk (native is a trunk's untagged VLAN: give pc1[0][trunk]=VIDS)" \
 'pc1[0]=A
 pc1[0][native]=1'
+
+# netkit's disk images: refused, saying why
+bad image "FILE/lab.conf:2: pc1[image]: disk images are not supported: a machine's root is the host's / under a private writable layer (see uml-lab(1))" \
+'pc1[0]=A
+pc1[image]=pc1.img'
 
 # every error at once, in file order
 bad several "FILE/lab.conf:3: b[x]: unknown machine option 'x'" \
