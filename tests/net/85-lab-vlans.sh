@@ -40,11 +40,11 @@ run_lab() {	# WHO RT
 	done
 	# the trunk carries pc3's pings to pc1 tagged with VLAN 10
 	lab_cmd "$rt" -d "$LAB" exec pc3 ping -c 20 -i 0.2 10.0.10.11 >/dev/null &
-	timeout 30 "${LAB_AS[@]}" env UML_LAB_RUNTIME="$rt" "$UML_LAB" -d "$LAB" capture A -p trunk.B -c 6 -w - |
+	timeout 30 "${LAB_AS[@]}" env UML_LAB_RUNTIME="$rt" "$UML_LAB" -d "$LAB" capture A -p trunk.B -c 16 -w - |
 		tshark -r - -T fields -e vlan.id -e icmp.type >"$T/cap-$who.txt" 2>"$T/tshark-$who.err" ||
 		fail "$who: capture: $(cat "$T/tshark-$who.err")"
 	wait
-	[ "$(grep -cE '^10[[:space:]]+(0|8)$' "$T/cap-$who.txt")" -ge 4 ] ||
+	[ "$(grep -cE '^10[[:space:]]+(0|8)$' "$T/cap-$who.txt")" -ge 8 ] ||
 		fail "$who: the trunk's frames are not VLAN 10 echoes: $(cat "$T/cap-$who.txt")"
 	lab_cmd "$rt" graph "$LAB" -o "$rt/../vlans-$who.dot" >/dev/null || fail "$who: graph failed"
 	for want in '"d:A" -- "d:B" \[label="trunk 10,20"' '"m:pc1" -- "d:A" \[label="eth0\\nvlan 10"\]' \
