@@ -32,7 +32,7 @@ run_lab() {	# WHO RT
 	done
 	# capture on LAN A while pc1 pings pc2
 	lab_cmd "$rt" -d "$LAB" exec pc1 ping -c 20 -i 0.2 10.0.2.10 >/dev/null &
-	timeout 30 "${LAB_AS[@]}" env UML_LAB_RUNTIME="$rt" "$UML_LAB" -d "$LAB" capture A -c 6 -w - |
+	timeout 30 "${LAB_AS[@]}" env UML_LAB_RUNTIME="$rt" "$UML_LAB" -d "$LAB" capture A -c 16 -w - |
 		tshark -r - >"$T/cap-$who.txt" 2>"$T/tshark-$who.err" || fail "$who: capture: $(cat "$T/tshark-$who.err")"
 	wait
 	[ "$(grep -c 'ICMP.*Echo' "$T/cap-$who.txt")" -ge 4 ] || fail "$who: captured frames: $(cat "$T/cap-$who.txt")"

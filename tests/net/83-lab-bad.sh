@@ -5,7 +5,11 @@
 # interface numbers, a collision domain name with a slash, a referenced
 # startup file that is missing or outside the lab, a lab.dep cycle, a
 # lab.dep naming no machine, a bad mode, an option of a domain no machine
-# is on, a kernel that is not there; several errors are all reported.  A tap uplink is
+# is on, a kernel that is not there, VLAN settings (a VID 0, 4095 or abc,
+# an interface the machine lacks, a trunk to a domain no machine is on, a
+# loop of trunks, access and trunk at once, native without a trunk), a
+# disk image (MACHINE[image]);
+# several errors are all reported.  A tap uplink is
 # refused to a user at start.  A line that is no assignment is a comment.
 # SIGINT (Ctrl-C) of start while machines boot leaves nothing behind.
 . "$(dirname "$0")/lib.sh"
@@ -70,6 +74,46 @@ a[kernel]=/nonexistent/linux'
 bad mem "FILE/lab.conf:2: a[mem]: 'lots' is not a size (MiB, or e.g. 1G)" \
 'a[0]=A
 a[mem]=lots'
+# VLANs: a VID out of 1-4094 or not a number, a setting of an interface
+# the machine does not have, a trunk to a domain no machine is on, a loop
+# of trunks, a port both access and trunk, native without a trunk
+bad vid0 "FILE/lab.conf:2: pc1[0][vlan]: '0' is not a VLAN id (1 to 4094)" \
+'pc1[0]=A
+pc1[0][vlan]=0'
+bad vid4095 "FILE/lab.conf:3: r1[0][trunk]: '4095' is not a VLAN id (1 to 4094)" \
+'pc1[0]=A
+r1[0]=A
+r1[0][trunk]=10,4095'
+bad vidabc "FILE/lab.conf:3: A[trunk:B]: 'abc' is not a VLAN id (1 to 4094)" \
+'pc1[0]=A
+pc2[0]=B
+A[trunk:B]=abc'
+bad noiface "FILE/lab.conf:2: pc1[1][vlan]: pc1 has no eth1 (no pc1[1]=DOMAIN line)" \
+'pc1[0]=A
+pc1[1][vlan]=10'
+bad trunkdom "FILE/lab.conf:2: A[trunk:C]: no machine has an interface on collision domain 'C'" \
+'pc1[0]=A
+A[trunk:C]=10'
+bad trunkloop "FILE/lab.conf:6: C[trunk:A]: C and A are already joined by trunks: this one would make a loop" \
+'a[0]=A
+b[0]=B
+c[0]=C
+A[trunk:B]=10
+B[trunk:C]=10
+C[trunk:A]=10'
+bad accesstrunk "FILE/lab.conf:3: pc1[0][trunk]: eth0 is an access port of VLAN 10 (line 2): a port is one or the other" \
+'pc1[0]=A
+pc1[0][vlan]=10
+pc1[0][trunk]=10,20'
+bad native "FILE/lab.conf:2: pc1[0][native]: eth0 is no trunk (native is a trunk's untagged VLAN: give pc1[0][trunk]=VIDS)" \
+'pc1[0]=A
+pc1[0][native]=1'
+
+# netkit's disk images: refused, saying why
+bad image "FILE/lab.conf:2: pc1[image]: disk images are not supported: a machine's root is the host's / under a private writable layer (see uml-lab(1))" \
+'pc1[0]=A
+pc1[image]=pc1.img'
+
 # every error at once, in file order
 bad several "FILE/lab.conf:3: b[x]: unknown machine option 'x'" \
 'a[0]=A
