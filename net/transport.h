@@ -373,4 +373,13 @@ extern const struct tp_ops tp_stream_ops;
 extern const struct tp_ops tp_vxlan_ops;
 extern const struct tp_ops tp_vhost_ops;
 
+/**
+ * tp_vhost_guard() - install the SIGBUS handler that keeps a vhost-user
+ * front end which shrinks its memory file from killing the process (its
+ * port ends instead).  Once, before any vhost-user port opens; a program
+ * that has vhost-user ports calls it (the library sets no handler
+ * itself).  Return: 0 or -errno.
+ */
+int tp_vhost_guard(void);
+
 #endif /* UMLNET_TRANSPORT_H */

@@ -485,7 +485,9 @@ static int sw_setup(struct sw *sw)
 		return -ENOMEM;
 	}
 	sw->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (sw->epfd < 0 || sw_block_signals()) {
+	/* a vhost-user port can come at start, by --vhost-user or at run
+	 * time (port add, after the sandbox): the guard goes in first */
+	if (sw->epfd < 0 || sw_block_signals() || tp_vhost_guard()) {
 		err("cannot set up epoll/signals: %s", strerror(errno));
 		return -errno;
 	}

@@ -23,11 +23,16 @@
  * The guest is untrusted: vhost_user.c checks every message, region and
  * descriptor; a guest that breaks the protocol or a ring gets an error
  * (tp->why says what) and its port is closed.  A memory region is mapped
- * only if its fd is a file at least that long.  (Not yet handled: a front
- * end that shrinks the file afterwards makes our next copy fault, SIGBUS.)
+ * only if its fd is a file at least that long.  A front end that shrinks
+ * the file afterwards makes our next touch of that memory fault (SIGBUS):
+ * recv and send touch guest memory only under a guard (tp_vhost_guard()
+ * installs its handler, once, before any port opens) that jumps back out
+ * of the fault and ends that port with "its memory is gone".
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -67,6 +72,31 @@ struct tp_vhost {
 };
 
 static const char *const vhost_keys[] = { "path", "fd", NULL };
+
+/* While recv or send touches guest memory: where a SIGBUS goes. */
+static sigjmp_buf *volatile vh_guard;
+
+static void vh_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+	(void)si;
+	(void)uc;
+	if (vh_guard)
+		siglongjmp(*vh_guard, 1);
+	/* not ours: the fault happens again, and kills, as it would have */
+	sigaction(sig, &dfl, NULL);
+}
+
+int tp_vhost_guard(void)
+{
+	struct sigaction sa = { .sa_sigaction = vh_sigbus,
+				/* NODEFER: we leave by siglongjmp */
+				.sa_flags = SA_SIGINFO | SA_NODEFER };
+
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGBUS, &sa, NULL) ? -errno : 0;
+}
 
 #define VH(tp)	((struct tp_vhost *)(tp))
 
@@ -497,7 +527,7 @@ static void vh_drain(int fd)
 	}
 }
 
-static int vh_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
+static int vh_recv_frames(struct tp *tp, struct tp_frame *f, unsigned int n)
 {
 	struct tp_vhost *v = VH(tp);
 	struct vu_vq *vq = &v->vq[1];
@@ -582,7 +612,8 @@ static void vh_copy_out(struct vu_chain *c, unsigned int nc, uint64_t off,
 
 static struct vu_chain rx_chain[RX_BUFS_MAX];	/* one frame's buffers */
 
-static int vh_send(struct tp *tp, const struct tp_frame *f, unsigned int n)
+static int vh_send_frames(struct tp *tp, const struct tp_frame *f,
+			  unsigned int n)
 {
 	struct tp_vhost *v = VH(tp);
 	struct vu_vq *vq = &v->vq[0];
@@ -651,6 +682,41 @@ static int vh_send(struct tp *tp, const struct tp_frame *f, unsigned int n)
 	}
 	vh_signal(v, 0);
 	return (int)i;
+}
+
+/* The front end took its memory away under us (shrank the file). */
+static int vh_gone(struct tp_vhost *v)
+{
+	vh_guard = NULL;
+	v->vq[0].broken = v->vq[1].broken = 1;
+	snprintf(v->why, sizeof(v->why), "vhost-user: its memory is gone "
+		 "(the front end shrank a region's file)");
+	return vh_fail(v, -EFAULT);
+}
+
+/* recv (@rf) or send (@sf) under the guard. */
+static int vh_guarded(struct tp *tp, struct tp_frame *rf,
+		      const struct tp_frame *sf, unsigned int n)
+{
+	sigjmp_buf env;
+	int ret;
+
+	if (sigsetjmp(env, 0))
+		return vh_gone(VH(tp));
+	vh_guard = &env;
+	ret = rf ? vh_recv_frames(tp, rf, n) : vh_send_frames(tp, sf, n);
+	vh_guard = NULL;
+	return ret;
+}
+
+static int vh_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
+{
+	return vh_guarded(tp, f, NULL, n);
+}
+
+static int vh_send(struct tp *tp, const struct tp_frame *f, unsigned int n)
+{
+	return vh_guarded(tp, NULL, f, n);
 }
 
 static const int tp_vhost_syscalls[] = {

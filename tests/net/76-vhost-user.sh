@@ -11,7 +11,9 @@
 #    logs it), and the switch goes on serving: b and c ping again;
 #  - front ends that lie (a memory table without its fds, a queue index a
 #    net device has not, a truncated message) lose their port, the log
-#    naming what they did, while the guests' traffic goes on.
+#    naming what they did, while the guests' traffic goes on; so does one
+#    that shrinks its memory file under the switch's mapping (the switch's
+#    next touch of that memory faults: SIGBUS, caught).
 . "$(dirname "$0")/lib.sh"
 need python3
 
@@ -94,7 +96,7 @@ sleep 1
 guest_kill a
 # bad front ends while b and c still run
 python3 - "$VU" <<'EOF2' || fail "cannot play the bad front ends"
-import socket, struct, sys, time
+import os, socket, struct, sys, time
 def client(msg):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(sys.argv[1])
@@ -108,8 +110,26 @@ client(hdr(5, 40) + struct.pack("<II4Q", 1, 0, 0, 4096, 0x7f0000000000, 0))
 client(hdr(8, 8) + struct.pack("<II", 7, 256))
 # a payload larger than any request's
 client(hdr(2, 100000))
+# a memory table, then the file behind it cut to nothing, then rings in
+# it: the switch's first look at the transmit ring faults
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+mem = os.memfd_create("vu76")
+os.ftruncate(mem, 65536)
+UA = 0x10000000
+s.sendall(hdr(2, 8) + struct.pack("<Q", 1 << 32))	# VERSION_1
+socket.send_fds(s, [hdr(5, 40) + struct.pack("<II4Q", 1, 0, 0, 65536, UA, 0)], [mem])
+time.sleep(0.2)
+os.ftruncate(mem, 0)
+s.sendall(hdr(8, 8) + struct.pack("<II", 1, 8))
+s.sendall(hdr(9, 40) + struct.pack("<II4Q", 1, 0, UA, UA + 0x2000, UA + 0x1000, 0))
+s.sendall(hdr(10, 8) + struct.pack("<II", 1, 0))
+kick = os.eventfd(1)
+socket.send_fds(s, [hdr(12, 8) + struct.pack("<Q", 1)], [kick])
+time.sleep(0.5)
+s.close()
 EOF2
-for w in 'regions with 0 fds' 'queue 7' 'payload of 100000 bytes'; do
+for w in 'regions with 0 fds' 'queue 7' 'payload of 100000 bytes' 'its memory is gone'; do
 	wait_log "$T/sw.log" 10 "disconnect \\(vhost-user: .*$w" ||
 		fail "no port closed for '$w': $(tail -5 "$T/sw.log")"
 done
