@@ -267,7 +267,8 @@ static int req(int fd, uint32_t r, const void *pl, uint32_t size, int sfd)
 	put32(b, r);
 	put32(b + 4, VU_VERSION);
 	put32(b + 8, size);
-	memcpy(b + VU_HDR_SIZE, pl, size);
+	if (size)
+		memcpy(b + VU_HDR_SIZE, pl, size);
 	if (sfd >= 0) {
 		memset(&cb, 0, sizeof(cb));
 		mh.msg_control = cb.c;
