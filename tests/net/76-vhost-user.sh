@@ -96,13 +96,23 @@ sleep 1
 guest_kill a
 # bad front ends while b and c still run
 python3 - "$VU" <<'EOF2' || fail "cannot play the bad front ends"
-import os, socket, struct, sys, time
+import os, socket, struct, sys
+def closed(s):
+    # the switch ends a bad front end's port: its end of the socket closes
+    s.settimeout(10)
+    try:
+        while s.recv(4096):
+            pass
+    except ConnectionResetError:
+        pass
+    except socket.timeout:
+        sys.exit("the switch did not close a bad front end's connection")
+    s.close()
 def client(msg):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(sys.argv[1])
     s.sendall(msg)
-    time.sleep(0.3)
-    s.close()
+    closed(s)
 hdr = lambda req, size: struct.pack("<III", req, 1, size)
 # SET_MEM_TABLE: one region, no fd
 client(hdr(5, 40) + struct.pack("<II4Q", 1, 0, 0, 4096, 0x7f0000000000, 0))
@@ -119,15 +129,22 @@ os.ftruncate(mem, 65536)
 UA = 0x10000000
 s.sendall(hdr(2, 8) + struct.pack("<Q", 1 << 32))	# VERSION_1
 socket.send_fds(s, [hdr(5, 40) + struct.pack("<II4Q", 1, 0, 0, 65536, UA, 0)], [mem])
-time.sleep(0.2)
+# GET_FEATURES's reply: the switch has read (and mapped) the table
+s.sendall(hdr(1, 0))
+s.settimeout(10)
+rep = b""
+while len(rep) < 20:
+    got = s.recv(20 - len(rep))
+    if not got:
+        sys.exit("the switch closed the connection before the memory was cut")
+    rep += got
 os.ftruncate(mem, 0)
 s.sendall(hdr(8, 8) + struct.pack("<II", 1, 8))
 s.sendall(hdr(9, 40) + struct.pack("<II4Q", 1, 0, UA, UA + 0x2000, UA + 0x1000, 0))
 s.sendall(hdr(10, 8) + struct.pack("<II", 1, 0))
 kick = os.eventfd(1)
 socket.send_fds(s, [hdr(12, 8) + struct.pack("<Q", 1)], [kick])
-time.sleep(0.5)
-s.close()
+closed(s)
 EOF2
 for w in 'regions with 0 fds' 'queue 7' 'payload of 100000 bytes' 'its memory is gone'; do
 	wait_log "$T/sw.log" 10 "disconnect \\(vhost-user: .*$w" ||
