@@ -377,6 +377,16 @@ int tp_send(struct tp *tp, const struct tp_frame *f, unsigned int n)
 	return tp->ops->send(tp, f, n);
 }
 
+int tp_finish(struct tp *tp)
+{
+	int ret;
+
+	if (!tp->held)
+		return 0;
+	ret = tp->ops->send(tp, NULL, 0);
+	return ret < 0 ? ret : 0;
+}
+
 void tp_close(struct tp *tp)
 {
 	if (!tp)
@@ -392,6 +402,7 @@ void tp_hangup(struct tp *tp)
 	tp_close_fd(tp);
 	tp->wfd = -1;
 	tp->pending = 0;
+	tp->held = 0;	/* the rest of a frame went with the connection */
 }
 
 int tp_redial(struct tp *tp)

@@ -87,6 +87,10 @@ struct tp {
 	uint8_t pending;	/* recv left whole frames buffered inside the
 				 * transport that no fd event will announce:
 				 * call recv again before waiting */
+	uint8_t held;	/* send counted a frame as sent that it could
+			 * write only part of: the rest waits inside the
+			 * transport until tp_finish() writes it (poll wfd
+			 * for it); no later send overtakes it */
 	uint64_t tx_drop;	/* frames send consumed but could not deliver
 				 * (the device refused that one frame) */
 	uint64_t rx_drop;	/* datagrams recv read and discarded, never
@@ -230,6 +234,14 @@ int tp_recv(struct tp *tp, struct tp_frame *f, unsigned int n);
  * Return: frames sent (possibly fewer than @n), 0 if would block, or -errno.
  */
 int tp_send(struct tp *tp, const struct tp_frame *f, unsigned int n);
+
+/**
+ * tp_finish() - write what the transport holds of a frame it counted sent
+ * (tp->held); nothing to do when it holds none.
+ * Return: 0 (tp->held says whether some is still waiting: poll wfd and
+ * call again), or -errno (the connection failed).
+ */
+int tp_finish(struct tp *tp);
 
 /**
  * tp_close() - close and free a transport (NULL is fine).

@@ -326,6 +326,11 @@ static int impair_send(struct sw *sw, int idx, uint64_t now_us)
 			break;
 		}
 	}
+	sent = port_finish(p);
+	if (sent < 0) {
+		port_close(sw, idx, strerror(-sent));
+		return -1;
+	}
 	return 0;
 }
 

@@ -442,6 +442,26 @@ static int port_send(struct sw *sw, struct port *p)
 	return sent;
 }
 
+/**
+ * port_finish() - write the rest of a frame @p's transport counted sent
+ * but could write only part of (tp->held), so that it does not wait for
+ * the next frame: a stream peer needs it to see the frame at all.
+ * Wants EPOLLOUT while some is left.
+ *
+ * Return: 0, or -errno (the connection failed: end the port).
+ */
+int port_finish(struct port *p)
+{
+	int ret;
+
+	if (!p->tp->held || p->want_out)
+		return 0;
+	ret = tp_finish(p->tp);
+	if (!ret)
+		p->want_out = p->tp->held;
+	return ret;
+}
+
 void port_flush(struct sw *sw, int idx)
 {
 	struct port *p = &sw->ports[idx];
@@ -472,6 +492,11 @@ void port_flush(struct sw *sw, int idx)
 			p->stalled = 0;
 			info("port %d: client reads again", idx);
 		}
+	}
+	sent = port_finish(p);
+	if (sent < 0) {
+		port_end(sw, idx, strerror(-sent));
+		return;
 	}
 	if (p->qlen >= sw->o.qmax && !p->full_since_ms)
 		p->full_since_ms = sw->now_ms;

@@ -296,6 +296,7 @@ void redial_tick(struct sw *sw);
 void port_read(struct sw *sw, int idx);
 void port_read_v0(struct sw *sw);
 void port_flush(struct sw *sw, int idx);
+int port_finish(struct port *p);
 struct tp_frame;
 /* Does port @p see VLANs?  Not while all ports are at the defaults, nor
  * a dump port (frames as they came). */

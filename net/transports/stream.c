@@ -18,8 +18,9 @@
  * event will).  A length beyond FRAME_MAX means the stream lost sync: the
  * port ends (-EPROTO).  Output is written with writev; when the socket
  * takes only part of a frame, the rest is kept here and the frame counts
- * as sent, so the caller never sees half a frame; the next send finishes
- * it first (and reports would-block until it has).
+ * as sent, so the caller never sees half a frame; tp.held says so, and
+ * tp_finish() (a send of no frames) or the next send finishes it first
+ * (the send reports would-block until it has).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -118,6 +119,7 @@ static int stream_redial(struct tp *tp)
 	int ret;
 
 	t->rpos = t->rlen = t->opos = t->olen = 0;
+	tp->held = 0;
 	ret = tp_connect_unix(tp, "stream", t->path, SOCK_STREAM, e, sizeof(e));
 	if (ret)
 		tp_close_fd(tp);
@@ -197,6 +199,7 @@ static int stream_flush(struct tp_stream *t)
 		t->opos += (size_t)w;
 	}
 	t->opos = t->olen = 0;
+	t->tp.held = 0;
 	return 1;
 }
 
@@ -224,6 +227,7 @@ static int stream_sent(struct tp_stream *t, const struct iovec *iov,
 			t->olen += iov[2 * i + j].iov_len;
 		}
 		t->opos = w;
+		t->tp.held = 1;
 		return (int)i + 1;
 	}
 	return (int)n;
@@ -243,6 +247,8 @@ static int stream_send(struct tp *tp, const struct tp_frame *f, unsigned int n)
 		if (ret <= 0)
 			return ret;
 	}
+	if (!n)
+		return 0;	/* tp_finish(): done */
 	if (n > STREAM_BATCH)
 		n = STREAM_BATCH;
 	for (i = 0; i < n; i++) {

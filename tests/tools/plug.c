@@ -113,6 +113,22 @@ static int do_send(struct tp *tp, unsigned long n, size_t len,
 		if (gap)
 			usleep(gap);
 	}
+	/* the rest of a frame a stream socket took only part of */
+	for (tries = 0; tp->held; tries++) {
+		ret = tp_finish(tp);
+		if (ret < 0) {
+			fprintf(stderr, "plug: send frame %lu: %s\n", n - 1,
+				strerror(-ret));
+			return 1;
+		}
+		if (tp->held && tries > 500) {
+			fprintf(stderr, "plug: send frame %lu: blocked for 5 s\n",
+				n - 1);
+			return 1;
+		}
+		if (tp->held)
+			poll(&pfd, 1, 10);
+	}
 	printf("sent %lu frames of %zu bytes\n", n, len);
 	return 0;
 }

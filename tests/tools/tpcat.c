@@ -58,6 +58,19 @@ static int pump(struct tp *a, struct tp *b, const char *name)
 			break;
 		sent += ret;
 	}
+	/* the rest of a frame a stream socket took only part of goes now,
+	 * not with the next frame (which may never come) */
+	while (b->held) {
+		ret = tp_finish(b);
+		if (ret < 0) {
+			fprintf(stderr, "tpcat: %s: send: %s\n", name,
+				strerror(-ret));
+			return ret;
+		}
+		if (b->held)
+			poll(&(struct pollfd){ .fd = b->wfd, .events = POLLOUT },
+			     1, 10);
+	}
 	return sent;
 }
 
