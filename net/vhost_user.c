@@ -92,10 +92,17 @@ int vu_msg_check(const struct vu_msg *m, unsigned int nfds, char *err,
 		fds = nfds;	/* vu_mem_parse() matches them */
 		has_idx = 0;
 		break;
+	case VU_SET_VRING_ENABLE:
+		if (m->size == 8 && get32(m->payload + 4) > 1) {
+			ERR("SET_VRING_ENABLE: state %u (0 or 1)",
+			    get32(m->payload + 4));
+			return -EINVAL;
+		}
+		want = 8;
+		break;
 	case VU_SET_VRING_NUM:
 	case VU_SET_VRING_BASE:
 	case VU_GET_VRING_BASE:
-	case VU_SET_VRING_ENABLE:
 		want = 8;
 		break;
 	case VU_SET_VRING_ADDR:

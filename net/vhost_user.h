@@ -133,7 +133,9 @@ struct vu_vq {
 	uint16_t last_avail;	/* next avail entry to take */
 	uint16_t used_idx;	/* our used->idx, published by vu_vq_publish */
 	uint16_t pushed;	/* used entries not yet published */
-	uint8_t enabled;
+	uint8_t enabled;	/* SET_VRING_ENABLE (or, without protocol
+				 * features, the kick fd) let it run */
+	uint8_t started;	/* from SET_VRING_KICK to GET_VRING_BASE */
 	uint8_t broken;		/* the guest broke it: no more service */
 };
 
@@ -147,7 +149,7 @@ int vu_vq_map(struct vu_vq *vq, const struct vu_mem *mem, char *err,
 
 static inline int vu_vq_ready(const struct vu_vq *vq)
 {
-	return vq->desc && vq->enabled && !vq->broken;
+	return vq->desc && vq->started && vq->enabled && !vq->broken;
 }
 
 #define VU_SEG_MAX	64u	/* descriptors in one chain, at most */

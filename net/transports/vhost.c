@@ -341,7 +341,9 @@ static int vh_set_fd(struct tp_vhost *v, unsigned int q)
 		close(fd);
 		v->kick[0] = v->tp.wfd;
 	}
-	/* without protocol features, a kick fd starts the ring */
+	/* a kick fd starts the ring; without protocol features it also
+	 * enables it (with them, SET_VRING_ENABLE does) */
+	v->vq[q].started = 1;
 	if (!(v->features & (1ull << VU_F_PROTOCOL_FEATURES)))
 		v->vq[q].enabled = 1;
 	return 0;
@@ -430,7 +432,10 @@ static int vh_message(struct tp_vhost *v)
 		v->vq[q].broken = 0;
 		return 0;
 	case VU_GET_VRING_BASE:
-		v->vq[q].enabled = 0;	/* the ring stops */
+		/* the ring stops until its next SET_VRING_KICK, whatever
+		 * SET_VRING_ENABLE says meanwhile (QEMU enables its rings
+		 * again after stopping them: their memory may be reused) */
+		v->vq[q].started = 0;
 		st[0] = htole32(q);
 		st[1] = htole32(v->vq[q].last_avail);
 		return vh_reply(v, st, sizeof(st));
@@ -439,7 +444,7 @@ static int vh_message(struct tp_vhost *v)
 	case VU_SET_VRING_ERR:
 		return vh_set_fd(v, q);
 	case VU_SET_VRING_ENABLE:
-		v->vq[q].enabled = !!pl32(m, 4);
+		v->vq[q].enabled = (uint8_t)pl32(m, 4);	/* 0 or 1: checked */
 		return 0;
 	default:
 		return 0;	/* vu_msg_check() refused the rest */

@@ -52,6 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vq.last_avail = vq.used_idx = (uint16_t)(data[7] | data[8] << 8);
 	writable = data[9] & 1;
 	vq.enabled = 1;
+	vq.started = 1;
 	memset(guest, 0, sizeof(guest));
 	memcpy(guest, data + 12, size - 12 < MEMSZ ? size - 12 : MEMSZ);
 	if (vu_vq_map(&vq, &mem, e, sizeof(e)))

@@ -74,6 +74,16 @@ static void test_msgs(void)
 	CHECK(vu_msg_check(&m, 0, e, sizeof(e)) == 0);
 	put64(m.payload, 1 | 1ull << 40);
 	CHECK(vu_msg_check(&m, 1, e, sizeof(e)) == -EINVAL);
+	msg_set(&m, VU_SET_VRING_ENABLE, 8);	/* as QEMU sends it */
+	put32(m.payload, 1);
+	put32(m.payload + 4, 1);
+	CHECK(vu_msg_check(&m, 0, e, sizeof(e)) == 0);
+	put32(m.payload + 4, 2);	/* neither off nor on */
+	CHECK(vu_msg_check(&m, 0, e, sizeof(e)) == -EINVAL);
+	CHECK(strstr(e, "SET_VRING_ENABLE: state 2"));
+	msg_set(&m, VU_SET_VRING_ERR, 8);	/* QEMU sends one per queue */
+	put64(m.payload, 1);
+	CHECK(vu_msg_check(&m, 1, e, sizeof(e)) == 0);
 	msg_set(&m, 99, 0);
 	CHECK(vu_msg_check(&m, 0, e, sizeof(e)) == -EINVAL);
 	CHECK(strstr(e, "99"));
@@ -151,6 +161,7 @@ static void ring_init(struct vu_vq *vq)
 	vq->avail_ua = UVA + AVAIL;
 	vq->used_ua = UVA + USED;
 	vq->enabled = 1;
+	vq->started = 1;
 	CHECK(vu_vq_map(vq, &mem, e, sizeof(e)) == 0);
 }
 
