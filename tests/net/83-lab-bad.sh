@@ -7,8 +7,8 @@
 # lab.dep naming no machine, a bad mode, an option of a domain no machine
 # is on, a kernel that is not there, VLAN settings (a VID 0, 4095 or abc,
 # an interface the machine lacks, a trunk to a domain no machine is on, a
-# loop of trunks, access and trunk at once, native without a trunk), a
-# disk image (MACHINE[image]);
+# loop of trunks, access and trunk at once, a VLAN given twice, native
+# without a trunk), a missing disk image (MACHINE[image]);
 # several errors are all reported.  A tap uplink is
 # refused to a user at start.  A line that is no assignment is a comment.
 # SIGINT (Ctrl-C) of start while machines boot leaves nothing behind.
@@ -76,7 +76,8 @@ bad mem "FILE/lab.conf:2: a[mem]: 'lots' is not a size (MiB, or e.g. 1G)" \
 a[mem]=lots'
 # VLANs: a VID out of 1-4094 or not a number, a setting of an interface
 # the machine does not have, a trunk to a domain no machine is on, a loop
-# of trunks, a port both access and trunk, native without a trunk
+# of trunks, a port both access and trunk, a VLAN given twice (also
+# through overlapping ranges), native without a trunk
 bad vid0 "FILE/lab.conf:2: pc1[0][vlan]: '0' is not a VLAN id (1 to 4094)" \
 'pc1[0]=A
 pc1[0][vlan]=0'
@@ -105,12 +106,24 @@ bad accesstrunk "FILE/lab.conf:3: pc1[0][trunk]: eth0 is an access port of VLAN 
 'pc1[0]=A
 pc1[0][vlan]=10
 pc1[0][trunk]=10,20'
+bad vidtwice "FILE/lab.conf:3: r1[0][trunk]: VLAN 10 is given twice ('10' and '10')" \
+'pc1[0]=A
+r1[0]=A
+r1[0][trunk]=10,10'
+bad vidtwice2 "FILE/lab.conf:3: A[trunk:B]: VLAN 10 is given twice ('10' and '10')" \
+'pc1[0]=A
+pc2[0]=B
+A[trunk:B]=10,20,10'
+bad vidoverlap "FILE/lab.conf:3: r1[0][trunk]: VLAN 8 is given twice ('5-12' and '8-20')" \
+'pc1[0]=A
+r1[0]=A
+r1[0][trunk]=5-12,8-20'
 bad native "FILE/lab.conf:2: pc1[0][native]: eth0 is no trunk (native is a trunk's untagged VLAN: give pc1[0][trunk]=VIDS)" \
 'pc1[0]=A
 pc1[0][native]=1'
 
-# netkit's disk images: refused, saying why
-bad image "FILE/lab.conf:2: pc1[image]: disk images are not supported: a machine's root is the host's / under a private writable layer (see uml-lab(1))" \
+# a disk image that is not there (86 has the other image cases)
+bad image "FILE/lab.conf:2: pc1[image]: no file FILE/pc1.img" \
 'pc1[0]=A
 pc1[image]=pc1.img'
 
