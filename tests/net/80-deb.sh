@@ -88,7 +88,7 @@ DBG=$(ls "$T"/deb/umlnet-dbgsym_*_*.deb) || fail "no umlnet-dbgsym .deb in $T/de
 CHANGES=$(ls "$T"/deb/umlnet_*.changes) || fail "no .changes in $T/deb"
 SRC=$T/deb/umlnet		# the built copy of the tree
 
-lintian --fail-on error "$CHANGES" >"$T/lintian.log" 2>&1
+TMPDIR=$T lintian --fail-on error "$CHANGES" >"$T/lintian.log" 2>&1
 rc=$?
 if [ $rc -ne 0 ] || grep -q '^E:' "$T/lintian.log"; then
 	fail "lintian (exit $rc): $(grep -v '^N:' "$T/lintian.log")"
