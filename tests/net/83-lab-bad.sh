@@ -4,8 +4,8 @@
 # messages and start nothing: an unknown machine option, a gap in the
 # interface numbers, a collision domain name with a slash, a referenced
 # startup file that is missing or outside the lab, a lab.dep cycle, a
-# lab.dep naming no machine, a bad mode, an option of a domain no machine
-# is on, a kernel that is not there, VLAN settings (a VID 0, 4095 or abc,
+# lab.dep naming no machine, a bad mode, a bad DOMAIN[nat], an option of
+# a domain no machine is on, a kernel that is not there, VLAN settings (a VID 0, 4095 or abc,
 # an interface the machine lacks, a trunk to a domain no machine is on, a
 # loop of trunks, access and trunk at once, a VLAN given twice, native
 # without a trunk), a missing disk image (MACHINE[image]);
@@ -65,6 +65,9 @@ bad depname "FILE/lab.dep:1: a depends on 'zz': no such machine" \
 bad mode "FILE/lab.conf:2: A[mode]: 'bridge' is not switch or hub" \
 'a[0]=A
 A[mode]=bridge'
+bad nat "FILE/lab.conf:2: A[nat]: 'maybe' is not yes or no" \
+'a[0]=A,10.9.9.1,10.9.9.2
+A[nat]=maybe'
 bad domopt "FILE/lab.conf:2: B[uplink]: no machine has an interface on collision domain 'B'" \
 'a[0]=A
 B[uplink]=slirp'

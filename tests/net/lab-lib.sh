@@ -7,6 +7,7 @@
 #                             (an array: a command prefix, empty for root);
 #                             at exit, whatever a failed test left running
 #                             under each RT used is killed, its taps deleted
+#                             (and its NAT undone by uml-lab stop)
 #   lab_rtdir BASE DIR        lab DIR's runtime dir under BASE
 #   lab_pids RTDIR            every pid recorded in a lab's runtime dir
 #                             (machines, switches), one a line
@@ -30,9 +31,11 @@ lab_cmd() {
 
 # _lab_reap: at exit, before lib.sh's clean-up (which removes $T), end
 # whatever a failed test left running in the labs it started: every
-# session recorded under the runtime bases lab_cmd used, and their taps
+# session recorded under the runtime bases lab_cmd used, and their taps;
+# a lab with NAT is stopped too, to delete its nftables table and turn
+# the IPv4 forwarding it turned on off again
 _lab_reap() {
-	local b f s
+	local b f s l
 	for b in "${LAB_BASES[@]}"; do
 		for f in "$b"/*/m/*/pid "$b"/*/sw/*.pid; do
 			[ -f "$f" ] && read -r s <"$f" && [[ $s =~ ^[0-9]+$ ]] || continue
@@ -41,6 +44,12 @@ _lab_reap() {
 		done
 		for f in "$b"/*/sw/*.tap; do
 			[ -f "$f" ] && ip link del "$(cat "$f")" 2>/dev/null
+		done
+		for f in "$b"/*/nat; do
+			[ -f "$f" ] && read -r l <"${f%/nat}/lab" || continue
+			# as root, here: only root's labs have NAT (a test's
+			# namespace takes its table and forwarding with it)
+			env UML_LAB_RUNTIME="$b" "$UML_LAB" stop "$l" >/dev/null 2>&1
 		done
 	done
 	return 0
