@@ -65,6 +65,7 @@ int vu_msg_check(const struct vu_msg *m, unsigned int nfds, char *err,
 	case VU_GET_QUEUE_NUM:
 	case VU_SET_OWNER:
 	case VU_RESET_OWNER:
+	case VU_RESET_DEVICE:
 		has_idx = 0;
 		break;
 	case VU_SET_BACKEND_REQ_FD:

@@ -44,6 +44,7 @@ enum vu_req {
 	VU_SEND_RARP = 19,
 	VU_NET_SET_MTU = 20,
 	VU_SET_BACKEND_REQ_FD = 21,
+	VU_RESET_DEVICE = 34,
 	VU_REQ_MAX
 };
 
@@ -58,10 +59,14 @@ enum vu_req {
  * The back end's request channel (BACKEND_REQ, formerly SLAVE_REQ): we
  * never send on it, but UML's virtio_uml (6.1) takes the interrupt its
  * queues share from that channel, and without it asks for irq 0 (the
- * timer's) and fails.  Nothing else: no reply-ack, config, MQ, ...
+ * timer's) and fails.  Besides it, only RESET_DEVICE: no reply-ack,
+ * config, MQ, ...
  */
 #define VU_PF_BACKEND_REQ	5
-#define VU_PROTOCOL_FEATURES	(1ull << VU_PF_BACKEND_REQ)
+/* RESET_DEVICE: QEMU resets a device with it (else RESET_OWNER) */
+#define VU_PF_RESET_DEVICE	13
+#define VU_PROTOCOL_FEATURES	((1ull << VU_PF_BACKEND_REQ) | \
+				 (1ull << VU_PF_RESET_DEVICE))
 
 #define VU_NQUEUES		2u	/* 0: receiveq (to the guest), 1: transmitq */
 #define VU_QUEUE_MAX		32768u	/* the largest ring size virtio allows */

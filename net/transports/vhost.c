@@ -18,7 +18,8 @@
  * stable descriptor number, the receive queue's kick eventfd) polls
  * readable once the guest adds some (tp->wfd_in).  Before the guest's
  * driver started the receive queue, frames for it are dropped (counted),
- * as a NIC without a link would.
+ * as a NIC without a link would.  RESET_DEVICE and RESET_OWNER put the
+ * device back as it was on connection (vh_reset()).
  *
  * The guest is untrusted: vhost_user.c checks every message, region and
  * descriptor; a guest that breaks the protocol or a ring gets an error
@@ -349,6 +350,44 @@ static int vh_set_fd(struct tp_vhost *v, unsigned int q)
 	return 0;
 }
 
+/*
+ * RESET_DEVICE (and the older RESET_OWNER): back to a device just
+ * connected: rings stopped and forgotten with their eventfds, memory
+ * unmapped, no features.  The connection and the request channel stay.
+ * wfd keeps its number: a fresh eventfd replaces the old kick under it.
+ */
+static int vh_reset(struct tp_vhost *v)
+{
+	unsigned int q;
+	int fd, ret;
+
+	vh_unmap(v);
+	if (v->kick[1] >= 0)
+		epoll_ctl(v->tp.fd, EPOLL_CTL_DEL, v->kick[1], NULL);
+	close_fd(&v->kick[1]);
+	for (q = 0; q < VU_NQUEUES; q++) {
+		close_fd(&v->call[q]);
+		memset(&v->vq[q], 0, sizeof(v->vq[q]));
+	}
+	if (v->kick[0] >= 0) {
+		fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (fd < 0 || dup3(fd, v->tp.wfd, O_CLOEXEC) < 0) {
+			ret = -errno;
+			snprintf(v->why, sizeof(v->why), "vhost-user: reset: "
+				 "%s", strerror(-ret));
+			if (fd >= 0)
+				close(fd);
+			return vh_fail(v, ret);
+		}
+		close(fd);
+		v->kick[0] = -1;
+	}
+	v->rx_full = 0;
+	v->features = 0;
+	v->hdr_len = VU_NET_HDR_LEN;
+	return 0;
+}
+
 static int vh_message(struct tp_vhost *v)
 {
 	struct vu_msg *m = &v->msg;
@@ -394,8 +433,10 @@ static int vh_message(struct tp_vhost *v)
 	case VU_GET_QUEUE_NUM:
 		return vh_reply64(v, VU_NQUEUES / 2);
 	case VU_SET_OWNER:
-	case VU_RESET_OWNER:
 		return 0;
+	case VU_RESET_OWNER:
+	case VU_RESET_DEVICE:
+		return vh_reset(v);
 	case VU_SET_BACKEND_REQ_FD:
 		close_fd(&v->backend);
 		v->backend = v->rfds[0];

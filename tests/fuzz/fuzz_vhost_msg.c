@@ -4,7 +4,7 @@
  * (net/vhost_user.c).  The input is a message as a front end sends it
  * (12 header bytes, then the payload), its last byte the number of fds
  * that came with it.  What vu_msg_check() accepts must have a payload
- * within the limit and its queue index in range; an accepted memory table
+ * within the limit (none for a reset) and its queue index in range; an accepted memory table
  * must parse into at most VU_MAX_REGIONS regions, as many as fds, none
  * empty or wrapping, no two overlapping in either address space.
  */
@@ -51,6 +51,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	if ((m.req == VU_SET_VRING_KICK || m.req == VU_SET_VRING_CALL ||
 	     m.req == VU_SET_VRING_ERR) && m.payload[0] >= VU_NQUEUES)
+		__builtin_trap();
+	/* the requests without a payload: RESET_DEVICE, RESET_OWNER, ... */
+	if ((m.req == VU_RESET_DEVICE || m.req == VU_RESET_OWNER ||
+	     m.req == VU_GET_FEATURES) && (m.size || nfds))
 		__builtin_trap();
 	if (m.req != VU_SET_MEM_TABLE)
 		return 0;

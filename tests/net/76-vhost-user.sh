@@ -95,25 +95,15 @@ grep -q '3 packets received' "$T/a.out" || fail "a: pings: $(grep packets "$T/a.
 sleep 1
 guest_kill a
 # bad front ends while b and c still run
-python3 - "$VU" <<'EOF2' || fail "cannot play the bad front ends"
+python3 - "$VU" "$(dirname "$0")" <<'EOF2' || fail "cannot play the bad front ends"
 import os, socket, struct, sys
-def closed(s):
-    # the switch ends a bad front end's port: its end of the socket closes
-    s.settimeout(10)
-    try:
-        while s.recv(4096):
-            pass
-    except ConnectionResetError:
-        pass
-    except socket.timeout:
-        sys.exit("the switch did not close a bad front end's connection")
-    s.close()
+sys.path.insert(0, sys.argv[2])
+from vhost_fe import closed, hdr
 def client(msg):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(sys.argv[1])
     s.sendall(msg)
     closed(s)
-hdr = lambda req, size: struct.pack("<III", req, 1, size)
 # SET_MEM_TABLE: one region, no fd
 client(hdr(5, 40) + struct.pack("<II4Q", 1, 0, 0, 4096, 0x7f0000000000, 0))
 # SET_VRING_NUM for queue 7

@@ -4,7 +4,8 @@
  * table, the split virtqueue walker over a fake guest memory (chains,
  * loops, bad indices and addresses, used entries and interrupts), and the
  * transport over a socketpair: the feature handshake and a memory table
- * whose file is too short, refused with a message saying so.
+ * whose file is too short, refused with a message saying so; a device
+ * reset (RESET_DEVICE, RESET_OWNER) mid-use and set up again.
  */
 #include <endian.h>
 #include <errno.h>
@@ -293,18 +294,27 @@ static int req(int fd, uint32_t r, const void *pl, uint32_t size, int sfd)
 	return sendmsg(fd, &mh, 0) == (ssize_t)(VU_HDR_SIZE + size) ? 0 : -1;
 }
 
-static void test_transport(void)
+/* A transport on one end of a new socketpair; sv[0] plays the front end. */
+static struct tp *vh_pair(int sv[2])
 {
-	struct tp_frame f = { 0 };
-	uint8_t b[64], pl[40];
 	char spec[32], e[TP_ERR_MAX];
-	struct tp *tp;
-	uint64_t feat;
-	int sv[2], mfd;
+	struct tp *tp = NULL;
 
 	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
 	snprintf(spec, sizeof(spec), "vhost-user:fd=%d", sv[1]);
 	CHECK(tp_open(&tp, spec, e, sizeof(e)) == 0);
+	return tp;
+}
+
+static void test_transport(void)
+{
+	struct tp_frame f = { 0 };
+	uint8_t b[64], pl[40];
+	struct tp *tp;
+	uint64_t feat;
+	int sv[2], mfd;
+
+	tp = vh_pair(sv);
 	if (!tp)
 		return;
 	CHECK(tp->wfd >= 0 && tp->wfd != tp->fd && tp->wfd_in);
@@ -327,9 +337,7 @@ static void test_transport(void)
 	close(sv[0]);
 
 	/* a memory table larger than its file */
-	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
-	snprintf(spec, sizeof(spec), "vhost-user:fd=%d", sv[1]);
-	CHECK(tp_open(&tp, spec, e, sizeof(e)) == 0);
+	tp = vh_pair(sv);
 	mfd = memfd_create("vhost-test", MFD_CLOEXEC);
 	CHECK(mfd >= 0 && ftruncate(mfd, 4096) == 0);
 	memset(pl, 0, sizeof(pl));
@@ -343,9 +351,7 @@ static void test_transport(void)
 	tp_close(tp);
 	close(sv[0]);
 	/* the same, with a file long enough, is mapped; then EOF ends it */
-	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
-	snprintf(spec, sizeof(spec), "vhost-user:fd=%d", sv[1]);
-	CHECK(tp_open(&tp, spec, e, sizeof(e)) == 0);
+	tp = vh_pair(sv);
 	CHECK(ftruncate(mfd, 8192) == 0);
 	CHECK(req(sv[0], VU_SET_MEM_TABLE, pl, 40, mfd) == 0);
 	CHECK(tp_recv(tp, &f, 1) == 0);
@@ -355,11 +361,100 @@ static void test_transport(void)
 	close(mfd);
 }
 
+/* Queue 0 (receive) of the transport @tp in memory @mfd (8 KiB at
+ * gpa 0): rings at 0/1024/2048, first entry @base; one 2 KiB buffer. */
+static void rx_setup(int sk, struct tp *tp, int mfd, uint16_t base)
+{
+	struct tp_frame f = { 0 };
+	uint8_t pl[40];
+	uint64_t x;
+
+	x = htole64(1ull << VU_F_VERSION_1 | 1ull << VU_F_MRG_RXBUF);
+	CHECK(req(sk, VU_SET_FEATURES, &x, 8, -1) == 0);
+	memset(pl, 0, sizeof(pl));
+	put32(pl, 1);
+	put64(pl + 16, 8192);
+	put64(pl + 24, UVA);
+	CHECK(req(sk, VU_SET_MEM_TABLE, pl, 40, mfd) == 0);
+	memset(pl, 0, sizeof(pl));
+	put32(pl + 4, 8);
+	CHECK(req(sk, VU_SET_VRING_NUM, pl, 8, -1) == 0);
+	put32(pl + 4, base);
+	CHECK(req(sk, VU_SET_VRING_BASE, pl, 8, -1) == 0);
+	put32(pl + 4, 0);
+	put64(pl + 8, UVA);
+	put64(pl + 16, UVA + 2048);
+	put64(pl + 24, UVA + 1024);
+	CHECK(req(sk, VU_SET_VRING_ADDR, pl, 40, -1) == 0);
+	x = htole64(VU_VRING_NOFD);	/* queue 0, no eventfd */
+	CHECK(req(sk, VU_SET_VRING_KICK, &x, 8, -1) == 0);
+	CHECK(tp_recv(tp, &f, 1) == 0);
+}
+
+/* RESET_DEVICE mid-use: the ring is forgotten (frames for it dropped,
+ * none written), then set up again it takes frames again. */
+static void test_reset(void)
+{
+	struct tp_frame f = { 0 };
+	uint8_t b[64], frame[60] = { 0 };
+	struct tp *tp;
+	uint64_t x;
+	uint8_t *g;
+	int sv[2], mfd;
+
+	tp = vh_pair(sv);
+	if (!tp)
+		return;
+	CHECK(req(sv[0], VU_GET_PROTOCOL_FEATURES, NULL, 0, -1) == 0);
+	CHECK(tp_recv(tp, &f, 1) == 0);
+	CHECK(read(sv[0], b, sizeof(b)) == VU_HDR_SIZE + 8);
+	memcpy(&x, b + VU_HDR_SIZE, 8);
+	CHECK(le64toh(x) & 1ull << VU_PF_RESET_DEVICE);
+	mfd = memfd_create("vhost-reset", MFD_CLOEXEC);
+	CHECK(mfd >= 0 && ftruncate(mfd, 8192) == 0);
+	g = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	CHECK(g != MAP_FAILED);
+	if (g == MAP_FAILED)
+		return;
+	rx_setup(sv[0], tp, mfd, 0);
+	put64(g, 4096);		/* descriptor 0: 2 KiB at 4096, writable */
+	put32(g + 8, 2048);
+	put16(g + 12, 2);
+	put16(g + 1024 + 4, 0);	/* avail ring[0] = 0, idx 1 */
+	put16(g + 1024 + 2, 1);
+	f.buf = frame;
+	f.len = sizeof(frame);
+	CHECK(tp_send(tp, &f, 1) == 1 && tp->tx_drop == 0);
+	CHECK(g[2048 + 2] == 1);	/* used->idx */
+	CHECK(req(sv[0], VU_RESET_DEVICE, NULL, 0, -1) == 0);
+	CHECK(tp_recv(tp, &f, 1) == 0);
+	put16(g + 1024 + 6, 0);	/* another buffer: not for a reset ring */
+	put16(g + 1024 + 2, 2);
+	CHECK(tp_send(tp, &f, 1) == 1 && tp->tx_drop == 1);
+	CHECK(g[2048 + 2] == 1);
+	rx_setup(sv[0], tp, mfd, 1);	/* again, from the second entry */
+	CHECK(tp_send(tp, &f, 1) == 1 && tp->tx_drop == 1);
+	CHECK(g[2048 + 2] == 2);
+	/* RESET_OWNER does the same; RESET_DEVICE takes no payload */
+	CHECK(req(sv[0], VU_RESET_OWNER, NULL, 0, -1) == 0);
+	CHECK(tp_recv(tp, &f, 1) == 0);
+	CHECK(tp_send(tp, &f, 1) == 1 && tp->tx_drop == 2);
+	x = 0;
+	CHECK(req(sv[0], VU_RESET_DEVICE, &x, 8, -1) == 0);
+	CHECK(tp_recv(tp, &f, 1) == -EINVAL);
+	CHECK(tp->why && strstr(tp->why, "message 34: 8 payload bytes"));
+	tp_close(tp);
+	close(sv[0]);
+	munmap(g, 8192);
+	close(mfd);
+}
+
 int main(void)
 {
 	test_msgs();
 	test_mem();
 	test_ring();
 	test_transport();
+	test_reset();
 	TEST_DONE("test_vhost");
 }

@@ -1,0 +1,305 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tests/net/vhost_fe.py: vhost-user front ends for the tests (76, 79),
+# written against the spec: message helpers, and a front end (FrontEnd)
+# with real shared memory (a memfd) and real split rings, which moves
+# test frames (plug's: payload byte i is (seq + i) & 0xff) both ways.
+# Run as a program (vhost_fe.py SOCK MODE DIR) it plays test 79's front
+# ends: MODE stall, reconnect or reset (see their functions); it prints
+# what it does and waits for DIR/NAME.go before each step the test drives.
+#
+# Memory (64 KiB, guest address 0, our "user address" UA): queue 0's rings
+# at 0x0000/0x0400/0x0800 (descriptors, avail, used), queue 1's at
+# 0x1000/0x1400/0x1800; receive buffers from 0x2000, transmit from 0x8000,
+# BUF bytes each.  The rings use NUM entries.
+import mmap
+import os
+import socket
+import struct
+import sys
+import time
+
+UA = 0x10000000
+MEM = 0x10000
+NUM = 16
+BUF = 1536
+HDR = 12			# virtio_net_hdr with num_buffers
+RXB, TXB = 0x2000, 0x8000
+F_MRG, F_PROTO, F_V1 = 15, 30, 32
+PF_RESET_DEVICE = 13
+GET_FEATURES, SET_FEATURES, SET_OWNER, RESET_OWNER = 1, 2, 3, 4
+SET_MEM_TABLE, SET_VRING_NUM, SET_VRING_ADDR, SET_VRING_BASE = 5, 8, 9, 10
+GET_VRING_BASE, SET_VRING_KICK, SET_VRING_CALL = 11, 12, 13
+GET_PROTOCOL_FEATURES, SET_PROTOCOL_FEATURES, SET_VRING_ENABLE = 15, 16, 18
+RESET_DEVICE = 34
+
+
+def hdr(req, size):
+    """A message header: request, version 1, payload size."""
+    return struct.pack("<III", req, 1, size)
+
+
+def closed(s, secs=10):
+    """Wait for the switch to close its end of @s (it ends a bad front
+    end's port); exit with a message if it does not."""
+    s.settimeout(secs)
+    try:
+        while s.recv(4096):
+            pass
+    except ConnectionResetError:
+        pass
+    except socket.timeout:
+        sys.exit("the switch did not close a bad front end's connection")
+    s.close()
+
+
+def recv_exact(s, n):
+    b = b""
+    while len(b) < n:
+        got = s.recv(n - len(b))
+        if not got:
+            sys.exit("the switch closed the connection")
+        b += got
+    return b
+
+
+def test_frame(seq, length=60, etype=0x88b7, src=b"\x02\x00\x00\x00\x79\x01"):
+    """A plug test frame: broadcast, from @src, type @etype."""
+    pl = bytes((seq + i) & 0xff for i in range(length - 14))
+    return b"\xff" * 6 + src + struct.pack(">H", etype) + pl
+
+
+def frame_ok(f, etype=0x88b5):
+    if len(f) < 15 or struct.unpack(">H", f[12:14])[0] != etype:
+        return False
+    seq = f[14]
+    return all(f[14 + i] == (seq + i) & 0xff for i in range(len(f) - 14))
+
+
+class FrontEnd:
+    """One connection to a vhost-user back end, set up as a net device."""
+
+    def __init__(self, path):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.settimeout(10)
+        self.s.connect(path)
+        self.mem = None
+
+    def send(self, req, payload=b"", fds=()):
+        msg = hdr(req, len(payload)) + payload
+        if fds:
+            socket.send_fds(self.s, [msg], list(fds))
+        else:
+            self.s.sendall(msg)
+
+    def reply(self, req):
+        r, flags, size = struct.unpack("<III", recv_exact(self.s, 12))
+        if r != req or not flags & 4:
+            sys.exit("reply %u (flags 0x%x) to request %u" % (r, flags, req))
+        return recv_exact(self.s, size)
+
+    def get64(self, req):
+        self.send(req)
+        return struct.unpack("<Q", self.reply(req))[0]
+
+    def setup(self, rx_bufs=NUM):
+        """Negotiate, share fresh memory, start both rings and give the
+        back end @rx_bufs receive buffers."""
+        feat = self.get64(GET_FEATURES)
+        want = (1 << F_V1) | (1 << F_MRG) | (1 << F_PROTO)
+        if feat & want != want:
+            sys.exit("features 0x%x lack 0x%x" % (feat, want & ~feat))
+        self.send(SET_FEATURES, struct.pack("<Q", want))
+        self.pfeat = self.get64(GET_PROTOCOL_FEATURES)
+        self.send(SET_PROTOCOL_FEATURES,
+                  struct.pack("<Q", self.pfeat & (1 << PF_RESET_DEVICE)))
+        self.send(SET_OWNER)
+        fd = os.memfd_create("vhost-fe")
+        os.ftruncate(fd, MEM)
+        if self.mem:
+            self.mem.close()
+        self.mem = mmap.mmap(fd, MEM)
+        self.send(SET_MEM_TABLE, struct.pack("<II4Q", 1, 0, 0, MEM, UA, 0),
+                  [fd])
+        os.close(fd)
+        for fd in getattr(self, "kick", []) + getattr(self, "call", []):
+            os.close(fd)
+        self.kick, self.call = [], []
+        for q in (0, 1):
+            base = q * 0x1000
+            self.send(SET_VRING_NUM, struct.pack("<II", q, NUM))
+            self.send(SET_VRING_ADDR, struct.pack("<II4Q", q, 0, UA + base,
+                      UA + base + 0x800, UA + base + 0x400, 0))
+            self.send(SET_VRING_BASE, struct.pack("<II", q, 0))
+            self.kick.append(os.eventfd(0, os.EFD_NONBLOCK))
+            self.call.append(os.eventfd(0, os.EFD_NONBLOCK))
+            self.send(SET_VRING_CALL, struct.pack("<Q", q), [self.call[q]])
+            self.send(SET_VRING_KICK, struct.pack("<Q", q), [self.kick[q]])
+            self.send(SET_VRING_ENABLE, struct.pack("<II", q, 1))
+        self.avail = [0, 0]	# our avail->idx per queue
+        self.used = [0, 0]	# used entries seen
+        self.post_rx(rx_bufs)
+
+    def _u16(self, off):
+        return struct.unpack_from("<H", self.mem, off)[0]
+
+    def _desc(self, q, i, addr, length, flags):
+        struct.pack_into("<QIHH", self.mem, q * 0x1000 + 16 * i, addr,
+                         length, flags, 0)
+
+    def _avail(self, q, head):
+        a = q * 0x1000 + 0x400
+        struct.pack_into("<H", self.mem, a + 4 + 2 * (self.avail[q] % NUM),
+                         head)
+        self.avail[q] = (self.avail[q] + 1) & 0xffff
+        struct.pack_into("<H", self.mem, a + 2, self.avail[q])
+
+    def post_rx(self, n):
+        """Give the back end @n more receive buffers (one per free
+        descriptor: buffer i is descriptor i) and kick it."""
+        for _ in range(n):
+            i = self.avail[0] % NUM
+            self._desc(0, i, RXB + BUF * i, BUF, 2)	# device-writable
+            self._avail(0, i)
+        if n:
+            os.eventfd_write(self.kick[0], 1)
+
+    def rx(self):
+        """The frames the back end put in receive buffers since last."""
+        out = []
+        u = 0x800
+        while self.used[0] != self._u16(u + 2):
+            e = u + 4 + 8 * (self.used[0] % NUM)
+            head, length = struct.unpack_from("<II", self.mem, e)
+            if head >= NUM or length < HDR or length > BUF:
+                sys.exit("used entry %u: id %u len %u" % (self.used[0],
+                         head, length))
+            b = RXB + BUF * head
+            out.append(bytes(self.mem[b + HDR:b + length]))
+            self.used[0] = (self.used[0] + 1) & 0xffff
+        return out
+
+    def tx(self, frame):
+        i = self.avail[1] % NUM
+        b = TXB + BUF * i
+        self.mem[b:b + HDR] = bytes(HDR)
+        self.mem[b + HDR:b + HDR + len(frame)] = frame
+        self._desc(1, i, b, HDR + len(frame), 0)
+        self._avail(1, i)
+        os.eventfd_write(self.kick[1], 1)
+
+    def tx_done(self, secs=10):
+        """Wait until the back end used every transmit buffer."""
+        end = time.time() + secs
+        while self._u16(0x1800 + 2) != self.avail[1]:
+            if time.time() > end:
+                sys.exit("the switch did not take the frames sent")
+            time.sleep(0.01)
+
+    def wait_rx(self, n, secs=10, length=None):
+        """Wait for @n good test frames (type 0x88b5, @length bytes if
+        given), giving each buffer used back; return them."""
+        got, end = [], time.time() + secs
+        while len(got) < n and time.time() < end:
+            new = self.rx()
+            self.post_rx(len(new))
+            got += [f for f in new if frame_ok(f) and
+                    (length is None or len(f) == length)]
+            time.sleep(0.01)
+        return got
+
+    def vring_base(self, q):
+        self.send(GET_VRING_BASE, struct.pack("<II", q, 0))
+        rq, base = struct.unpack("<II", self.reply(GET_VRING_BASE))
+        if rq != q:
+            sys.exit("GET_VRING_BASE %u: reply for queue %u" % (q, rq))
+        return base
+
+    def close(self):
+        self.s.close()
+        for fd in self.kick + self.call:
+            os.close(fd)
+        self.kick, self.call = [], []
+
+
+def go(d, name, secs=30):
+    """Say we wait for step @name and wait for the test's d/name.go."""
+    print("wait", name, flush=True)
+    end = time.time() + secs
+    while not os.path.exists(os.path.join(d, name + ".go")):
+        if time.time() > end:
+            sys.exit("no %s.go in %u s" % (name, secs))
+        time.sleep(0.02)
+
+
+def exchange(fe, d, tag):
+    """@fe up: 3 test frames from the test's plug, 3 to it."""
+    go(d, "rx." + tag)
+    got = fe.wait_rx(3)
+    if len(got) < 3:
+        sys.exit("%s: %u of 3 frames came" % (tag, len(got)))
+    for i in range(3):
+        fe.tx(test_frame(i))
+    fe.tx_done()
+
+
+def mode_stall(path, d):
+    """2 receive buffers, never refilled until DIR/refill.go; then frames
+    of 100 bytes (sent after the refill) must come."""
+    fe = FrontEnd(path)
+    fe.setup(rx_bufs=2)
+    print("ready", flush=True)
+    go(d, "refill", 60)
+    print("before", len(fe.rx()), flush=True)
+    fe.post_rx(NUM - 2)
+    print("refilled", flush=True)
+    got = fe.wait_rx(5, length=100)
+    if len(got) < 5:
+        sys.exit("after the refill, %u of 5 new frames came" % len(got))
+    fe.close()
+
+
+def mode_reconnect(path, d):
+    for c in range(1, 6):
+        fe = FrontEnd(path)
+        fe.setup()
+        print("up", c, flush=True)
+        exchange(fe, d, str(c))
+        fe.close()
+        print("closed", c, flush=True)
+        go(d, "next.%u" % c)
+
+
+def mode_reset(path, d):
+    """Set up, exchange, reset (1: GET_VRING_BASE and RESET_DEVICE, 2:
+    RESET_OWNER with the rings running), check nothing lands in the old
+    rings, set up again; 3 rounds of exchange in all."""
+    fe = FrontEnd(path)
+    for r in (1, 2, 3):
+        fe.setup()
+        if r == 1 and not fe.pfeat & (1 << PF_RESET_DEVICE):
+            sys.exit("RESET_DEVICE not offered: 0x%x" % fe.pfeat)
+        print("up", r, flush=True)
+        exchange(fe, d, str(r))
+        if r == 3:
+            break
+        if r == 1:
+            b0, b1 = fe.vring_base(0), fe.vring_base(1)
+            if (b0, b1) != (3, 3):
+                sys.exit("GET_VRING_BASE: %u and %u, not 3 and 3" % (b0, b1))
+            fe.send(RESET_DEVICE)
+        else:
+            fe.send(RESET_OWNER)
+        print("reset", r, flush=True)
+        go(d, "dead.%u" % r)
+        late = fe.rx()
+        if late:
+            sys.exit("reset %u: %u frames in the old rings" % (r, len(late)))
+    fe.close()
+
+
+if __name__ == "__main__":
+    modes = {"stall": mode_stall, "reconnect": mode_reconnect,
+             "reset": mode_reset}
+    if len(sys.argv) != 4 or sys.argv[2] not in modes:
+        sys.exit("usage: vhost_fe.py SOCK stall|reconnect|reset DIR")
+    modes[sys.argv[2]](sys.argv[1], sys.argv[3])
