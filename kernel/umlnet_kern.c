@@ -12,7 +12,11 @@
  * drains in batches), and the fd it sends on (its wfd) a write IRQ.
  * Transmit never drops for lack of room: when the transport would block,
  * the frame is kept, the queue is stopped, and the write IRQ (with a
- * one-tick timer as a backstop) retries it and wakes the queue.  A
+ * one-tick timer as a backstop) retries it and wakes the queue.  A stream
+ * socket may take only part of a frame: the transport holds the rest and
+ * counts the frame sent; the queue stops the same way until the rest is
+ * out (tx_held), since no next frame may come to push it (TCP waits for
+ * the ACK of exactly that data).  A
  * transport whose fd cannot raise SIGIO (an epoll set, as slip's) is polled
  * every tick instead.
  */
@@ -52,8 +56,9 @@ struct umlnet {
 	int index;
 	int rx_irq;		/* -1 while down */
 	int tx_irq;
-	spinlock_t tx_lock;	/* tx_pending, the transport's send side */
+	spinlock_t tx_lock;	/* tx_pending, tx_held, the transport's send side */
 	struct sk_buff *tx_pending;
+	bool tx_held;		/* the transport holds the rest of a sent frame */
 	struct timer_list tx_timer;
 	struct timer_list poll_timer;	/* fds that cannot raise SIGIO */
 	bool poll;
@@ -198,6 +203,13 @@ static irqreturn_t umlnet_rx_irq(int irq, void *dev_id)
 
 /* ---- transmit ---- */
 
+static void umlnet_tx_error(struct net_device *dev, int err)
+{
+	dev->stats.tx_errors++;
+	if (net_ratelimit())
+		netdev_warn(dev, "send: %d\n", err);
+}
+
 static void umlnet_tx_done(struct net_device *dev, struct sk_buff *skb,
 			   int ret)
 {
@@ -207,13 +219,33 @@ static void umlnet_tx_done(struct net_device *dev, struct sk_buff *skb,
 		dev_consume_skb_any(skb);
 		return;
 	}
-	dev->stats.tx_errors++;
-	if (net_ratelimit())
-		netdev_warn(dev, "send: %d\n", ret);
+	umlnet_tx_error(dev, ret);
 	dev_kfree_skb_any(skb);
 }
 
-/* Retry the kept frame; wake the queue once it is gone. */
+/*
+ * Send @skb, tx_lock held.  Return: true when it is gone, false when the
+ * device must wait for room: the frame is kept (tx_pending) or the
+ * transport holds part of it (tx_held).
+ */
+static bool umlnet_tx_send(struct umlnet *un, struct sk_buff *skb)
+{
+	int ret = umlnet_user_send(un->tp, skb->data, skb->len);
+
+	if (ret == 0) {
+		un->tx_pending = skb;
+		return false;
+	}
+	umlnet_tx_done(un->dev, skb, ret);
+	/* the rest must go now: the next frame may never come */
+	if (ret > 0 && umlnet_user_finish(un->tp) == 0) {
+		un->tx_held = true;
+		return false;
+	}
+	return true;
+}
+
+/* Finish the held rest, retry the kept frame; wake the queue when done. */
 static void umlnet_tx_retry(struct umlnet *un)
 {
 	struct sk_buff *skb;
@@ -221,20 +253,31 @@ static void umlnet_tx_retry(struct umlnet *un)
 	int ret;
 
 	spin_lock_irqsave(&un->tx_lock, flags);
-	skb = un->tx_pending;
-	if (skb) {
-		ret = umlnet_user_send(un->tp, skb->data, skb->len);
-		if (ret == 0) {
-			mod_timer(&un->tx_timer, jiffies + 1);
-			spin_unlock_irqrestore(&un->tx_lock, flags);
-			return;
-		}
-		un->tx_pending = NULL;
-		umlnet_tx_done(un->dev, skb, ret);
+	if (un->tx_held) {
+		ret = umlnet_user_finish(un->tp);
+		if (ret == 0)
+			goto wait;
+		un->tx_held = false;
+		if (ret < 0)
+			umlnet_tx_error(un->dev, ret);
 	}
+	skb = un->tx_pending;
+	un->tx_pending = NULL;
+	if (skb && !umlnet_tx_send(un, skb))
+		goto wait;
 	spin_unlock_irqrestore(&un->tx_lock, flags);
 	if (netif_queue_stopped(un->dev) && netif_running(un->dev))
 		netif_wake_queue(un->dev);
+	return;
+wait:
+	mod_timer(&un->tx_timer, jiffies + 1);
+	spin_unlock_irqrestore(&un->tx_lock, flags);
+}
+
+/* Whether transmit waits for room (a kept frame or a held rest). */
+static bool umlnet_tx_waiting(struct umlnet *un)
+{
+	return READ_ONCE(un->tx_pending) || READ_ONCE(un->tx_held);
 }
 
 static irqreturn_t umlnet_tx_irq(int irq, void *dev_id)
@@ -243,7 +286,7 @@ static irqreturn_t umlnet_tx_irq(int irq, void *dev_id)
 
 	if (un->tx_irq < 0)
 		return IRQ_NONE;
-	if (READ_ONCE(un->tx_pending))
+	if (umlnet_tx_waiting(un))
 		umlnet_tx_retry(un);
 	return IRQ_HANDLED;
 }
@@ -263,7 +306,7 @@ static void umlnet_poll_timer(struct timer_list *t)
 	if (un->rx_irq < 0)
 		return;
 	napi_schedule(&un->napi);
-	if (READ_ONCE(un->tx_pending))
+	if (umlnet_tx_waiting(un))
 		umlnet_tx_retry(un);
 	mod_timer(&un->poll_timer, jiffies + 1);
 }
@@ -272,7 +315,6 @@ static netdev_tx_t umlnet_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct umlnet *un = netdev_priv(dev);
 	unsigned long flags;
-	int ret;
 
 	if (skb_linearize(skb)) {
 		dev->stats.tx_dropped++;
@@ -280,14 +322,10 @@ static netdev_tx_t umlnet_xmit(struct sk_buff *skb, struct net_device *dev)
 		return NETDEV_TX_OK;
 	}
 	spin_lock_irqsave(&un->tx_lock, flags);
-	ret = umlnet_user_send(un->tp, skb->data, skb->len);
-	if (ret == 0) {
-		/* Full: keep the frame, stop, retry when writable. */
-		un->tx_pending = skb;
+	if (!umlnet_tx_send(un, skb)) {
+		/* Full: stop, retry when writable. */
 		netif_stop_queue(dev);
 		mod_timer(&un->tx_timer, jiffies + 1);
-	} else {
-		umlnet_tx_done(dev, skb, ret);
 	}
 	spin_unlock_irqrestore(&un->tx_lock, flags);
 	return NETDEV_TX_OK;
@@ -359,6 +397,8 @@ static int umlnet_stop(struct net_device *dev)
 		dev_kfree_skb_any(un->tx_pending);
 		un->tx_pending = NULL;
 	}
+	/* a held rest stays in the transport: the next send writes it first */
+	un->tx_held = false;
 	spin_unlock_irqrestore(&un->tx_lock, flags);
 	for (i = 0; i < UMLNET_BATCH; i++) {
 		dev_kfree_skb_any(un->rx_skb[i]);

@@ -499,6 +499,17 @@ int umlnet_user_send(void *tp, const void *buf, unsigned int len)
 	return ret;
 }
 
+int umlnet_user_finish(void *tp)
+{
+	struct tp *t = tp;
+	int ret;
+
+	ret = tp_finish(t);
+	if (ret < 0)
+		return ret;
+	return !t->held;
+}
+
 void umlnet_user_close(void *tp)
 {
 	sigset_t old;

@@ -53,9 +53,18 @@ int umlnet_user_recv(void *tp, void *const *bufs, const unsigned int *caps,
 
 /**
  * umlnet_user_send() - send one frame.
- * Return: 1 when sent, 0 if the transport would block, or -errno.
+ * Return: 1 when sent (part of it may still be held: umlnet_user_finish()),
+ * 0 if the transport would block, or -errno.
  */
 int umlnet_user_send(void *tp, const void *buf, unsigned int len);
+
+/**
+ * umlnet_user_finish() - write what the transport still holds of a frame
+ * it counted as sent (a stream socket took only part of it).
+ * Return: 1 when nothing is left, 0 if some still waits for room (retry
+ * when the wfd is writable), or -errno.
+ */
+int umlnet_user_finish(void *tp);
 
 /**
  * umlnet_user_helper_addr() - tell uml_net that a guest address was added
