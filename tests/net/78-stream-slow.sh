@@ -12,7 +12,7 @@
 #    (Jumbo frames, so that the socket's room is less than a frame when it
 #    drains: with the switch's finishing disabled, the server was one
 #    frame short in every run tried).
-# (Our kernel's eth0=stream had the same gap: 79-kernel-stream-slow.)
+# (Our kernel's eth0=stream had the same gap: 89-kernel-stream-slow.)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mgmt-lib.sh"
 . "$(dirname "$0")/stream-lib.sh"

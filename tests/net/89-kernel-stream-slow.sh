@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# 79-kernel-stream-slow: our kernel's eth0=stream on a slow stream server
+# 89-kernel-stream-slow: our kernel's eth0=stream on a slow stream server
 # (78's, 4 KiB a millisecond) gets every frame the guest counts as sent,
 # whole, the last one too.  When the socket takes only part of a frame,
 # the driver must stop its queue and write the rest as soon as there is
