@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # tests/net/stream-lib.sh: the slow stream server of the stream tests (78,
-# 79), sourced after lib.sh.
+# 89), sourced after lib.sh.
 #   slow_server NAME SOCK   a server on SOCK reading 4 KiB per millisecond
 #   count_of NAME           whole frames it has
 #   wait_frames NAME N WHAT it has N whole, intact frames (20 s, else fail)
