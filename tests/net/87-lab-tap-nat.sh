@@ -106,14 +106,23 @@ log "ok: A[nat]=no: no table, no ping outside, the host pings pc1; forwarding le
 lab_cmd "$T/rt" start "$T/lab1" >"$T/start3.log" 2>&1 || fail "start again: $(cat "$T/start3.log")"
 [ -n "$(tables)" ] && [ "$(fwd)" = 1 ] || fail "no NAT after the second start: $(tables), ip_forward $(fwd)"
 rt1=$(lab_rtdir "$T/rt" "$T/lab1")
+# _session_alive SID: a live (not zombie) process is in session SID
+_session_alive() {
+	local q
+	for q in $(pgrep -s "$1" 2>/dev/null) "$1"; do _pid_alive "$q" && return 0; done
+	return 1
+}
 crash() {	# PIDS: killed (-9) with their sessions; the runtime dir and the table stay
 	local p
 	for p; do
 		pkill -KILL -s "$p"
 		kill -KILL "$p" 2>/dev/null
 	done
+	# every process of the sessions, not only their leaders: uml-lab's
+	# start takes a lab with any live process in its sessions as running
+	# (seen: "already running" while a killed kernel's children died)
 	for p; do
-		busywait 10 eval "! _pid_alive $p" || fail "$p survived SIGKILL"
+		busywait 10 eval "! _session_alive $p" || fail "session $p survived SIGKILL: $(pgrep -a -s "$p")"
 	done
 	[ -d "$rt1" ] && [ -n "$(tables)" ] || fail "the crash took the runtime dir or the table"
 }
