@@ -84,7 +84,15 @@ TOOLS		:= $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
 
 .SECONDARY:
 .PHONY: all check demo bench soak fuzz asan lint install kernel clean units
-all: $(PROGS) $(UNITS) $(BENCHES) $(TOOLS)
+# uml-xstate.so (compat/xstate.c): preloaded into the 6.1 UML kernels we
+# boot, so that they run on hosts with AVX-512 or AMX
+XSTATE		:= $(BUILD)/uml-xstate.so
+all: $(PROGS) $(UNITS) $(BENCHES) $(TOOLS) $(XSTATE)
+
+$(XSTATE): compat/xstate.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  SO      $@")
+	$(Q)$(CC) $(CFLAGS) -fPIC -shared $(filter-out -pie,$(LDFLAGS)) -o $@ $<
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -245,6 +253,7 @@ BINDIR		?= $(PREFIX)/bin
 SBINDIR		?= $(PREFIX)/sbin
 MANDIR		?= $(PREFIX)/share/man
 DOCDIR		?= $(PREFIX)/share/doc/umlnet
+PKGLIBDIR	?= $(PREFIX)/lib/umlnet
 # uml_net is installed setuid root; tunctl and the host-setup scripts are
 # the administrator's (sbin); every other program is a user's (bin).
 INST_SUID	:= $(filter $(BUILD)/uml_net,$(PROGS))
@@ -260,9 +269,10 @@ INSTALLED	:= $(addprefix $(BINDIR)/,$(notdir $(INST_BIN) $(INST_SUID)) $(INST_SL
 		   $(addprefix $(SBINDIR)/,$(notdir $(INST_SBIN))) \
 		   $(foreach m,$(INST_MAN),$(MANDIR)/man$(patsubst .%,%,$(suffix $(m)))/$(notdir $(m))) \
 		   $(if $(INST_SLIRPLINK),$(MANDIR)/man1/uml-slirp.1) \
-		   $(addprefix $(DOCDIR)/,$(notdir $(INST_DOC)))
+		   $(addprefix $(DOCDIR)/,$(notdir $(INST_DOC))) \
+		   $(PKGLIBDIR)/uml-xstate.so
 INST_DIRS	:= $(BINDIR) $(SBINDIR) $(addprefix $(MANDIR)/man,$(MAN_SECTIONS)) \
-		   $(DOCDIR) $(SYSCONFDIR)/umlnet
+		   $(DOCDIR) $(PKGLIBDIR) $(SYSCONFDIR)/umlnet
 # Ownership only when root: a user's staging install (DESTDIR=...) gets the
 # same modes, the setuid bit included, and no chown.
 INSTALL_OWN	= $(if $(filter 0,$(shell id -u)),-o root -g root)
@@ -277,6 +287,7 @@ install: all
 	$(if $(INST_SLIRPLINK),ln -sf uml_slirp $(DESTDIR)$(BINDIR)/uml-slirp && \
 		ln -sf uml_slirp.1 $(DESTDIR)$(MANDIR)/man1/uml-slirp.1)
 	install -m 0644 $(INST_DOC) $(DESTDIR)$(DOCDIR)/
+	install -m 0644 $(XSTATE) $(DESTDIR)$(PKGLIBDIR)/
 	install -d -m 0755 $(INSTALL_OWN) $(DESTDIR)$(SYSCONFDIR)/umlnet
 
 # Our own directories go when empty (a policy written into /etc/umlnet
@@ -285,7 +296,7 @@ install: all
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 ifeq ($(DESTDIR),)
-	for d in $(DOCDIR) $(SYSCONFDIR)/umlnet; do \
+	for d in $(DOCDIR) $(PKGLIBDIR) $(SYSCONFDIR)/umlnet; do \
 		[ ! -d "$$d" ] || rmdir --ignore-fail-on-non-empty "$$d" || exit 1; done
 else
 	cd $(DESTDIR) && for d in $(patsubst /%,%,$(INST_DIRS)); do \

@@ -78,7 +78,7 @@ ip link set eth0 up
 ping -c 3 -w 20 10.0.16.2 || { echo "guest: LAN host unreachable over the brctl bridge"; exit 1; }
 EOF2
 # shellcheck disable=SC2046 # kargs prints words to be split
-bg gb "$T/inh" setpriv --reuid="$TU" --regid="$(id -g "$TU")" --init-groups "$GUEST_KERNEL" $(kargs gb) eth0=tuntap,tapgb
+bg gb "$T/inh" setpriv --reuid="$TU" --regid="$(id -g "$TU")" --init-groups env LD_PRELOAD="$UML_XSTATE" "$GUEST_KERNEL" $(kargs gb) eth0=tuntap,tapgb
 finished gb
 # the script is done, but the kernel may still hold the tap for a moment
 busywait 10 eval "! alive gb" || fail "guest gb did not exit after its script"

@@ -109,6 +109,9 @@ BUILD=${BUILD:-$ROOT/build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 UML_SWITCH=${UML_SWITCH:-$BUILD/uml_switch}
 GUEST_KERNEL=${GUEST_KERNEL:-/usr/bin/linux.uml}
+# preloaded into every UML kernel a test boots (compat/xstate.c: a 6.1
+# kernel cannot set its processes' FPU state on a host with AVX-512/AMX)
+UML_XSTATE=${UML_XSTATE:-$BUILD/uml-xstate.so}
 TEST_NAME=${TEST_NAME:-$(basename "$0" .sh)}
 
 T=$(mktemp -d /tmp/umlnet.XXXXXX) || { echo "FAIL: mktemp" >&2; exit 1; }
@@ -563,13 +566,15 @@ guest_script() { cat >"$T/$1.sh"; }
 guest_start() {
 	local name=$1; shift
 	[ -x "$GUEST_KERNEL" ] || fail "guest kernel $GUEST_KERNEL not found"
+	[ -f "$UML_XSTATE" ] || fail "$UML_XSTATE not built (run make)"
 	[ -f "$T/$name.sh" ] || fail "guest_start: write $T/$name.sh first"
 	guestroot_build
 	mkdir -p "$T/uml"
 	rm -f "$T/$name.rc" "$T/$name.out"
 	ln -sf "$name.console" "$T/$name.log"
 	BG_LOG=$T/$name.console \
-	bg "$name" ${GUEST_NS:+ip netns exec "$GUEST_NS"} "$GUEST_KERNEL" mem=256M root=/dev/root rootfstype=hostfs \
+	bg "$name" ${GUEST_NS:+ip netns exec "$GUEST_NS"} \
+		env LD_PRELOAD="$UML_XSTATE" "$GUEST_KERNEL" mem=256M root=/dev/root rootfstype=hostfs \
 		rootflags="$BUILD/guestroot" rw init=/init umid="$name" \
 		uml_dir="$T/uml" con=null con0=fd:0,fd:1 \
 		tdir="$T" guest="$name" "$@"
