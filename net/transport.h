@@ -20,6 +20,8 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include "offload.h"
+
 #define TP_NAME_MAX	16
 #define TP_MAX_KV	16
 #define TP_SPEC_MAX	512
@@ -42,7 +44,12 @@ struct tp_spec {
  * recv, a caller may add a second segment (tail/tail_cap) where the bytes
  * beyond cap land, so small buffers can still take a jumbo frame; a frame
  * longer than cap + tail_cap comes back with that longer len and is not
- * stored whole (never cut silently).  send uses buf/len only.
+ * stored whole (never cut silently).  send uses buf/len (and vnet).
+ *
+ * vnet: the frame's virtio-net header (offload.h): what is left to do to
+ * it (a checksum, segmentation).  recv fills it in only for a consumer
+ * that set tp->vnet_ok (else it is all zero); send gets one only within
+ * tp->offload.
  */
 struct tp_frame {
 	uint8_t *buf;
@@ -50,6 +57,7 @@ struct tp_frame {
 	size_t cap;
 	uint8_t *tail;
 	size_t tail_cap;
+	struct tp_vnet vnet;
 };
 
 struct tp;
@@ -87,6 +95,12 @@ struct tp {
 	uint8_t pending;	/* recv left whole frames buffered inside the
 				 * transport that no fd event will announce:
 				 * call recv again before waiting */
+	uint8_t vnet_ok;	/* set by the consumer before the first recv:
+				 * it takes frames with work left in their
+				 * tp_frame.vnet (a transport may then offer
+				 * offloads to its peer) */
+	uint8_t offload;	/* TP_OFF_*: what send takes in vnet (what
+				 * the peer negotiated; may change in recv) */
 	uint8_t held;	/* send counted a frame as sent that it could
 			 * write only part of: the rest waits inside the
 			 * transport until tp_finish() writes it (poll wfd

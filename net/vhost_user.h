@@ -49,12 +49,23 @@ enum vu_req {
 };
 
 /* feature bits */
+#define VU_F_CSUM		0	/* VIRTIO_NET_F_CSUM: guest tx partial */
+#define VU_F_GUEST_CSUM		1	/* guest rx takes partial checksums */
+#define VU_F_GUEST_TSO4		7
+#define VU_F_GUEST_TSO6		8
+#define VU_F_HOST_TSO4		11	/* guest tx may be TSO */
+#define VU_F_HOST_TSO6		12
 #define VU_F_MRG_RXBUF		15	/* VIRTIO_NET_F_MRG_RXBUF */
 #define VU_F_PROTOCOL_FEATURES	30	/* VHOST_USER_F_PROTOCOL_FEATURES */
 #define VU_F_VERSION_1		32	/* VIRTIO_F_VERSION_1 */
 #define VU_FEATURES	((1ull << VU_F_MRG_RXBUF) | \
 			 (1ull << VU_F_PROTOCOL_FEATURES) | \
 			 (1ull << VU_F_VERSION_1))
+/* offered besides to a consumer that takes offloads (tp->vnet_ok) */
+#define VU_OFFLOADS	((1ull << VU_F_CSUM) | (1ull << VU_F_GUEST_CSUM) | \
+			 (1ull << VU_F_GUEST_TSO4) | \
+			 (1ull << VU_F_GUEST_TSO6) | \
+			 (1ull << VU_F_HOST_TSO4) | (1ull << VU_F_HOST_TSO6))
 /*
  * The back end's request channel (BACKEND_REQ, formerly SLAVE_REQ): we
  * never send on it, but UML's virtio_uml (6.1) takes the interrupt its

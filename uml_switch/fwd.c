@@ -6,20 +6,60 @@
  * capture: see sw.h).  With VLANs (vlan.h), only the ports of a frame's
  * VLAN are destinations; while every port keeps the defaults (sw->nvlan
  * is 0) that costs one test per destination of a flood.
+ *
+ * Offloads (offload.h): a frame from a guest may come with work left in
+ * its virtio-net header.  A destination that can take it so (tp->offload)
+ * gets it as it is; for one that cannot, the checksum is filled in (in
+ * the shared buffer, once: every port can take it then) or the GSO frame
+ * is cut into segments, once per frame for all such destinations, in
+ * buffers of the pool.  Such a frame costs a queue its segments' entries.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "frame.h"
 #include "log.h"
 #include "sw.h"
+#include "transport.h"
+
+/* What of @b's offloads must be done for @p in software (0: none). */
+static unsigned int fwd_soft(const struct port *p, const struct buf *b)
+{
+	return off_needs(&b->vn) & ~p->tp->offload;
+}
+
+/* Queue entries @b takes at @p: 1, or its segments when @p cannot take
+ * it whole (*@large: in large buffers). */
+static unsigned int q_cost(const struct port *p, const struct buf *b,
+			   int *large)
+{
+	*large = b->large;
+	if (!off_is_gso(&b->vn) || !fwd_soft(p, b))
+		return 1;
+	*large = b->op.hlen + b->vn.gso_size > POOL_SMALL_SIZE;
+	return b->op.nseg;
+}
 
 /* Is @p's queue full for @b?  A queue may hold only so many jumbo frames,
  * so that one port cannot take every large buffer. */
 static int q_full(const struct sw *sw, const struct port *p,
 		  const struct buf *b)
 {
-	return p->qlen >= sw->o.qmax ||
-	       (b->large && p->qlarge >= sw->large_max);
+	int large;
+	unsigned int n = q_cost(p, b, &large);
+
+	return p->qlen + n > sw->o.qmax ||
+	       (large && p->qlarge + n > sw->large_max);
+}
+
+/* Could @p's queue never take @b (more segments than it holds)? */
+static int q_never(const struct sw *sw, const struct port *p,
+		   const struct buf *b)
+{
+	int large;
+	unsigned int n = q_cost(p, b, &large);
+
+	return n > sw->o.qmax || (large && n > sw->large_max);
 }
 
 /* Record @b for the captures of port @idx on its way out, in the form
@@ -60,6 +100,75 @@ static void q_push(struct sw *sw, int idx, struct buf *b)
 	}
 }
 
+/* The segments of the GSO frame being forwarded, for every destination
+ * that needs them: cut once, freed when fwd_frame() is done with it. */
+static struct {
+	const struct buf *of;
+	unsigned int n;
+	struct buf *seg[OFF_SEG_MAX];
+} cut;
+
+static void cut_release(struct sw *sw)
+{
+	while (cut.n)
+		pool_put(&sw->pool, cut.seg[--cut.n]);
+	cut.of = NULL;
+}
+
+/* Cut GSO frame @b (off_parse() took it) into cut.seg[].
+ * Return: 0, or -ENOBUFS (the pool is out). */
+static int cut_segments(struct sw *sw, struct buf *b)
+{
+	int large = b->op.hlen + b->vn.gso_size > POOL_SMALL_SIZE;
+	struct buf *s;
+	unsigned int i;
+
+	if (cut.of == b)
+		return 0;
+	cut_release(sw);
+	for (i = 0; i < b->op.nseg; i++) {
+		s = pool_get(&sw->pool, large);
+		if (!s) {
+			cut_release(sw);
+			return -ENOBUFS;
+		}
+		s->len = (uint32_t)off_segment(b->data, b->len, &b->vn,
+					       &b->op, i, s->data);
+		s->vm = b->vm;
+		memset(&s->vn, 0, sizeof(s->vn));
+		cut.seg[cut.n++] = s;
+	}
+	cut.of = b;
+	return 0;
+}
+
+/* Queue @b for @dst in a form it takes (see the top); q_full() said it
+ * has room. */
+static void fwd_push(struct sw *sw, int dst, struct buf *b)
+{
+	struct port *p = &sw->ports[dst];
+	unsigned int i;
+
+	if (!fwd_soft(p, b)) {
+		q_push(sw, dst, b);
+		return;
+	}
+	if (!off_is_gso(&b->vn)) {
+		off_csum(b->data, b->len, &b->vn);
+		memset(&b->vn, 0, sizeof(b->vn));
+		p->off_csum++;
+		q_push(sw, dst, b);
+		return;
+	}
+	if (cut_segments(sw, b)) {
+		p->drop_nobuf++;
+		return;
+	}
+	for (i = 0; i < cut.n; i++)
+		q_push(sw, dst, cut.seg[i]);
+	p->off_seg++;
+}
+
 /* May @src wait for a full queue?  Not a v0 client: its frames come on
  * the shared socket, which cannot be left unread for one sender. */
 static int fwd_can_hold(const struct sw *sw, int src)
@@ -67,10 +176,19 @@ static int fwd_can_hold(const struct sw *sw, int src)
 	return !sw->ports[src].v0;
 }
 
-/* @src waits for @dst's queue. */
-static int fwd_hold(struct sw *sw, int src, int dst)
+/* @src waits for @dst's queue to have room for @b.  A queue that holds
+ * a sender counts as full (port_tick()'s stall clock runs). */
+static int fwd_hold(struct sw *sw, int src, int dst, const struct buf *b)
 {
+	struct port *p = &sw->ports[dst];
+	int large;
+	unsigned int n = q_cost(p, b, &large);
+
 	sw->ports[src].blocked_by = dst;
+	if (p->wait_room < n)
+		p->wait_room = n;
+	if (!p->full_since_ms)
+		p->full_since_ms = sw->now_ms;
 	return -EAGAIN;
 }
 
@@ -108,10 +226,15 @@ static int fwd_in_vlan(const struct sw *sw, const struct port *p,
 	return !port_vlans(sw, p) || vlan_carries(&p->vlan, b->vm.vid);
 }
 
-/* Would @b, tagged for @p, be longer than FRAME_MAX?  (Counted then.) */
+/* Would @b, tagged for @p, be longer than FRAME_MAX, or cut into more
+ * segments than @p's queue holds?  (Counted then.) */
 static int fwd_too_long(const struct sw *sw, struct port *p,
 			const struct buf *b)
 {
+	if (q_never(sw, p, b)) {
+		p->drop_size++;
+		return 1;
+	}
 	if (!port_vlans(sw, p) || b->len <= FRAME_MAX - VLAN_HLEN ||
 	    b->vm.tagged || !vlan_tx_tags(&p->vlan, &b->vm))
 		return 0;
@@ -132,7 +255,7 @@ static void fwd_copy(struct sw *sw, int dst, struct buf *b)
 	else if (q_full(sw, p, b))
 		p->drop_full++;
 	else
-		q_push(sw, dst, b);
+		fwd_push(sw, dst, b);
 }
 
 static int fwd_flood(struct sw *sw, int src, struct buf *b)
@@ -146,6 +269,7 @@ static int fwd_flood(struct sw *sw, int src, struct buf *b)
 		dst = sw->active[i];
 		p = &sw->ports[dst];
 		if (dst == src || !q_full(sw, p, b) || p->stalled ||
+		    q_never(sw, p, b) ||
 		    !fwd_in_vlan(sw, p, b) ||
 		    (p->watch & (PW_CARRIER_DOWN | PW_DUMP)) ||
 		    !fwd_can_hold(sw, src) || fwd_share_used(sw, dst))
@@ -154,7 +278,7 @@ static int fwd_flood(struct sw *sw, int src, struct buf *b)
 			p->hold_start_ms = sw->now_ms;
 			sw->nholding++;
 		}
-		return fwd_hold(sw, src, dst);
+		return fwd_hold(sw, src, dst, b);
 	}
 	for (i = 0; i < sw->nports; i++) {
 		dst = sw->active[i];
@@ -189,11 +313,11 @@ static int fwd_one(struct sw *sw, int src, int dst, struct buf *b)
 	if (fwd_too_long(sw, p, b))
 		return 0;
 	if (!q_full(sw, p, b)) {
-		q_push(sw, dst, b);
+		fwd_push(sw, dst, b);
 		return 0;
 	}
 	if (!p->stalled && fwd_can_hold(sw, src))
-		return fwd_hold(sw, src, dst);
+		return fwd_hold(sw, src, dst, b);
 	p->drop_full++;
 	return 0;
 }
@@ -224,13 +348,8 @@ static void fwd_learn(struct sw *sw, int src, uint16_t vid,
 	}
 }
 
-/**
- * fwd_frame() - forward one frame received on port @src.
- * Return: 0 when it was queued (or dropped and counted), -EAGAIN when a
- * destination queue is full: the caller holds the frame and stops reading
- * @src until that queue drains.
- */
-int fwd_frame(struct sw *sw, int src, struct buf *b)
+/* fwd_frame() but for the segments it may have cut */
+static int fwd_place(struct sw *sw, int src, struct buf *b)
 {
 	const uint8_t *dst = frame_dst(b->data);
 	uint16_t vid = b->vm.vid;
@@ -253,6 +372,21 @@ int fwd_frame(struct sw *sw, int src, struct buf *b)
 		return -EAGAIN;	/* held: the dump ports get it then */
 	fwd_dump(sw, src, out, b);
 	return 0;
+}
+
+/**
+ * fwd_frame() - forward one frame received on port @src.
+ * Return: 0 when it was queued (or dropped and counted), -EAGAIN when a
+ * destination queue is full: the caller holds the frame and stops reading
+ * @src until that queue drains.
+ */
+int fwd_frame(struct sw *sw, int src, struct buf *b)
+{
+	int ret = fwd_place(sw, src, b);
+
+	if (cut.n)
+		cut_release(sw);	/* the queues hold what they need */
+	return ret;
 }
 
 /**

@@ -146,6 +146,8 @@ static struct buf *impair_corrupt(struct sw *sw, struct impair_dir *d,
 		memcpy(c->data, b->data, b->len);
 		c->len = b->len;
 		c->vm = b->vm;		/* its VLAN, as it came (vlan.h) */
+		c->vn = b->vn;		/* and its offloads (offload.h) */
+		c->op = b->op;
 	} else {
 		c->refs++;
 	}
@@ -337,7 +339,6 @@ static int impair_send(struct sw *sw, int idx, uint64_t now_us)
 void impair_flush(struct sw *sw, int idx)
 {
 	struct port *p = &sw->ports[idx];
-	int was_full = p->qlen >= sw->o.qmax;
 	uint64_t now = impair_now_us();
 	struct buf *b;
 
@@ -354,7 +355,7 @@ void impair_flush(struct sw *sw, int idx)
 	}
 	p->full_since_ms = 0;
 	p->want_out = 0;
-	if (was_full)
+	if (p->wait_room)	/* the ring is empty: every sender fits */
 		port_wake(sw, idx);
 	if (impair_send(sw, idx, now))
 		return;

@@ -52,11 +52,20 @@ void port_wake(struct sw *sw, int idx)
 		}
 	}
 	p = &sw->ports[idx];
+	p->wait_room = 0;
 	if (p->hold_start_ms) {
 		p->hold_ms += sw->now_ms - p->hold_start_ms;
 		p->hold_start_ms = 0;
 		sw->nholding--;
 	}
+}
+
+/* Has @p's queue room for a frame, and for what a held sender waits for? */
+int port_room(const struct sw *sw, const struct port *p)
+{
+	uint32_t need = p->wait_room ? p->wait_room : 1;
+
+	return p->qlen + need <= sw->o.qmax;
 }
 
 static void q_pop(struct sw *sw, struct port *p)
@@ -135,6 +144,15 @@ static int port_take(struct sw *sw, struct port *p, struct buf **bp,
 		*bp = b = big;
 	}
 	b->len = len;
+	b->vn = f->vnet;	/* a guest's header: checked before any use */
+	if ((b->vn.flags || b->vn.gso_type) &&
+	    off_parse(b->data, len, &b->vn, &b->op,
+					   p->vnet_why, sizeof(p->vnet_why))) {
+		if (!p->drop_vnet++)	/* the first one: what was wrong */
+			warn("port %d: %s (dropped; counted as vnet drops)",
+			     (int)(p - sw->ports), p->vnet_why);
+		return 0;
+	}
 	/* management: carrier down, a dump port, a capture (fwd.c) */
 	if ((p->watch & PW_RX) && !port_watch_rx(sw, p, b))
 		return 0;
@@ -403,6 +421,7 @@ int port_tx_form(const struct sw *sw, struct port *p, const struct buf *b,
 
 	f->buf = b->data;
 	f->len = f->cap = b->len;
+	f->vnet = b->vn;	/* within p's offloads: fwd.c saw to it */
 	if (!port_vlans(sw, p))
 		return 0;
 	if (b->len > POOL_SMALL_SIZE) {
@@ -412,6 +431,9 @@ int port_tx_form(const struct sw *sw, struct port *p, const struct buf *b,
 	}
 	n = port_vlan_form(sw, p, b, out);
 	if (n > 0) {
+		if (off_needs(&f->vnet))	/* a tag more or less before
+						 * the headers it points at */
+			off_move(&f->vnet, (int)(n - (ssize_t)b->len));
 		f->buf = out;
 		f->len = f->cap = (size_t)n;
 		*large |= out == tx_vlan_large;
@@ -465,7 +487,6 @@ int port_finish(struct port *p)
 void port_flush(struct sw *sw, int idx)
 {
 	struct port *p = &sw->ports[idx];
-	int was_full = p->qlen >= sw->o.qmax;
 	int i, sent;
 
 	if (p->watch & PW_IMPAIR_OUT) {
@@ -498,9 +519,9 @@ void port_flush(struct sw *sw, int idx)
 		port_end(sw, idx, strerror(-sent));
 		return;
 	}
-	if (p->qlen >= sw->o.qmax && !p->full_since_ms)
+	if (!port_room(sw, p) && !p->full_since_ms)
 		p->full_since_ms = sw->now_ms;
-	if (was_full && p->qlen < sw->o.qmax)
+	if (p->wait_room && port_room(sw, p))
 		port_wake(sw, idx);
 	port_set_events(sw, idx);
 }

@@ -177,7 +177,8 @@ struct mgmt_client {
 struct mgmt_counters {
 	uint64_t rx, tx, rx_bytes, tx_bytes;
 	uint64_t total, full, size, err, nobuf, refused, carrier, ignored;
-	uint64_t vlan, bad;
+	uint64_t vlan, bad, vnet;
+	uint64_t checksummed, segmented;	/* offloads done for it */
 };
 
 struct mgmt {

@@ -81,6 +81,9 @@ void mgmt_counters(const struct port *p, struct mgmt_counters *c)
 	c->ignored = p->drop_ignored;
 	c->vlan = p->drop_vlan;
 	c->bad = p->tp->rx_drop;
+	c->vnet = p->drop_vnet;
+	c->checksummed = p->off_csum;
+	c->segmented = p->off_seg;
 }
 
 /**
@@ -105,6 +108,11 @@ void mgmt_json_counters(struct jw *w, const char *key,
 	jw_u64(w, "ignored", c->ignored);
 	jw_u64(w, "vlan", c->vlan);
 	jw_u64(w, "bad", c->bad);
+	jw_u64(w, "vnet", c->vnet);
+	jw_end(w);
+	jw_obj(w, "offload");
+	jw_u64(w, "checksummed", c->checksummed);
+	jw_u64(w, "segmented", c->segmented);
 	jw_end(w);
 	jw_end(w);
 }

@@ -42,6 +42,9 @@ static void usage(FILE *f)
 "                         (addr.type=unix,addr.path=PATH)\n"
 "      --vhost-user PATH  listen for vhost-user-net front ends (a UML\n"
 "                         guest's virtio_uml.device=PATH:1)\n"
+"      --no-offload       offer vhost-user guests no checksum offload or\n"
+"                         TSO (default: offered; done in software toward\n"
+"                         ports that cannot take them)\n"
 "      --mgmt PATH|none   management socket (umlctl); default beside\n"
 "                         the control socket: CTL.mgmt, or DIR/mgmt\n"
 "      --group GROUP      sockets' group, mode 0660 (else 0600)\n"
@@ -225,6 +228,9 @@ static int opts_one(struct sw_opts *o, int argc, char **argv, int *i)
 	} else if (IS("vhost-user")) {
 		ARG();
 		return opt_path(a, v, o->vhost, sizeof(o->vhost));
+	} else if (IS("no-offload")) {
+		FLAG();
+		o->no_offload = 1;
 	} else if (IS("mgmt")) {
 		ARG();
 		o->mgmt_off = !strcmp(v, "none");

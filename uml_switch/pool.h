@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "offload.h"
+
 #define POOL_SMALL_SIZE	2048
 #define POOL_LARGE_SIZE	65536
 
@@ -26,6 +28,8 @@ struct buf {
 	uint16_t refs;
 	uint8_t large;
 	struct vlan_meta vm;
+	struct tp_vnet vn;	/* offloads left to do (offload.h), or 0 */
+	struct off_pkt op;	/* for a GSO frame: its headers (off_parse) */
 	struct buf *next;	/* free list */
 };
 

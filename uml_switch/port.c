@@ -173,6 +173,7 @@ int port_open(struct sw *sw, struct tp *tp, const char *desc,
 	p = &sw->ports[idx];
 	port_reset(p);
 	p->tp = tp;
+	tp->vnet_ok = !sw->o.no_offload;	/* before its first recv */
 	p->v0 = tp->fd < 0 && !tp->redial_ms;
 	snprintf(p->desc, sizeof(p->desc), "%s", desc);
 	sw->active[sw->nports++] = idx;
@@ -262,7 +263,7 @@ uint64_t port_drops(const struct port *p)
 {
 	return p->drop_full + p->drop_size + p->drop_err + p->drop_nobuf +
 	       p->drop_carrier + p->drop_ignored + p->drop_vlan +
-	       p->tp->tx_drop + p->tp->rx_drop;
+	       p->drop_vnet + p->tp->tx_drop + p->tp->rx_drop;
 }
 
 /**
@@ -486,8 +487,8 @@ void port_stats(struct sw *sw)
 				 (unsigned long long)p->redials);
 		info("stats: port %d %s rx=%llu tx=%llu drop=%llu "
 		     "(full=%llu size=%llu err=%llu nobuf=%llu refused=%llu "
-		     "carrier=%llu ignored=%llu vlan=%llu bad=%llu) "
-		     "queue=%u%s%s%s%s %s",
+		     "carrier=%llu ignored=%llu vlan=%llu bad=%llu vnet=%llu) "
+		     "checksummed=%llu segmented=%llu queue=%u%s%s%s%s %s",
 		     idx, p->tp->ops->name, (unsigned long long)p->rx,
 		     (unsigned long long)p->tx,
 		     (unsigned long long)port_drops(p),
@@ -499,7 +500,10 @@ void port_stats(struct sw *sw)
 		     (unsigned long long)p->drop_carrier,
 		     (unsigned long long)p->drop_ignored,
 		     (unsigned long long)p->drop_vlan,
-		     (unsigned long long)p->tp->rx_drop, p->qlen,
+		     (unsigned long long)p->tp->rx_drop,
+		     (unsigned long long)p->drop_vnet,
+		     (unsigned long long)p->off_csum,
+		     (unsigned long long)p->off_seg, p->qlen,
 		     p->stalled ? " stalled" : "", p->lossy ? " slow" : "",
 		     (p->watch & PW_CARRIER_DOWN) ? " down" : "", redial,
 		     p->desc);

@@ -107,6 +107,9 @@ struct port {
 				 * at redial_at_ms (port_lost()) */
 	uint8_t carrier_off;	/* management set its carrier down */
 	int blocked_by;		/* port whose full queue we wait for, or -1 */
+	uint32_t wait_room;	/* free entries a sender held for our queue
+				 * waits for (a GSO frame's segments: more
+				 * than one); 0: none is held */
 	uint64_t full_since_ms;	/* queue full and no progress since; 0: not */
 	uint64_t hold_start_ms;	/* holding a flooding sender since; 0: not */
 	uint64_t hold_ms;	/* held flooding senders this window */
@@ -125,6 +128,10 @@ struct port {
 	uint64_t drop_carrier;	/* in or out while its carrier was down */
 	uint64_t drop_ignored;	/* sent by a dump port: never forwarded */
 	uint64_t drop_vlan;	/* of a VLAN it does not carry (vlan.h) */
+	uint64_t drop_vnet;	/* a virtio-net header that lies (offload.h) */
+	uint64_t off_csum;	/* frames for it whose checksum we filled in */
+	uint64_t off_seg;	/* GSO frames for it we cut into segments */
+	char vnet_why[128];	/* what its first drop_vnet was */
 
 	/* for management (mgmt.h) */
 	uint8_t watch;		/* PW_* */
@@ -193,6 +200,7 @@ struct sw_opts {
 	char bess[SW_PATH_MAX];		/* --bess listening path */
 	char stream[SW_PATH_MAX];	/* --stream listening path */
 	char vhost[SW_PATH_MAX];	/* --vhost-user listening path */
+	int no_offload;			/* --no-offload */
 	char mgmt[SW_PATH_MAX];		/* --mgmt; "" = the default */
 	int mgmt_off;			/* --mgmt none */
 	uint32_t max_macs;
@@ -311,6 +319,7 @@ int port_tx_form(const struct sw *sw, struct port *p, const struct buf *b,
 void port_flush_all(struct sw *sw);
 void port_run_woken(struct sw *sw);
 void port_wake(struct sw *sw, int idx);
+int port_room(const struct sw *sw, const struct port *p);
 void port_drop_queue(struct sw *sw, struct port *p, uint64_t *counter);
 void port_drop_held(struct sw *sw, struct port *p, uint64_t *counter);
 

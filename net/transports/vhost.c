@@ -384,8 +384,31 @@ static int vh_reset(struct tp_vhost *v)
 	}
 	v->rx_full = 0;
 	v->features = 0;
+	v->tp.offload = 0;
 	v->hdr_len = VU_NET_HDR_LEN;
 	return 0;
+}
+
+/* What we offer: offloads only to a consumer that takes them. */
+static uint64_t vh_offered(const struct tp_vhost *v)
+{
+	return VU_FEATURES | (v->tp.vnet_ok ? VU_OFFLOADS : 0);
+}
+
+/* The offloads frames toward the guest may leave to it (tp->offload):
+ * TSO only with the checksum, as virtio wants. */
+static uint8_t vh_offload(uint64_t f)
+{
+	uint8_t o = 0;
+
+	if (!(f & (1ull << VU_F_GUEST_CSUM)))
+		return 0;
+	o = TP_OFF_CSUM;
+	if (f & (1ull << VU_F_GUEST_TSO4))
+		o |= TP_OFF_TSO4;
+	if (f & (1ull << VU_F_GUEST_TSO6))
+		o |= TP_OFF_TSO6;
+	return o;
 }
 
 static int vh_message(struct tp_vhost *v)
@@ -405,17 +428,18 @@ static int vh_message(struct tp_vhost *v)
 		    m->payload[0] : pl32(m, 0);
 	switch (m->req) {
 	case VU_GET_FEATURES:
-		return vh_reply64(v, VU_FEATURES);
+		return vh_reply64(v, vh_offered(v));
 	case VU_SET_FEATURES:
 		x = pl64(m, 0);
-		if (x & ~VU_FEATURES) {
+		if (x & ~vh_offered(v)) {
 			snprintf(v->why, sizeof(v->why), "vhost-user: "
 				 "SET_FEATURES 0x%llx: not offered: 0x%llx",
 				 (unsigned long long)x,
-				 (unsigned long long)(x & ~VU_FEATURES));
+				 (unsigned long long)(x & ~vh_offered(v)));
 			return vh_fail(v, -EINVAL);
 		}
 		v->features = x;
+		v->tp.offload = vh_offload(x);
 		v->hdr_len = x & ((1ull << VU_F_VERSION_1) |
 				  (1ull << VU_F_MRG_RXBUF)) ?
 			     VU_NET_HDR_LEN : VU_NET_HDR_LEN - 2;
@@ -573,6 +597,35 @@ static void vh_drain(int fd)
 	}
 }
 
+/*
+ * The virtio-net header of transmitted chain @c into @f->vnet, when the
+ * guest may leave work in it (it negotiated VIRTIO_NET_F_CSUM, which we
+ * offer only to a consumer that takes it).  Return: 0, or -1 for a
+ * header whose own fields are impossible.
+ */
+static int vh_rx_vnet(const struct tp_vhost *v, const struct vu_chain *c,
+		      struct tp_frame *f)
+{
+	uint8_t h[VNET_HDR_LEN];
+	unsigned int i;
+	size_t k = 0, l;
+
+	if (!(v->features & (1ull << VU_F_CSUM)))
+		return 0;
+	for (i = 0; i < c->n && k < sizeof(h); i++) {
+		l = c->seg[i].len < sizeof(h) - k ? c->seg[i].len :
+						    sizeof(h) - k;
+		memcpy(h + k, c->seg[i].p, l);
+		k += l;
+	}
+	vnet_get(h, &f->vnet);
+	f->vnet.flags &= (uint8_t)~VNET_F_DATA_VALID;	/* rx only */
+	if (f->vnet.gso_type && !(v->features & (1ull << VU_F_HOST_TSO4)) &&
+	    !(v->features & (1ull << VU_F_HOST_TSO6)))
+		return -1;
+	return 0;
+}
+
 static int vh_recv_frames(struct tp *tp, struct tp_frame *f, unsigned int n)
 {
 	struct tp_vhost *v = VH(tp);
@@ -612,6 +665,10 @@ static int vh_recv_frames(struct tp *tp, struct tp_frame *f, unsigned int n)
 			tp->rx_drop++;	/* no header, or absurdly long */
 			continue;
 		}
+		if (vh_rx_vnet(v, &c, &f[got])) {
+			tp->rx_drop++;	/* a header that lies: counted */
+			continue;
+		}
 		skip = v->hdr_len;
 		off = 0;
 		for (i = 0; i < c.n; i++) {
@@ -624,7 +681,7 @@ static int vh_recv_frames(struct tp *tp, struct tp_frame *f, unsigned int n)
 			off += c.seg[i].len - skip;
 			skip = 0;
 		}
-		f[got++].len = off;
+		f[got++].len = off;	/* the consumer checks its vnet */
 	}
 	vh_signal(v, 1);
 	if (got == n && vu_vq_avail(vq))
@@ -679,6 +736,10 @@ static int vh_send_frames(struct tp *tp, const struct tp_frame *f,
 		v->rx_full = 0;
 	}
 	for (i = 0; i < n; i++) {
+		if (off_needs(&f[i].vnet) & ~tp->offload) {
+			tp->tx_drop++;	/* work it cannot do: the caller's */
+			continue;
+		}
 		need = v->hdr_len + f[i].len;
 		room = 0;
 		for (nc = 0; room < need && nc < RX_BUFS_MAX; nc++) {
@@ -715,6 +776,7 @@ static int vh_send_frames(struct tp *tp, const struct tp_frame *f,
 			}
 		}
 		memset(hdr, 0, sizeof(hdr));
+		vnet_put(hdr, &f[i].vnet);	/* zero, or within offload */
 		hdr[10] = (uint8_t)nc;
 		vh_copy_out(rx_chain, nc, 0, hdr, v->hdr_len);
 		vh_copy_out(rx_chain, nc, v->hdr_len, f[i].buf, f[i].len);

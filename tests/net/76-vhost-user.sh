@@ -5,8 +5,11 @@
 # virtio_net module and its dependencies, net_failover and failover).
 #  - guests a and b on vhost-user ports and c on eth0=daemon ping each
 #    other (3/3 each way);
-#  - a sends b 8 MB over TCP (busybox nc) and b's copy is the same, byte
-#    for byte;
+#  - a sends b 32 MB over TCP (busybox nc), then c the same 32 MB, and
+#    each copy is the same, byte for byte; the guests' virtio_net takes
+#    the switch's offloads (checksum, TSO): a's frames come in larger than
+#    the wire's (GSO), go to b whole and are cut into segments for c
+#    (the ports' counters say so);
 #  - a guest killed in the middle of a transfer frees its port (the switch
 #    logs it), and the switch goes on serving: b and c ping again;
 #  - front ends that lie (a memory table without its fds, a queue index a
@@ -15,6 +18,7 @@
 #    that shrinks its memory file under the switch's mapping (the switch's
 #    next touch of that memory faults: SIGBUS, caught).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/mgmt-lib.sh"
 need python3
 
 VU=$T/vu.sock
@@ -22,7 +26,7 @@ switch_start sw -unix "$T/sw.ctl" --vhost-user "$VU"
 
 guest_modules virtio_net.ko
 VLOAD=$LOAD
-dd if=/dev/urandom of="$T/blob" bs=1M count=8 2>/dev/null
+dd if=/dev/urandom of="$T/blob" bs=1M count=32 2>/dev/null
 
 # vguest NAME N: guest NAME's script head: load virtio_net, 10.0.76.N on
 # its virtio-net interface (the only one: eth0)
@@ -58,6 +62,11 @@ gw /t/b.listen 30 || exit 1
 nc 10.0.76.2 5001 </t/blob || { echo "a: nc failed"; exit 1; }
 touch /t/a.sent
 gw /t/b.got 60 || exit 1
+gw /t/c.listen 30 || exit 1
+nc 10.0.76.3 5003 </t/blob || { echo "a: nc to c failed"; exit 1; }
+gw /t/c.got 60 || exit 1
+touch /t/a.counted
+gw /t/counted 30 || exit 1
 # a second transfer, during which the host kills us
 touch /t/a.again
 nc 10.0.76.2 5002 </dev/zero
@@ -81,6 +90,13 @@ ip addr add 10.0.76.3/24 dev eth0
 ip link set eth0 up
 EOF2
 pings c 10.0.76.3; cat <<'EOF2'
+sleep 120 | { nc -l -p 5003 >/tmp/got; touch /tmp/got.end; } &
+lw 5003 || exit 1
+touch /t/c.listen
+gw /tmp/got.end 90 || exit 1
+cmp /tmp/got /t/blob || { echo "c: the copy differs"; exit 1; }
+rm /tmp/got
+touch /t/c.got
 gw /t/b.done 90 || exit 1
 EOF2
 } | guest_script c
@@ -89,8 +105,20 @@ guest_start a virtio_uml.device="$VU":1
 guest_start b virtio_uml.device="$VU":1
 guest_start c eth0=daemon,,unix,"$SWITCH_CTL"
 
-busywait 120 eval "[ -e '$T/a.again' ] || [ -e '$T/a.rc' ] || [ -e '$T/b.rc' ]"
-[ -e "$T/a.again" ] || { _guest_tail a >&2; _guest_tail b >&2; fail "the pings or the transfer did not finish"; }
+busywait 150 eval "[ -e '$T/a.counted' ] || [ -e '$T/a.rc' ] || [ -e '$T/b.rc' ] || [ -e '$T/c.rc' ]"
+[ -e "$T/a.counted" ] || { _guest_tail a >&2; _guest_tail b >&2; _guest_tail c >&2; fail "the pings or the transfers did not finish"; }
+# ports by index: a and b (vhost-user, in the order they came), c (daemon)
+MGMT=$T/sw.ctl.mgmt
+pj() { uc -j ports | jget "sorted([p for p in d if p['kind'] == '$1'], key=lambda p: p['index'])[$2]['counters']$3"; }
+a_rx=$(pj vhost-user 0 "['rx']") a_rxb=$(pj vhost-user 0 "['rx_bytes']")
+b_tx=$(pj vhost-user 1 "['tx']") b_txb=$(pj vhost-user 1 "['tx_bytes']")
+b_seg=$(pj vhost-user 1 "['offload']['segmented']") c_seg=$(pj daemon 0 "['offload']['segmented']")
+log "a's port: $a_rx frames in, $((a_rxb / a_rx)) bytes each; b's: $b_tx out, $((b_txb / b_tx)) bytes each, $b_seg cut; c's: $c_seg GSO frames cut"
+[ $((a_rxb / a_rx)) -gt 3000 ] || fail "a's frames average $((a_rxb / a_rx)) bytes: no TSO from the guest"
+[ $((b_txb / b_tx)) -gt 3000 ] && [ "$b_seg" = 0 ] || fail "b got frames of $((b_txb / b_tx)) bytes on average, $b_seg cut: the GSO frames did not go whole"
+[ "$c_seg" -gt 100 ] || fail "c's daemon port had $c_seg GSO frames cut for it"
+touch "$T/counted"
+busywait 30 eval "[ -e '$T/a.again' ]" || fail "a did not start its second transfer"
 grep -q '3 packets received' "$T/a.out" || fail "a: pings: $(grep packets "$T/a.out")"
 sleep 1
 guest_kill a
@@ -150,4 +178,4 @@ for g in b c; do
 		fail "guest $g: not 3/3 replies: $(grep packets "$T/$g.out")"
 done
 alive sw || fail "the switch died"
-log "ok: two vhost-user guests and a daemon guest pinged, 8 MB went over TCP intact, a killed guest's port was freed"
+log "ok: two vhost-user guests and a daemon guest pinged, 32 MB went over TCP intact to each of the others (whole GSO frames to b, cut for c), a killed guest's port was freed"

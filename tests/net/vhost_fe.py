@@ -6,6 +6,10 @@
 # Run as a program (vhost_fe.py SOCK MODE DIR) it plays test 79's front
 # ends: MODE stall, reconnect or reset (see their functions); it prints
 # what it does and waits for DIR/NAME.go before each step the test drives.
+# MODE offload (test 90) plays three front ends at once, two of them with
+# offloads (checksum, TSO), and checks what the switch made of the GSO
+# frames and partial checksums one sends: segments with good checksums
+# for the one without, the frame as it was for the other.
 #
 # Memory (64 KiB, guest address 0, our "user address" UA): queue 0's rings
 # at 0x0000/0x0400/0x0800 (descriptors, avail, used), queue 1's at
@@ -25,6 +29,8 @@ BUF = 1536
 HDR = 12			# virtio_net_hdr with num_buffers
 RXB, TXB = 0x2000, 0x8000
 F_MRG, F_PROTO, F_V1 = 15, 30, 32
+# VIRTIO_NET_F_CSUM, GUEST_CSUM, GUEST_TSO4, GUEST_TSO6, HOST_TSO4, HOST_TSO6
+OFFLOADS = (1 << 0) | (1 << 1) | (1 << 7) | (1 << 8) | (1 << 11) | (1 << 12)
 PF_RESET_DEVICE = 13
 GET_FEATURES, SET_FEATURES, SET_OWNER, RESET_OWNER = 1, 2, 3, 4
 SET_MEM_TABLE, SET_VRING_NUM, SET_VRING_ADDR, SET_VRING_BASE = 5, 8, 9, 10
@@ -101,11 +107,14 @@ class FrontEnd:
         self.send(req)
         return struct.unpack("<Q", self.reply(req))[0]
 
-    def setup(self, rx_bufs=NUM):
-        """Negotiate, share fresh memory, start both rings and give the
-        back end @rx_bufs receive buffers."""
-        feat = self.get64(GET_FEATURES)
+    def setup(self, rx_bufs=NUM, offload=False):
+        """Negotiate (with the offloads if @offload), share fresh memory,
+        start both rings and give the back end @rx_bufs receive
+        buffers."""
+        feat = self.features = self.get64(GET_FEATURES)
         want = (1 << F_V1) | (1 << F_MRG) | (1 << F_PROTO)
+        if offload:
+            want |= OFFLOADS
         if feat & want != want:
             sys.exit("features 0x%x lack 0x%x" % (feat, want & ~feat))
         self.send(SET_FEATURES, struct.pack("<Q", want))
@@ -178,10 +187,42 @@ class FrontEnd:
             self.used[0] = (self.used[0] + 1) & 0xffff
         return out
 
-    def tx(self, frame):
+    def rx_merged(self):
+        """The frames since last, each with its header, from as many
+        buffers as its num_buffers says (MRG_RXBUF); the buffers are
+        given back."""
+        out = []
+        u = 0x800
+        while self.used[0] != self._u16(u + 2):
+            e = u + 4 + 8 * (self.used[0] % NUM)
+            head, length = struct.unpack_from("<II", self.mem, e)
+            if head >= NUM or length > BUF:
+                sys.exit("used entry %u: id %u len %u" % (self.used[0],
+                         head, length))
+            b = bytes(self.mem[RXB + BUF * head:RXB + BUF * head + length])
+            self.used[0] = (self.used[0] + 1) & 0xffff
+            self.post_rx(1)
+            if self.pending is None:
+                nbuf = struct.unpack_from("<H", b, 10)[0]
+                self.pending, self.left = b, nbuf - 1
+            else:
+                self.pending += b
+                self.left -= 1
+            if self.left <= 0:
+                out.append(self.pending)
+                self.pending = None
+        return out
+
+    def tx(self, frame, vnet=None):
+        """Send @frame (with virtio-net header @vnet, 12 bytes; default
+        all zero): one descriptor, at the buffer of its ring slot (a
+        frame longer than BUF may use the slots after it: send it
+        alone)."""
         i = self.avail[1] % NUM
-        b = TXB + BUF * i
-        self.mem[b:b + HDR] = bytes(HDR)
+        b = TXB + BUF * i if len(frame) <= BUF - HDR else TXB
+        if b + HDR + len(frame) > MEM:
+            sys.exit("a %u-byte frame does not fit" % len(frame))
+        self.mem[b:b + HDR] = vnet if vnet else bytes(HDR)
         self.mem[b + HDR:b + HDR + len(frame)] = frame
         self._desc(1, i, b, HDR + len(frame), 0)
         self._avail(1, i)
@@ -297,9 +338,171 @@ def mode_reset(path, d):
     fe.close()
 
 
+def csum(b, acc=0):
+    """RFC 1071 sum of @b (not inverted), folded."""
+    if len(b) & 1:
+        b += b"\0"
+    acc += sum(struct.unpack(">%uH" % (len(b) // 2), b))
+    while acc >> 16:
+        acc = (acc & 0xffff) + (acc >> 16)
+    return acc
+
+
+MAC_A = b"\x02\x00\x00\x00\x90\x0a"
+
+
+def tcp_packet(v6, seq, payload, flags=0x18):
+    """A broadcast TCP packet from MAC_A in IPv4 or IPv6, whose checksum
+    field holds the pseudo-header sum (a checksum left to the device);
+    return it and the TCP header's offset."""
+    tcp = struct.pack(">HHIIBBHHH", 40000, 5001, seq, 1, 0x50, flags,
+                      65535, 0, 0)
+    if v6:
+        src, dst = bytes(range(0x20, 0x30)), bytes(range(0x30, 0x40))
+        ip = struct.pack(">IHBB", 0x60000000, 20 + len(payload), 6, 64)
+        ip += src + dst
+        etype = 0x86dd
+    else:
+        src, dst = b"\x0a\x00\x5a\x01", b"\x0a\x00\x5a\x02"
+        ip = struct.pack(">BBHHHBBH", 0x45, 0, 40 + len(payload), 7,
+                         0x4000, 64, 6, 0) + src + dst
+        ip = ip[:10] + struct.pack(">H", 0xffff - csum(ip)) + ip[12:]
+        etype = 0x0800
+    ps = csum(src + dst, 6 + 20 + len(payload))
+    tcp = tcp[:16] + struct.pack(">H", ps) + tcp[18:]
+    f = b"\xff" * 6 + MAC_A + struct.pack(">H", etype) + ip + tcp + payload
+    return f, 14 + len(ip)
+
+
+def vnet(flags, gso, hdr_len, gso_size, start, off):
+    return struct.pack("<BBHHHHH", flags, gso, hdr_len, gso_size, start,
+                       off, 0)
+
+
+def check_segments(segs, v6, l4, payload, mss):
+    """@segs (frames with their headers) are @payload cut in @mss bytes,
+    every checksum good; exit naming what is wrong."""
+    got = b""
+    for k, s in enumerate(segs):
+        h, f = s[:HDR], s[HDR:]
+        if h[0] or h[1]:
+            sys.exit("segment %u: header flags 0x%x gso %u" % (k, h[0], h[1]))
+        data = f[l4 + 20:]
+        if len(data) > mss:
+            sys.exit("segment %u: %u bytes, MSS %u" % (k, len(data), mss))
+        ip = f[14:l4]
+        if v6:
+            ps = csum(ip[8:40], 6 + len(f) - l4)
+        else:
+            if csum(ip) != 0xffff:
+                sys.exit("segment %u: bad IPv4 header checksum" % k)
+            ps = csum(ip[12:20], 6 + len(f) - l4)
+        if csum(f[l4:], ps) != 0xffff:
+            sys.exit("segment %u: bad TCP checksum" % k)
+        seq = struct.unpack(">I", f[l4 + 4:l4 + 8])[0]
+        if seq != (1000 + len(got)) & 0xffffffff:
+            sys.exit("segment %u: seq %u after %u bytes" % (k, seq, len(got)))
+        got += data
+    if got != payload:
+        sys.exit("segments hold %u bytes, not the %u sent" % (len(got),
+                 len(payload)))
+
+
+def mode_offload(path, d):
+    """Front ends a (sends, offloads), b (no offloads), c (offloads).
+    a's frames are broadcast: each reaches b and c."""
+    a, b, c = FrontEnd(path), FrontEnd(path), FrontEnd(path)
+    a.setup(offload=True)
+    b.setup()
+    c.setup(offload=True)
+    for fe in (b, c):
+        fe.pending = None
+    print("ready", flush=True)
+    go(d, "gso")
+    payload = bytes((i * 7 + i // 251) & 0xff for i in range(8000))
+    for v6 in (False, True):
+        f, l4 = tcp_packet(v6, 1000, payload, 0x19)
+        a.tx(f, vnet(1, 4 if v6 else 1, l4 + 20, 1448, l4, 16))
+        a.tx_done()
+        end = time.time() + 10
+        bs, cs = [], []
+        while (len(bs) < 6 or not cs) and time.time() < end:
+            bs += b.rx_merged()
+            cs += c.rx_merged()
+            time.sleep(0.01)
+        tag = "v6" if v6 else "v4"
+        if len(bs) != 6 or len(cs) != 1:
+            sys.exit("GSO %s: %u segments at b (not 6), %u frames at c "
+                     "(not 1)" % (tag, len(bs), len(cs)))
+        check_segments(bs, v6, l4, payload, 1448)
+        h, g = cs[0][:HDR], cs[0][HDR:]
+        if g != f or h[:10] != vnet(1, 4 if v6 else 1, l4 + 20, 1448, l4,
+                                    16)[:10]:
+            sys.exit("GSO %s: c got %u bytes, header %s: not the frame "
+                     "sent" % (tag, len(g), h.hex()))
+        print("gso", tag, "ok", flush=True)
+    # a small segment with its checksum left to do
+    f, l4 = tcp_packet(False, 1000, payload[:500])
+    a.tx(f, vnet(1, 0, 0, 0, l4, 16))
+    a.tx_done()
+    end = time.time() + 10
+    bs, cs = [], []
+    while (not bs or not cs) and time.time() < end:
+        bs += b.rx_merged()
+        cs += c.rx_merged()
+        time.sleep(0.01)
+    if len(bs) != 1 or len(cs) != 1:
+        sys.exit("partial checksum: %u frames at b, %u at c" % (len(bs),
+                 len(cs)))
+    check_segments(bs, False, l4, payload[:500], 1448)
+    # c may take it as it was sent, or (filled in for b in the buffer
+    # both share) with its checksum done
+    g = cs[0][HDR:]
+    if cs[0][0] == 1:
+        ok = g == f
+    else:
+        ok = g[:l4 + 16] == f[:l4 + 16] and g[l4 + 18:] == f[l4 + 18:]
+        ok = ok and csum(g[l4:], csum(g[26:34], 6 + len(g) - l4)) == 0xffff
+    if not ok:
+        sys.exit("partial checksum: c got neither the frame sent nor it "
+                 "with its checksum done")
+    print("csum ok", flush=True)
+    # headers that lie: none of these may come out anywhere
+    go(d, "bad")
+    f, l4 = tcp_packet(False, 1000, payload[:3000])
+    for h in (vnet(1, 3, 0, 1448, l4, 16),	# UDP fragmentation
+              vnet(1, 1, 0, 0, l4, 16),		# no segment size
+              vnet(1, 1, 0, 1448, l4 + 4, 16),	# not at the TCP header
+              vnet(1, 0, 0, 0, len(f) - 1, 0),	# beyond the end
+              vnet(0x40, 0, 0, 0, 0, 0),		# unknown flag
+              vnet(0, 1, 0, 1448, 0, 0),		# GSO, no checksum
+              vnet(1, 1, 0, 10, l4, 16)):	# 300 segments
+        a.tx(f, h)
+        a.tx_done()
+    time.sleep(0.5)
+    late = b.rx_merged() + c.rx_merged()
+    if late:
+        sys.exit("%u frames with bad headers came out" % len(late))
+    print("bad ok", flush=True)
+    go(d, "end")
+    for fe in (a, b, c):
+        fe.close()
+
+
+def mode_no_offload(path, d):
+    """A switch started with --no-offload offers none of them."""
+    fe = FrontEnd(path)
+    fe.setup()
+    if fe.features & OFFLOADS:
+        sys.exit("offloads offered: 0x%x" % (fe.features & OFFLOADS))
+    print("none offered", flush=True)
+    fe.close()
+
+
 if __name__ == "__main__":
     modes = {"stall": mode_stall, "reconnect": mode_reconnect,
-             "reset": mode_reset}
+             "reset": mode_reset, "offload": mode_offload,
+             "no-offload": mode_no_offload}
     if len(sys.argv) != 4 or sys.argv[2] not in modes:
-        sys.exit("usage: vhost_fe.py SOCK stall|reconnect|reset DIR")
+        sys.exit("usage: vhost_fe.py SOCK %s DIR" % "|".join(modes))
     modes[sys.argv[2]](sys.argv[1], sys.argv[3])
