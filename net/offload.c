@@ -28,20 +28,6 @@ static void put_le16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)(v >> 8);
 }
 
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 void vnet_get(const uint8_t *b, struct tp_vnet *vn)
 {
 	vn->flags = b[0];
@@ -261,7 +247,7 @@ size_t off_segment(const uint8_t *f, size_t len, const struct tp_vnet *vn,
 			off_sum(ip, o->l4 - o->l3, 0)));
 		acc = off_sum(ip + 12, 8, 0);
 	}
-	put32(tcp + 4, get32(tcp + 4) + (uint32_t)off);
+	frame_put32(tcp + 4, frame_get32(tcp + 4) + (uint32_t)off);
 	if (i + 1 < o->nseg)
 		tcp[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
 	if (i)

@@ -42,7 +42,7 @@ struct tp_vnet {
 #define TP_OFF_TSO6	4	/* VNET_GSO_TCPV6 */
 #define TP_OFF_ECN	8	/* VNET_GSO_ECN */
 
-#define OFF_SEG_MAX	256	/* segments of one GSO frame, at most */
+#define OFF_SEG_MAX	256u	/* segments of one GSO frame, at most */
 
 /* Where a GSO frame's headers are (off_parse) */
 struct off_pkt {

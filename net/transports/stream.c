@@ -52,20 +52,6 @@ static const char *const stream_keys[] = { "connect", "fd", "mac",
 
 #define STREAM_REDIAL_MAX	3600	/* seconds */
 
-static uint32_t stream_len(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static void stream_put_len(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 /* reconnect=SECONDS: tp->redial_ms, and the path to dial again. */
 static int stream_redial_spec(struct tp_stream *t, const struct tp_spec *s,
 			      char *err, size_t errlen)
@@ -133,7 +119,7 @@ static int stream_cut(struct tp_stream *t, struct tp_frame *f, unsigned int n)
 	uint32_t flen;
 
 	while (k < n && t->rlen - t->rpos >= STREAM_HDR) {
-		flen = stream_len(t->rbuf + t->rpos);
+		flen = frame_get32(t->rbuf + t->rpos);
 		if (flen > FRAME_MAX)
 			return -EPROTO;
 		if (t->rlen - t->rpos - STREAM_HDR < flen)
@@ -150,8 +136,8 @@ static int stream_ready(const struct tp_stream *t)
 	size_t have = t->rlen - t->rpos;
 
 	return have >= STREAM_HDR &&
-	       (stream_len(t->rbuf + t->rpos) > FRAME_MAX ||
-		have - STREAM_HDR >= stream_len(t->rbuf + t->rpos));
+	       (frame_get32(t->rbuf + t->rpos) > FRAME_MAX ||
+		have - STREAM_HDR >= frame_get32(t->rbuf + t->rpos));
 }
 
 static int stream_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
@@ -258,7 +244,7 @@ static int stream_send(struct tp *tp, const struct tp_frame *f, unsigned int n)
 			tp->tx_drop++;
 			return 1;
 		}
-		stream_put_len(hdr[i], (uint32_t)f[i].len);
+		frame_put32(hdr[i], (uint32_t)f[i].len);
 		iov[2 * i].iov_base = hdr[i];
 		iov[2 * i].iov_len = STREAM_HDR;
 		iov[2 * i + 1].iov_base = f[i].buf;
