@@ -223,6 +223,7 @@ bench:
 	$(Q)$(MAKE) --no-print-directory kernel
 	$(Q)tests/bench/guest-bench
 	$(Q)tests/bench/vxlan-bench
+	$(Q)tests/bench/vhost-bench
 
 # Every shell script of the tree (debian/rules is make, not shell).  shellcheck
 # at severity warning and up: -x with SCRIPTDIR follows the libraries the
