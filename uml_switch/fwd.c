@@ -22,10 +22,14 @@
 #include "sw.h"
 #include "transport.h"
 
-/* What of @b's offloads must be done for @p in software (0: none). */
+/* What of @b's offloads must be done for @p in software (0: none).  An
+ * impaired port takes none: its impairment sees the frames of the wire
+ * (a clamp the segments, a corruption a checksum that tells). */
 static unsigned int fwd_soft(const struct port *p, const struct buf *b)
 {
-	return off_needs(&b->vn) & ~p->tp->offload;
+	unsigned int off = p->watch & PW_IMPAIR_OUT ? 0 : p->tp->offload;
+
+	return off_needs(&b->vn) & ~off;
 }
 
 /* Queue entries @b takes at @p: 1, or its segments when @p cannot take
@@ -115,29 +119,45 @@ static void cut_release(struct sw *sw)
 	cut.of = NULL;
 }
 
-/* Cut GSO frame @b (off_parse() took it) into cut.seg[].
- * Return: 0, or -ENOBUFS (the pool is out). */
-static int cut_segments(struct sw *sw, struct buf *b)
+/**
+ * fwd_cut() - GSO frame @b (off_parse() took it) cut into @seg[] (room
+ * for OFF_SEG_MAX), buffers of the pool with one reference each.
+ * Return: how many, or -ENOBUFS (the pool is out: none taken).
+ */
+int fwd_cut(struct sw *sw, const struct buf *b, struct buf **seg)
 {
 	int large = b->op.hlen + b->vn.gso_size > POOL_SMALL_SIZE;
 	struct buf *s;
 	unsigned int i;
 
-	if (cut.of == b)
-		return 0;
-	cut_release(sw);
 	for (i = 0; i < b->op.nseg; i++) {
 		s = pool_get(&sw->pool, large);
 		if (!s) {
-			cut_release(sw);
+			while (i)
+				pool_put(&sw->pool, seg[--i]);
 			return -ENOBUFS;
 		}
 		s->len = (uint32_t)off_segment(b->data, b->len, &b->vn,
 					       &b->op, i, s->data);
 		s->vm = b->vm;
 		memset(&s->vn, 0, sizeof(s->vn));
-		cut.seg[cut.n++] = s;
+		seg[i] = s;
 	}
+	return (int)i;
+}
+
+/* @b's segments in cut.seg[], cut once.  Return: 0, or -ENOBUFS. */
+static int cut_segments(struct sw *sw, struct buf *b)
+{
+	int n;
+
+	if (cut.of == b)
+		return 0;
+	cut_release(sw);
+	n = fwd_cut(sw, b, cut.seg);
+	if (n < 0)
+		return n;
+	cut.n = (unsigned int)n;
 	cut.of = b;
 	return 0;
 }

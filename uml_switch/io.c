@@ -252,6 +252,41 @@ static void port_forward(struct sw *sw, int idx, struct buf **b,
 	}
 }
 
+/*
+ * Frames @b[0..k) read from impaired port @p into its "in" impairment
+ * (impair.h), which takes one reference each.  The impairment sees the
+ * frames of the wire: a checksum left to do is filled in first (so a
+ * corruption shows), a GSO frame goes as its segments (each lost,
+ * clamped, corrupted on its own).
+ */
+static void port_impair_in(struct sw *sw, struct port *p, struct buf **b,
+			   unsigned int k)
+{
+	static struct buf *seg[OFF_SEG_MAX];
+	int idx = (int)(p - sw->ports), n;
+	unsigned int i, j = 0;
+
+	for (i = 0; i < k; i++) {
+		if (!b[i]->vn.flags && !b[i]->vn.gso_type)
+			continue;
+		if (!off_is_gso(&b[i]->vn)) {
+			off_csum(b[i]->data, b[i]->len, &b[i]->vn);
+			memset(&b[i]->vn, 0, sizeof(b[i]->vn));
+			continue;
+		}
+		impair_in(sw, idx, b + j, i - j);	/* those before it */
+		j = i + 1;
+		n = fwd_cut(sw, b[i], seg);
+		pool_put(&sw->pool, b[i]);
+		if (n < 0) {
+			p->drop_nobuf++;
+			continue;
+		}
+		impair_in(sw, idx, seg, (unsigned int)n);
+	}
+	impair_in(sw, idx, b + j, k - j);
+}
+
 void port_read(struct sw *sw, int idx)
 {
 	struct port *p = &sw->ports[idx];
@@ -291,7 +326,7 @@ void port_read(struct sw *sw, int idx)
 	for (i = got; i < n; i++)
 		pool_put(&sw->pool, b[i]);
 	if (p->watch & PW_IMPAIR_IN)
-		impair_in(sw, idx, b, k);	/* delayed, maybe (impair.h) */
+		port_impair_in(sw, p, b, k);	/* delayed, maybe */
 	else
 		port_forward(sw, idx, b, k);
 	/* whole frames buffered inside the transport: no event will come */

@@ -11,6 +11,9 @@
 #    port counters say b's frames were cut: offload.segmented);
 #  - a segment whose checksum is left to do: b gets it filled in
 #    (offload.checksummed), c the frame as it was or filled in;
+#  - with a's port impaired on the way in (clamp 1500) and c's on the
+#    way out (a delay), a GSO frame reaches both b and c as 6 segments:
+#    impairment sees the wire's frames (none is clamped away);
 #  - seven frames whose headers lie (UDP fragmentation, no segment size,
 #    checksum not at the TCP header, beyond the end, an unknown flag, GSO
 #    without a checksum, 300 segments): none comes out anywhere, each is
@@ -49,6 +52,17 @@ log "b (no offloads): $seg GSO frames cut, $sum checksums filled in; c: $cseg cu
 tx_b=$(vport 1 "['counters']['tx']") tx_c=$(vport 2 "['counters']['tx']")
 [ "$tx_b" = 13 ] && [ "$tx_c" = 3 ] || fail "frames sent: $tx_b to b (not 13), $tx_c to c (not 3)"
 
+idx() { vport "$1" "['index']"; }
+uc port set "$(idx 0)" clamp 1500 in >/dev/null || fail "cannot impair a's port"
+uc port set "$(idx 2)" delay 1ms >/dev/null || fail "cannot impair c's port"
+touch "$T/impaired.go"
+step of "impaired ok"
+clamped=$(vport 0 "['impair']['in']['counters']['clamp_drop']")
+log "impaired: a's clamp dropped $clamped; b and c got 6 segments each"
+[ "$clamped" = 0 ] || fail "a's clamp of 1500 dropped $clamped frames: it saw the GSO frame, not its segments"
+uc port set "$(idx 0)" clear in >/dev/null && uc port set "$(idx 2)" clear >/dev/null ||
+	fail "cannot clear the impairments"
+
 touch "$T/bad.go"
 step of "bad ok"
 vnet=$(vport 0 "['counters']['drops']['vnet']")
@@ -56,7 +70,7 @@ log "a's headers that lie: $vnet dropped (vnet)"
 [ "$vnet" = 7 ] || fail "a's port counts $vnet vnet drops, not 7: $(vport 0 "['counters']")"
 grep -q "port [0-9]*: virtio-net header: GSO type 3 (not offered) (dropped; counted as vnet drops)" "$T/sw.log" ||
 	fail "the log does not name the first bad header: $(grep -i vnet "$T/sw.log")"
-[ "$(vport 1 "['counters']['tx']")" = 13 ] || fail "b got frames with bad headers"
+[ "$(vport 1 "['counters']['tx']")" = 19 ] || fail "b got frames with bad headers"
 touch "$T/end.go"
 busywait 20 eval "! alive of" || fail "the front ends did not finish"
 stop of || fail "front ends failed: $(tail -3 "$T/of.log")"
@@ -69,4 +83,4 @@ fe no "$T/vu2.sock" no-offload
 busywait 20 eval "! alive no" || fail "the no-offload front end did not finish"
 stop no || fail "with --no-offload: $(tail -3 "$T/no.log")"
 grep -q "^none offered$" "$T/no.log" || fail "with --no-offload: $(cat "$T/no.log")"
-log "ok: GSO frames cut for the port without TSO and carried whole to the one with it, a checksum filled in, 7 lying headers dropped and counted, --no-offload offers none"
+log "ok: GSO frames cut for the port without TSO and carried whole to the one with it, a checksum filled in, impaired links see segments, 7 lying headers dropped and counted, --no-offload offers none"

@@ -467,6 +467,24 @@ def mode_offload(path, d):
         sys.exit("partial checksum: c got neither the frame sent nor it "
                  "with its checksum done")
     print("csum ok", flush=True)
+    # with a's port impaired "in" (clamp 1500) and c's "out" (a delay),
+    # the impairments see the wire's frames: both get segments
+    go(d, "impaired")
+    f, l4 = tcp_packet(False, 1000, payload, 0x18)
+    a.tx(f, vnet(1, 1, l4 + 20, 1448, l4, 16))
+    a.tx_done()
+    end = time.time() + 10
+    bs, cs = [], []
+    while (len(bs) < 6 or len(cs) < 6) and time.time() < end:
+        bs += b.rx_merged()
+        cs += c.rx_merged()
+        time.sleep(0.01)
+    if len(bs) != 6 or len(cs) != 6:
+        sys.exit("impaired: %u segments at b, %u at c (not 6 and 6)" %
+                 (len(bs), len(cs)))
+    check_segments(bs, False, l4, payload, 1448)
+    check_segments(cs, False, l4, payload, 1448)
+    print("impaired ok", flush=True)
     # headers that lie: none of these may come out anywhere
     go(d, "bad")
     f, l4 = tcp_packet(False, 1000, payload[:3000])
