@@ -70,13 +70,16 @@ enum vu_req {
  * The back end's request channel (BACKEND_REQ, formerly SLAVE_REQ): we
  * never send on it, but UML's virtio_uml (6.1) takes the interrupt its
  * queues share from that channel, and without it asks for irq 0 (the
- * timer's) and fails.  Besides it, only RESET_DEVICE: no reply-ack,
- * config, MQ, ...
+ * timer's) and fails.  Besides it REPLY_ACK (a message with NEED_REPLY
+ * that has no reply of its own gets a u64 0 once done) and RESET_DEVICE:
+ * no config, MQ, ...
  */
+#define VU_PF_REPLY_ACK		3
 #define VU_PF_BACKEND_REQ	5
 /* RESET_DEVICE: QEMU resets a device with it (else RESET_OWNER) */
 #define VU_PF_RESET_DEVICE	13
-#define VU_PROTOCOL_FEATURES	((1ull << VU_PF_BACKEND_REQ) | \
+#define VU_PROTOCOL_FEATURES	((1ull << VU_PF_REPLY_ACK) | \
+				 (1ull << VU_PF_BACKEND_REQ) | \
 				 (1ull << VU_PF_RESET_DEVICE))
 
 #define VU_NQUEUES		2u	/* 0: receiveq (to the guest), 1: transmitq */

@@ -57,6 +57,7 @@ struct tp_vhost {
 	int backend;	/* the request channel: kept open, never used */
 	int kick[VU_NQUEUES], call[VU_NQUEUES];
 	uint64_t features;
+	uint64_t pfeatures;	/* the protocol features agreed */
 	unsigned int hdr_len;
 	struct vu_mem mem;
 	size_t maplen[VU_MAX_REGIONS];	/* of mem.r[i].host - delta */
@@ -453,6 +454,7 @@ static int vh_message(struct tp_vhost *v)
 				 (unsigned long long)pl64(m, 0));
 			return vh_fail(v, -EINVAL);
 		}
+		v->pfeatures = pl64(m, 0);
 		return 0;
 	case VU_GET_QUEUE_NUM:
 		return vh_reply64(v, VU_NQUEUES / 2);
@@ -626,6 +628,24 @@ static int vh_rx_vnet(const struct tp_vhost *v, const struct vu_chain *c,
 	return 0;
 }
 
+/* REPLY_ACK: the message just served asked for a reply and has none of
+ * its own: 0, it went well (one that did not ended the connection). */
+static int vh_ack(struct tp_vhost *v)
+{
+	if (!(v->pfeatures & (1ull << VU_PF_REPLY_ACK)) ||
+	    !(v->msg.flags & VU_FLAG_NEED_REPLY))
+		return 0;
+	switch (v->msg.req) {
+	case VU_GET_FEATURES:
+	case VU_GET_PROTOCOL_FEATURES:
+	case VU_GET_QUEUE_NUM:
+	case VU_GET_VRING_BASE:
+		return 0;
+	default:
+		return vh_reply64(v, 0);
+	}
+}
+
 static int vh_recv_frames(struct tp *tp, struct tp_frame *f, unsigned int n)
 {
 	struct tp_vhost *v = VH(tp);
@@ -643,6 +663,9 @@ static int vh_recv_frames(struct tp *tp, struct tp_frame *f, unsigned int n)
 		if (!ret)
 			break;
 		ret = vh_message(v);
+		if (ret < 0)
+			return ret;
+		ret = vh_ack(v);
 		if (ret < 0)
 			return ret;
 	}

@@ -4,6 +4,8 @@
 # --vhost-user, with three front ends of our own (tests/net/vhost_fe.py
 # offload): a and c negotiate the offloads (VIRTIO_NET_F_CSUM, GUEST_CSUM,
 # HOST_TSO4/6, GUEST_TSO4/6), b none.  a sends broadcast TCP frames:
+#  - c agreed REPLY_ACK: a message asking for a reply gets 0, one with
+#    a reply of its own (GET_FEATURES) no second one;
 #  - a GSO frame of 8000 bytes in IPv4 and one in IPv6 (MSS 1448): b gets
 #    6 segments each, whose IP lengths, IPv4 ids and checksums, TCP
 #    sequence numbers and checksums are right and whose payloads add up

@@ -31,11 +31,13 @@ RXB, TXB = 0x2000, 0x8000
 F_MRG, F_PROTO, F_V1 = 15, 30, 32
 # VIRTIO_NET_F_CSUM, GUEST_CSUM, GUEST_TSO4, GUEST_TSO6, HOST_TSO4, HOST_TSO6
 OFFLOADS = (1 << 0) | (1 << 1) | (1 << 7) | (1 << 8) | (1 << 11) | (1 << 12)
-PF_RESET_DEVICE = 13
+PF_REPLY_ACK, PF_RESET_DEVICE = 3, 13
+NEED_REPLY = 8
 GET_FEATURES, SET_FEATURES, SET_OWNER, RESET_OWNER = 1, 2, 3, 4
 SET_MEM_TABLE, SET_VRING_NUM, SET_VRING_ADDR, SET_VRING_BASE = 5, 8, 9, 10
 GET_VRING_BASE, SET_VRING_KICK, SET_VRING_CALL = 11, 12, 13
-GET_PROTOCOL_FEATURES, SET_PROTOCOL_FEATURES, SET_VRING_ENABLE = 15, 16, 18
+GET_PROTOCOL_FEATURES, SET_PROTOCOL_FEATURES, GET_QUEUE_NUM = 15, 16, 17
+SET_VRING_ENABLE = 18
 RESET_DEVICE = 34
 
 
@@ -107,7 +109,7 @@ class FrontEnd:
         self.send(req)
         return struct.unpack("<Q", self.reply(req))[0]
 
-    def setup(self, rx_bufs=NUM, offload=False):
+    def setup(self, rx_bufs=NUM, offload=False, ack=False):
         """Negotiate (with the offloads if @offload), share fresh memory,
         start both rings and give the back end @rx_bufs receive
         buffers."""
@@ -119,8 +121,11 @@ class FrontEnd:
             sys.exit("features 0x%x lack 0x%x" % (feat, want & ~feat))
         self.send(SET_FEATURES, struct.pack("<Q", want))
         self.pfeat = self.get64(GET_PROTOCOL_FEATURES)
-        self.send(SET_PROTOCOL_FEATURES,
-                  struct.pack("<Q", self.pfeat & (1 << PF_RESET_DEVICE)))
+        pf = self.pfeat & ((1 << PF_RESET_DEVICE) |
+                           ((1 << PF_REPLY_ACK) if ack else 0))
+        if ack and not pf & (1 << PF_REPLY_ACK):
+            sys.exit("REPLY_ACK not offered: 0x%x" % self.pfeat)
+        self.send(SET_PROTOCOL_FEATURES, struct.pack("<Q", pf))
         self.send(SET_OWNER)
         fd = os.memfd_create("vhost-fe")
         os.ftruncate(fd, MEM)
@@ -414,7 +419,19 @@ def mode_offload(path, d):
     a, b, c = FrontEnd(path), FrontEnd(path), FrontEnd(path)
     a.setup(offload=True)
     b.setup()
-    c.setup(offload=True)
+    c.setup(offload=True, ack=True)
+    # REPLY_ACK: a message asking for a reply that has none of its own
+    # gets 0; one with a reply of its own gets only that
+    c.s.sendall(struct.pack("<III", SET_VRING_ENABLE, 1 | NEED_REPLY, 8) +
+                struct.pack("<II", 0, 1))
+    if struct.unpack("<Q", c.reply(SET_VRING_ENABLE))[0] != 0:
+        sys.exit("REPLY_ACK: SET_VRING_ENABLE did not succeed")
+    c.s.sendall(struct.pack("<III", GET_FEATURES, 1 | NEED_REPLY, 0))
+    c.reply(GET_FEATURES)
+    c.s.sendall(struct.pack("<III", SET_OWNER, 1, 0))
+    c.s.sendall(struct.pack("<III", GET_QUEUE_NUM, 1, 0))
+    if struct.unpack("<Q", c.reply(GET_QUEUE_NUM))[0] != 1:
+        sys.exit("REPLY_ACK: an extra reply came, or no queue count")
     for fe in (b, c):
         fe.pending = None
     print("ready", flush=True)
