@@ -487,7 +487,7 @@ void port_stats(struct sw *sw)
 				 (unsigned long long)p->redials);
 		info("stats: port %d %s rx=%llu tx=%llu drop=%llu "
 		     "(full=%llu size=%llu err=%llu nobuf=%llu refused=%llu "
-		     "carrier=%llu ignored=%llu vlan=%llu bad=%llu vnet=%llu) "
+		     "carrier=%llu ignored=%llu vlan=%llu vnet=%llu bad=%llu) "
 		     "checksummed=%llu segmented=%llu queue=%u%s%s%s%s %s",
 		     idx, p->tp->ops->name, (unsigned long long)p->rx,
 		     (unsigned long long)p->tx,
@@ -500,8 +500,8 @@ void port_stats(struct sw *sw)
 		     (unsigned long long)p->drop_carrier,
 		     (unsigned long long)p->drop_ignored,
 		     (unsigned long long)p->drop_vlan,
-		     (unsigned long long)p->tp->rx_drop,
 		     (unsigned long long)p->drop_vnet,
+		     (unsigned long long)p->tp->rx_drop,
 		     (unsigned long long)p->off_csum,
 		     (unsigned long long)p->off_seg, p->qlen,
 		     p->stalled ? " stalled" : "", p->lossy ? " slow" : "",

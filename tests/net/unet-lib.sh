@@ -26,7 +26,8 @@
 #                               persistent, and keep it open until killed
 #   unet_policy TEXT        $T/pol/uml_net.conf (root-owned) = TEXT
 #   $T/asuser [-n NS] [-p DIR] [-t] USER CMD...
-#                           run CMD as USER (clean environment plus $UENV,
+#                           run CMD as USER (clean environment plus $UENV
+#                           and LD_PRELOAD (uml-xstate.so for a kernel),
 #                           PATH starting with $T/bin) in netns NS, in a
 #                           private mount namespace where /etc is an overlay
 #                           (the host's /etc untouched) with DIR (default
@@ -115,7 +116,8 @@ if [ -n "$tun" ]; then
 	mount -t tmpfs -o mode=755 tun /dev/net && mknod -m 666 /dev/net/tun c 10 200 || exit 99
 fi
 exec setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups \
-	env -i PATH="$T/bin:/usr/bin:/bin" HOME=/ TMPDIR=/tmp ${UENV:-} "$@"
+	env -i PATH="$T/bin:/usr/bin:/bin" HOME=/ TMPDIR=/tmp \
+	${LD_PRELOAD:+LD_PRELOAD="$LD_PRELOAD"} ${UENV:-} "$@"
 EOF_ASUSER
 chmod 755 "$T/asuser"
 
