@@ -107,9 +107,10 @@ guest_start c eth0=daemon,,unix,"$SWITCH_CTL"
 
 busywait 150 eval "[ -e '$T/a.counted' ] || [ -e '$T/a.rc' ] || [ -e '$T/b.rc' ] || [ -e '$T/c.rc' ]"
 [ -e "$T/a.counted" ] || { _guest_tail a >&2; _guest_tail b >&2; _guest_tail c >&2; fail "the pings or the transfers did not finish"; }
-# ports by index: a and b (vhost-user, in the order they came), c (daemon)
+# the ports: a's is the vhost-user one that took the most bytes in (a and
+# b connect in either order), b's the other, c's the daemon one
 MGMT=$T/sw.ctl.mgmt
-pj() { uc -j ports | jget "sorted([p for p in d if p['kind'] == '$1'], key=lambda p: p['index'])[$2]['counters']$3"; }
+pj() { uc -j ports | jget "sorted([p for p in d if p['kind'] == '$1'], key=lambda p: -p['counters']['rx_bytes'])[$2]['counters']$3"; }
 a_rx=$(pj vhost-user 0 "['rx']") a_rxb=$(pj vhost-user 0 "['rx_bytes']")
 b_tx=$(pj vhost-user 1 "['tx']") b_txb=$(pj vhost-user 1 "['tx_bytes']")
 b_seg=$(pj vhost-user 1 "['offload']['segmented']") c_seg=$(pj daemon 0 "['offload']['segmented']")
