@@ -6,9 +6,8 @@
 # in a network namespace whose host side is the tap:
 #  - the namespace host sends the vhost guest 16 MB by TCP, and the guest
 #    sends it 16 MB back, each compared byte for byte: the host's TSO
-#    frames come in whole through the tap and go whole to the guest, and
-#    the guest's go whole to the tap (the ports' average frame sizes say
-#    so, and nothing was cut for either);
+#    frames come in whole through the tap and go whole to the guest (the
+#    ports' average frame sizes say so), nothing is cut either way;
 #  - the host sends the daemon guest 8 MB: the switch cuts the host's GSO
 #    frames for it (offload.segmented) and the copy is the same.
 . "$(dirname "$0")/lib.sh"
@@ -75,7 +74,15 @@ s.sendall(open(sys.argv[1], "rb").read())
 s.close()' "$@"
 }
 pj() { uc -j ports | jget "[p for p in d if p['kind'] == '$1'][0]['counters']$2"; }
-avg() { local b f; b=$(pj "$1" "['$2_bytes']") f=$(pj "$1" "['$2']"); echo $((b / (f ? f : 1))); }
+# avg KIND DIR [B0 F0]: the average frame of port KIND's DIR (rx, tx)
+# since bytes B0 and frames F0; cnt KIND DIR: "BYTES FRAMES" now
+cnt() { echo "$(pj "$1" "['$2_bytes']") $(pj "$1" "['$2']")"; }
+avg() {
+	local b f
+	read -r b f <<<"$(cnt "$1" "$2")"
+	b=$((b - ${3:-0})) f=$((f - ${4:-0}))
+	echo $((b / (f ? f : 1)))
+}
 
 busywait 90 eval "[ -e '$T/v.listen' ] || [ -e '$T/v.rc' ]" && [ -e "$T/v.listen" ] ||
 	{ guest_ok v 5; fail "the vhost guest did not come up"; }
@@ -87,7 +94,7 @@ log "host -> vhost guest: frames in from the tap $tap_in bytes on average, out t
 [ "$tap_in" -gt 3000 ] || fail "the tap's frames average $tap_in bytes: no TSO from the host"
 [ "$v_out" -gt 3000 ] || fail "the vhost guest got frames of $v_out bytes on average: cut on the way"
 
-bg hr nsx "$NS" python3 -c 'import socket, sys
+bg hr ip netns exec "$NS" python3 -c 'import socket, sys
 l = socket.socket()
 l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 l.bind(("10.0.91.254", 5002))
@@ -101,16 +108,24 @@ with open(sys.argv[1], "wb") as f:
             break
         f.write(b)' "$T/hgot"
 busywait 10 eval "[ -e '$T/hgot.ready' ]" || fail "the host's listener did not start"
+# from here on: what the guest sends (its ACKs of the first transfer
+# were small frames)
+read -r vb0 vf0 <<<"$(cnt vhost-user rx)"
+read -r tb0 tf0 <<<"$(cnt tuntap tx)"
 touch "$T/h.listen"
 busywait 60 eval "[ -e '$T/v.sent' ] || [ -e '$T/v.rc' ]" && [ -e "$T/v.sent" ] ||
 	{ guest_ok v 5; fail "the vhost guest could not send to the host"; }
 busywait 30 eval "! alive hr" || fail "the host did not get the guest's 16 MB"
 stop hr || fail "the host's listener failed: $(tail -3 "$T/hr.log")"
 cmp -s "$T/hgot" "$T/blob" || fail "the host's copy from the vhost guest differs"
-v_in=$(avg vhost-user rx) tap_out=$(avg tuntap tx)
+v_in=$(avg vhost-user rx "$vb0" "$vf0") tap_out=$(avg tuntap tx "$tb0" "$tf0")
+read -r _ vf <<<"$(cnt vhost-user rx)"
+read -r _ tf <<<"$(cnt tuntap tx)"
 log "vhost guest -> host: frames in from the guest $v_in bytes on average, out to the tap $tap_out"
-[ "$v_in" -gt 3000 ] && [ "$tap_out" -gt 3000 ] ||
-	fail "guest -> host frames: $v_in bytes in, $tap_out out on average: not carried whole"
+# (the guest's TCP sends the host segments of about its MSS here, unlike
+# to a vhost guest in test 76: so only as many frames out as in)
+[ $((tf - tf0)) -le $((vf - vf0)) ] ||
+	fail "guest -> host: $((vf - vf0)) frames in, $((tf - tf0)) out to the tap: cut on the way"
 [ "$(pj tuntap "['offload']['segmented']")" = 0 ] && [ "$(pj vhost-user "['offload']['segmented']")" = 0 ] ||
 	fail "frames were cut between the tap and the vhost guest: $(uc -j ports)"
 
@@ -125,4 +140,4 @@ log "host -> daemon guest: $seg GSO frames cut for it"
 touch "$T/done"
 guest_ok v 30
 guest_ok d 30
-log "ok: 16 MB each way between the host's tap and a vhost guest in whole TSO frames, 8 MB from the host cut into segments for a daemon guest, every copy the same"
+log "ok: 16 MB each way between the host's tap and a vhost guest (the host's in whole TSO frames), 8 MB from the host cut into segments for a daemon guest, every copy the same"
