@@ -25,25 +25,7 @@ VU=$T/vu.sock
 switch_start sw -unix "$T/sw.ctl" --vhost-user "$VU"
 
 guest_modules virtio_net.ko
-VLOAD=$LOAD
 dd if=/dev/urandom of="$T/blob" bs=1M count=32 2>/dev/null
-
-# vguest NAME N: guest NAME's script head: load virtio_net, 10.0.76.N on
-# its virtio-net interface (the only one: eth0)
-vguest() {
-	cat <<EOF2
-mkdir -p /tmp/mod
-mount -t hostfs none /tmp/mod -o $MODDIR || exit 1
-( $VLOAD ) || { echo "cannot load virtio_net.ko"; exit 1; }
-n=50
-until ip link show eth0 >/dev/null 2>&1; do
-	n=\$((n - 1)); [ \$n -le 0 ] && { echo "no eth0"; exit 1; }
-	sleep 0.1
-done
-ip addr add 10.0.76.$2/24 dev eth0
-ip link set eth0 up
-EOF2
-}
 
 pings() {	# me: ping the other two
 	cat <<EOF2
@@ -57,7 +39,7 @@ touch /t/$1.pinged
 EOF2
 }
 
-{ vguest a 1; pings a 10.0.76.1; cat <<'EOF2'
+{ virtio_eth0 10.0.76.1/24; pings a 10.0.76.1; cat <<'EOF2'
 gw /t/b.listen 30 || exit 1
 nc 10.0.76.2 5001 </t/blob || { echo "a: nc failed"; exit 1; }
 touch /t/a.sent
@@ -72,13 +54,7 @@ touch /t/a.again
 nc 10.0.76.2 5002 </dev/zero
 EOF2
 } | guest_script a
-{ vguest b 2; pings b 10.0.76.2; cat <<'EOF2'
-sleep 120 | { nc -l -p 5001 >/tmp/got; touch /tmp/got.end; } &
-lw 5001 || exit 1
-touch /t/b.listen
-gw /tmp/got.end 90 || exit 1
-cmp /tmp/got /t/blob || { echo "b: the copy differs"; exit 1; }
-touch /t/b.got
+{ virtio_eth0 10.0.76.2/24; pings b 10.0.76.2; nc_take b 5001 /t/blob; cat <<'EOF2'
 sleep 120 | nc -l -p 5002 >/dev/null &
 gw /t/a.killed 60 || exit 1
 ping -c 3 -w 20 10.0.76.3 || { echo "b: no reply from c after a died"; exit 1; }
@@ -89,14 +65,7 @@ EOF2
 ip addr add 10.0.76.3/24 dev eth0
 ip link set eth0 up
 EOF2
-pings c 10.0.76.3; cat <<'EOF2'
-sleep 120 | { nc -l -p 5003 >/tmp/got; touch /tmp/got.end; } &
-lw 5003 || exit 1
-touch /t/c.listen
-gw /tmp/got.end 90 || exit 1
-cmp /tmp/got /t/blob || { echo "c: the copy differs"; exit 1; }
-rm /tmp/got
-touch /t/c.got
+pings c 10.0.76.3; nc_take c 5003 /t/blob; cat <<'EOF2'
 gw /t/b.done 90 || exit 1
 EOF2
 } | guest_script c

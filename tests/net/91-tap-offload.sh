@@ -29,40 +29,18 @@ dd if=/dev/urandom of="$T/blob" bs=1M count=16 2>/dev/null
 head -c 8M "$T/blob" >"$T/blob8"
 
 guest_modules virtio_net.ko
-cat <<EOF2 | guest_script v
-mkdir -p /tmp/mod
-mount -t hostfs none /tmp/mod -o $MODDIR || exit 1
-( $LOAD ) || { echo "cannot load virtio_net.ko"; exit 1; }
-n=50
-until ip link show eth0 >/dev/null 2>&1; do
-	n=\$((n - 1)); [ \$n -le 0 ] && { echo "no eth0"; exit 1; }
-	sleep 0.1
-done
-ip addr add 10.0.91.1/24 dev eth0
-ip link set eth0 up
-sleep 120 | { nc -l -p 5001 >/tmp/got; touch /tmp/got.end; } &
-lw 5001 || exit 1
-touch /t/v.listen
-gw /tmp/got.end 90 || exit 1
-cmp /tmp/got /t/blob || { echo "v: the copy from the host differs"; exit 1; }
-rm /tmp/got
-touch /t/v.got
+{ virtio_eth0 10.0.91.1/24; nc_take v 5001 /t/blob; cat <<'EOF2'
 gw /t/h.listen 30 || exit 1
 nc 10.0.91.254 5002 </t/blob || { echo "v: nc to the host failed"; exit 1; }
 touch /t/v.sent
 gw /t/done 90 || exit 1
 EOF2
-guest_script d <<'EOF2'
+} | guest_script v
+{ cat <<'EOF2'
 ip addr add 10.0.91.2/24 dev eth0
 ip link set eth0 up
-sleep 120 | { nc -l -p 5003 >/tmp/got; touch /tmp/got.end; } &
-lw 5003 || exit 1
-touch /t/d.listen
-gw /tmp/got.end 90 || exit 1
-cmp /tmp/got /t/blob8 || { echo "d: the copy from the host differs"; exit 1; }
-touch /t/d.got
-gw /t/done 90 || exit 1
 EOF2
+nc_take d 5003 /t/blob8; echo 'gw /t/done 90 || exit 1'; } | guest_script d
 GUEST_NS=$NS guest_start v virtio_uml.device="$VU":1
 GUEST_NS=$NS guest_start d eth0=daemon,,unix,"$T/sw.ctl"
 

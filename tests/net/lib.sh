@@ -625,6 +625,38 @@ guest_modules() {
 	LOAD="$LOAD insmod /tmp/mod/$ko"
 }
 
+# virtio_eth0 ADDR/LEN: guest script lines that load virtio_net (after
+# guest_modules virtio_net.ko) and put ADDR on its interface, eth0
+virtio_eth0() {
+	cat <<EOF2
+mkdir -p /tmp/mod
+mount -t hostfs none /tmp/mod -o $MODDIR || exit 1
+( $LOAD ) || { echo "cannot load virtio_net.ko"; exit 1; }
+n=50
+until ip link show eth0 >/dev/null 2>&1; do
+	n=\$((n - 1)); [ \$n -le 0 ] && { echo "no eth0"; exit 1; }
+	sleep 0.1
+done
+ip addr add $1 dev eth0
+ip link set eth0 up
+EOF2
+}
+
+# nc_take NAME PORT FILE: guest script lines: take one TCP stream on PORT
+# (busybox nc), touch /t/NAME.listen once listening, and check that it
+# is FILE, byte for byte (/t/NAME.got then)
+nc_take() {
+	cat <<EOF2
+sleep 120 | { nc -l -p $2 >/tmp/got; touch /tmp/got.end; } &
+lw $2 || exit 1
+touch /t/$1.listen
+gw /tmp/got.end 90 || exit 1
+cmp /tmp/got $3 || { echo "$1: the copy differs"; exit 1; }
+rm -f /tmp/got /tmp/got.end
+touch /t/$1.got
+EOF2
+}
+
 guest_kill() {
 	local name=$1 sig=${2:-KILL} pid
 	pid=${BG_PIDS[$name]:-}
