@@ -89,6 +89,12 @@ static inline void off_move(struct tp_vnet *vn, int delta)
 		vn->hdr_len = (uint16_t)(vn->hdr_len + delta);
 }
 
+/* Does @vn say anything (work left, or flags to check)? */
+static inline int off_any(const struct tp_vnet *vn)
+{
+	return vn->flags || vn->gso_type;
+}
+
 static inline int off_is_gso(const struct tp_vnet *vn)
 {
 	return vn->gso_type != VNET_GSO_NONE;

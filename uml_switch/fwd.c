@@ -32,6 +32,12 @@ static unsigned int fwd_soft(const struct port *p, const struct buf *b)
 	return off_needs(&b->vn) & ~off;
 }
 
+/* Do GSO frame @b's segments need large buffers? */
+static int seg_large(const struct buf *b)
+{
+	return b->op.hlen + b->vn.gso_size > POOL_SMALL_SIZE;
+}
+
 /* Queue entries @b takes at @p: 1, or its segments when @p cannot take
  * it whole (*@large: in large buffers). */
 static unsigned int q_cost(const struct port *p, const struct buf *b,
@@ -40,7 +46,7 @@ static unsigned int q_cost(const struct port *p, const struct buf *b,
 	*large = b->large;
 	if (!off_is_gso(&b->vn) || !fwd_soft(p, b))
 		return 1;
-	*large = b->op.hlen + b->vn.gso_size > POOL_SMALL_SIZE;
+	*large = seg_large(b);
 	return b->op.nseg;
 }
 
@@ -126,7 +132,7 @@ static void cut_release(struct sw *sw)
  */
 int fwd_cut(struct sw *sw, const struct buf *b, struct buf **seg)
 {
-	int large = b->op.hlen + b->vn.gso_size > POOL_SMALL_SIZE;
+	int large = seg_large(b);
 	struct buf *s;
 	unsigned int i;
 
@@ -144,6 +150,16 @@ int fwd_cut(struct sw *sw, const struct buf *b, struct buf **seg)
 		seg[i] = s;
 	}
 	return (int)i;
+}
+
+/**
+ * fwd_fill_csum() - fill in the checksum non-GSO frame @b left to do, in
+ * its buffer: from then on every port takes it as it is.
+ */
+void fwd_fill_csum(struct buf *b)
+{
+	off_csum(b->data, b->len, &b->vn);
+	memset(&b->vn, 0, sizeof(b->vn));
 }
 
 /* @b's segments in cut.seg[], cut once.  Return: 0, or -ENOBUFS. */
@@ -174,8 +190,7 @@ static void fwd_push(struct sw *sw, int dst, struct buf *b)
 		return;
 	}
 	if (!off_is_gso(&b->vn)) {
-		off_csum(b->data, b->len, &b->vn);
-		memset(&b->vn, 0, sizeof(b->vn));
+		fwd_fill_csum(b);
 		p->off_csum++;
 		q_push(sw, dst, b);
 		return;

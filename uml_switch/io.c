@@ -145,9 +145,8 @@ static int port_take(struct sw *sw, struct port *p, struct buf **bp,
 	}
 	b->len = len;
 	b->vn = f->vnet;	/* a guest's header: checked before any use */
-	if ((b->vn.flags || b->vn.gso_type) &&
-	    off_parse(b->data, len, &b->vn, &b->op,
-					   p->vnet_why, sizeof(p->vnet_why))) {
+	if (off_any(&b->vn) && off_parse(b->data, len, &b->vn, &b->op,
+					 p->vnet_why, sizeof(p->vnet_why))) {
 		if (!p->drop_vnet++)	/* the first one: what was wrong */
 			warn("port %d: %s (dropped; counted as vnet drops)",
 			     (int)(p - sw->ports), p->vnet_why);
@@ -267,11 +266,10 @@ static void port_impair_in(struct sw *sw, struct port *p, struct buf **b,
 	unsigned int i, j = 0;
 
 	for (i = 0; i < k; i++) {
-		if (!b[i]->vn.flags && !b[i]->vn.gso_type)
+		if (!off_any(&b[i]->vn))
 			continue;
 		if (!off_is_gso(&b[i]->vn)) {
-			off_csum(b[i]->data, b[i]->len, &b[i]->vn);
-			memset(&b[i]->vn, 0, sizeof(b[i]->vn));
+			fwd_fill_csum(b[i]);
 			continue;
 		}
 		impair_in(sw, idx, b + j, i - j);	/* those before it */

@@ -326,6 +326,7 @@ void port_drop_held(struct sw *sw, struct port *p, uint64_t *counter);
 /* fwd.c */
 int fwd_frame(struct sw *sw, int src, struct buf *b);
 int fwd_cut(struct sw *sw, const struct buf *b, struct buf **seg);
+void fwd_fill_csum(struct buf *b);
 int fwd_share_used(struct sw *sw, int idx);
 int port_watch_rx(struct sw *sw, struct port *p, struct buf *b);
 

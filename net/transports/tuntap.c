@@ -217,8 +217,7 @@ static int tuntap_recv(struct tp *tp, struct tp_frame *f, unsigned int n)
 		if (hl) {
 			vnet_get(h, &f[i].vnet);
 			f[i].vnet.flags &= (uint8_t)~VNET_F_DATA_VALID;
-			if (!tp->vnet_ok &&
-			    (f[i].vnet.flags || f[i].vnet.gso_type)) {
+			if (!tp->vnet_ok && off_any(&f[i].vnet)) {
 				memset(&f[i].vnet, 0, sizeof(f[i].vnet));
 				tp->rx_drop++;	/* work its consumer cannot do */
 				continue;
