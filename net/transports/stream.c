@@ -16,11 +16,21 @@
  * Input is read in large gulps into a buffer and cut into frames; when a
  * batch is full and whole frames are left over, tp.pending says so (no fd
  * event will).  A length beyond FRAME_MAX means the stream lost sync: the
- * port ends (-EPROTO).  Output is written with writev; when the socket
- * takes only part of a frame, the rest is kept here and the frame counts
- * as sent, so the caller never sees half a frame; tp.held says so, and
- * tp_finish() (a send of no frames) or the next send finishes it first
- * (the send reports would-block until it has).
+ * port ends (-EPROTO).  Output goes out a batch per system call; when
+ * the socket takes only part of a frame, the rest is kept here and the
+ * frame counts as sent, so the caller never sees half a frame; tp.held
+ * says so, and tp_finish() (a send of no frames) or the next send
+ * finishes it first (the send reports would-block until it has).
+ *
+ * On a unix socket the batch is a sendmmsg of one message per frame, not
+ * one writev: a unix stream send of up to STREAM_WHOLE bytes (with the
+ * default socket buffer, half of which bounds one) is queued as one
+ * buffer, whole or not at all, so a reader only ever finds a frame's start
+ * at the start of what it reads.  The passt in Debian 12 relies on that,
+ * as QEMU writes a frame at a time: its reader drops up to four bytes left
+ * at the end of a read (part of a length) and loses its place in the
+ * stream until its queue runs dry.  A larger frame ends a batch, so only
+ * the last message can go in part.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -37,11 +47,13 @@
 #define STREAM_HDR	4
 #define STREAM_RBUF	(2 * (STREAM_HDR + FRAME_MAX))
 #define STREAM_BATCH	64
+#define STREAM_WHOLE	32768	/* bytes a unix stream send queues whole */
 
 struct tp_stream {
 	struct tp tp;
 	size_t rpos, rlen;	/* unread input: rbuf[rpos, rlen) */
 	size_t opos, olen;	/* unsent rest of a frame: obuf[opos, olen) */
+	int unix_fd;		/* a unix socket: one message per frame */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];	/* redial */
 	uint8_t rbuf[STREAM_RBUF];
 	uint8_t obuf[STREAM_HDR + FRAME_MAX];
@@ -82,6 +94,16 @@ static int stream_redial_spec(struct tp_stream *t, const struct tp_spec *s,
 	return 0;
 }
 
+/* Whether @fd is a unix socket (an fd= may be any stream socket). */
+static int stream_is_unix(int fd)
+{
+	socklen_t len = sizeof(int);
+	int domain;
+
+	return !getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) &&
+	       domain == AF_UNIX;
+}
+
 static int stream_open(struct tp *tp, const struct tp_spec *s, char *err,
 		       size_t errlen)
 {
@@ -92,8 +114,12 @@ static int stream_open(struct tp *tp, const struct tp_spec *s, char *err,
 		return ret;
 	ret = tp_open_unix(tp, s, "connect", SOCK_STREAM, err, errlen);
 	/* with reconnect=, a server not (yet) there is dialled later */
-	if (tp->redial_ms && (ret == -ENOENT || ret == -ECONNREFUSED))
+	if (tp->redial_ms && (ret == -ENOENT || ret == -ECONNREFUSED)) {
+		t->unix_fd = 1;
 		return 0;
+	}
+	if (!ret)
+		t->unix_fd = stream_is_unix(tp->fd);
 	return ret;
 }
 
@@ -219,6 +245,36 @@ static int stream_sent(struct tp_stream *t, const struct iovec *iov,
 	return (int)n;
 }
 
+/* The @n frames laid out in @iov as one message each; a frame over
+ * STREAM_WHOLE ends the batch.  Return: bytes sent (to stream_sent) and
+ * through @np the frames they were taken from, or -1 with errno. */
+static ssize_t stream_sendmm(int fd, struct iovec *iov, unsigned int *np)
+{
+	struct mmsghdr mm[STREAM_BATCH];
+	unsigned int i, n = *np;
+	ssize_t w = 0;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		memset(&mm[i], 0, sizeof(mm[i]));
+		mm[i].msg_hdr.msg_iov = &iov[2 * i];
+		mm[i].msg_hdr.msg_iovlen = 2;
+		if (iov[2 * i].iov_len + iov[2 * i + 1].iov_len > STREAM_WHOLE) {
+			i++;
+			break;
+		}
+	}
+	do
+		r = sendmmsg(fd, mm, i, MSG_NOSIGNAL);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -1;
+	for (i = 0; i < (unsigned int)r; i++)
+		w += mm[i].msg_len;
+	*np = (unsigned int)r;
+	return w;
+}
+
 static int stream_send(struct tp *tp, const struct tp_frame *f, unsigned int n)
 {
 	struct tp_stream *t = (struct tp_stream *)tp;
@@ -251,16 +307,19 @@ static int stream_send(struct tp *tp, const struct tp_frame *f, unsigned int n)
 		iov[2 * i + 1].iov_len = f[i].len;
 	}
 	n = i;
-	do
-		w = writev(tp->fd, iov, (int)(2 * n));
-	while (w < 0 && errno == EINTR);
+	if (t->unix_fd)
+		w = stream_sendmm(tp->fd, iov, &n);
+	else
+		do
+			w = writev(tp->fd, iov, (int)(2 * n));
+		while (w < 0 && errno == EINTR);
 	if (w < 0)
 		return errno == EAGAIN ? 0 : -errno;
 	return stream_sent(t, iov, n, (size_t)w);
 }
 
 static const int tp_stream_syscalls[] = {
-	SYS_read, SYS_write, SYS_writev, SYS_close,
+	SYS_read, SYS_write, SYS_writev, SYS_sendmmsg, SYS_close,
 	SYS_socket, SYS_connect, SYS_fcntl, SYS_getsockopt,	/* redial */
 	-1
 };
