@@ -84,8 +84,12 @@ a_rx=$(pj vhost-user 0 "['rx']") a_rxb=$(pj vhost-user 0 "['rx_bytes']")
 b_tx=$(pj vhost-user 1 "['tx']") b_txb=$(pj vhost-user 1 "['tx_bytes']")
 b_seg=$(pj vhost-user 1 "['offload']['segmented']") c_seg=$(pj daemon 0 "['offload']['segmented']")
 log "a's port: $a_rx frames in, $((a_rxb / a_rx)) bytes each; b's: $b_tx out, $((b_txb / b_tx)) bytes each, $b_seg cut; c's: $c_seg GSO frames cut"
-[ $((a_rxb / a_rx)) -gt 3000 ] || fail "a's frames average $((a_rxb / a_rx)) bytes: no TSO from the guest"
-[ $((b_txb / b_tx)) -gt 3000 ] && [ "$b_seg" = 0 ] || fail "b got frames of $((b_txb / b_tx)) bytes on average, $b_seg cut: the GSO frames did not go whole"
+# an average over 1518 bytes (the largest frame an MTU of 1500 allows,
+# VLAN tag and all) proves GSO frames; how large the guest makes them
+# depends on its pacing rate (its TCP sizes a burst to about 1 ms), so on
+# a busy machine they may be only a few segments each
+[ $((a_rxb / a_rx)) -gt 1518 ] || fail "a's frames average $((a_rxb / a_rx)) bytes: no TSO from the guest"
+[ $((b_txb / b_tx)) -gt 1518 ] && [ "$b_seg" = 0 ] || fail "b got frames of $((b_txb / b_tx)) bytes on average, $b_seg cut: the GSO frames did not go whole"
 [ "$c_seg" -gt 100 ] || fail "c's daemon port had $c_seg GSO frames cut for it"
 touch "$T/counted"
 busywait 30 eval "[ -e '$T/a.again' ]" || fail "a did not start its second transfer"
