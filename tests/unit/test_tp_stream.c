@@ -15,6 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "frame.h"
 #include "transport.h"
 #include "test.h"
 
@@ -115,7 +116,7 @@ static void check_whole_frames(void)
 	}
 	CHECK(sent > 0 && sent < WF_MAX - 64);
 	CHECK(bad == 0 && !tp->held);
-	/* a big frame goes out in part; tp_finish() writes the rest */
+	/* a big frame, which may go in part: tp_finish() writes the rest */
 	have = drain(sv[1], in, sizeof(in));
 	memset(big, 0xbb, sizeof(big));
 	f[0].buf = big;
@@ -129,8 +130,7 @@ static void check_whole_frames(void)
 	have += drain(sv[1], in + have, sizeof(in) - have);
 	/* the reader sees every frame whole and in order */
 	for (off = 0, k = 0; off + 4 <= have; k++) {
-		uint32_t len = (uint32_t)in[off] << 24 | in[off + 1] << 16 |
-			       in[off + 2] << 8 | in[off + 3];
+		uint32_t len = frame_get32(in + off);
 		uint8_t want = k < sent ? (uint8_t)(k % 64) : 0xbb;
 
 		if (len != (k < sent ? WF_LEN : WF_BIG) ||
