@@ -334,16 +334,20 @@ static int link_flush_ether(struct us *u)
 		}
 		sent = sendmmsg(u->out_fd, m, n, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (sent < 0) {
-			if (errno == EAGAIN || errno == ENOBUFS)
+			if (errno == EAGAIN || errno == ENOBUFS) {
+				u->tx_waits++;
 				return u->txcount;
+			}
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
 		u->txhead = (u->txhead + sent) % u->txcap;
 		u->txcount -= sent;
-		if ((unsigned int)sent < n)
+		if ((unsigned int)sent < n) {
+			u->tx_waits++;
 			return u->txcount;
+		}
 	}
 	u->txhead = 0;
 	return 0;

@@ -190,6 +190,8 @@ int main(int argc, char **argv)
 		     u->drops_proto);
 	debug("ignored %lu frames addressed to other stations",
 	      u->drops_other);
+	debug("the guest link was full %lu times (frames waited for room)",
+	      u->tx_waits);
 	stack_close(u);
 	return ret ? 1 : 0;
 }

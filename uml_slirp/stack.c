@@ -360,18 +360,29 @@ static int stack_epoll_add(struct us *u, int fd, uint32_t events, int type)
 	return epoll_ctl(u->ep, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 }
 
-/* Ask for EPOLLOUT on the guest's output only while output is queued. */
+/*
+ * Ask for EPOLLOUT on the guest's output only while output is queued.  In
+ * Ethernet mode input and output are one socket, already in the set for
+ * EPOLLIN: its registration is modified (a second EPOLL_CTL_ADD would fail
+ * with EEXIST, and an EPOLL_CTL_DEL would stop the input too).
+ */
 static void stack_arm_out(struct us *u, int pending)
 {
 	struct epoll_event ev = { .events = EPOLLOUT,
 				  .data.u64 = EV(EV_GUEST_OUT, u->out_fd) };
+	int op = pending ? EPOLL_CTL_ADD : EPOLL_CTL_DEL;
 
 	if (pending == u->out_armed)
 		return;
-	if (pending)
-		epoll_ctl(u->ep, EPOLL_CTL_ADD, u->out_fd, &ev);
-	else
-		epoll_ctl(u->ep, EPOLL_CTL_DEL, u->out_fd, NULL);
+	if (u->out_fd == u->in_fd) {
+		ev.events = EPOLLIN | (pending ? EPOLLOUT : 0);
+		ev.data.u64 = EV(EV_GUEST_IN, u->in_fd);
+		op = EPOLL_CTL_MOD;
+	}
+	if (epoll_ctl(u->ep, op, u->out_fd, &ev)) {
+		err("guest link: epoll_ctl: %s", strerror(errno));
+		return;
+	}
 	u->out_armed = pending;
 }
 
@@ -553,6 +564,8 @@ int stack_run(struct us *u)
 						stack_from_epoll(evs[i].events);
 				break;
 			case EV_GUEST_IN:
+				if (evs[i].events == EPOLLOUT)
+					break;	/* only room: link_flush below */
 				ret = link_input(u);
 				if (ret <= 0)
 					u->quit = 1;

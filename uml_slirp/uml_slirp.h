@@ -134,6 +134,7 @@ struct us {
 	struct us_arp arp[US_ARP_PENDING];
 	unsigned int narp;
 	unsigned long drops_big, drops_full, drops_proto, drops_other;
+	unsigned long tx_waits;	/* times the guest link had no room */
 };
 
 /* stack.c */

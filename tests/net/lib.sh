@@ -33,6 +33,9 @@
 #                           GUEST_NS=NS guest_start ... boots it inside netns NS
 #                           (abstract unix names are per netns: a guest must
 #                           share the switch's netns)
+#                           GUEST_WRAP="CMD ARGS" guest_start ... runs the
+#                           guest's command line through CMD (words split at
+#                           spaces; CMD execs what follows its own arguments)
 #   guest_script NAME <<'EOF' ... EOF   write $T/NAME.sh from stdin
 #   guest_wait NAME [SECS]  wait (default 60 s) for the guest to power off;
 #                           return the script's status; fail with console/out
@@ -573,7 +576,7 @@ guest_start() {
 	rm -f "$T/$name.rc" "$T/$name.out"
 	ln -sf "$name.console" "$T/$name.log"
 	BG_LOG=$T/$name.console \
-	bg "$name" ${GUEST_NS:+ip netns exec "$GUEST_NS"} \
+	bg "$name" ${GUEST_NS:+ip netns exec "$GUEST_NS"} ${GUEST_WRAP:-} \
 		env LD_PRELOAD="$UML_XSTATE" "$GUEST_KERNEL" mem=256M root=/dev/root rootfstype=hostfs \
 		rootflags="$BUILD/guestroot" rw init=/init umid="$name" \
 		uml_dir="$T/uml" con=null con0=fd:0,fd:1 \
