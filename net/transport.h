@@ -110,6 +110,9 @@ struct tp {
 	uint64_t rx_drop;	/* datagrams recv read and discarded, never
 				 * returned: malformed or not for this LAN
 				 * (the transport's own checks, e.g. vxlan) */
+	uint64_t kicks;		/* doorbells the peer rang to say it had sent
+				 * (vhost-user transmit kicks): what its
+				 * notification suppression leaves */
 	uint32_t redial_ms;	/* 0: the connection's end is the transport's
 				 * end; else its consumer may tp_hangup() and
 				 * tp_redial() this often instead (and open

@@ -378,6 +378,20 @@ void vu_vq_push(struct vu_vq *vq, uint16_t head, uint32_t len)
 }
 
 #define AVAIL_F_NO_INTERRUPT	1
+#define USED_F_NO_NOTIFY	1
+
+int vu_vq_kicks(struct vu_vq *vq, int on)
+{
+	if (!vu_vq_ready(vq))
+		return 0;
+	store16(vq->used, on ? 0 : USED_F_NO_NOTIFY);
+	if (!on)
+		return 0;
+	/* the guest writes avail->idx, then reads our flags: we write the
+	 * flags, then read avail->idx, so one of us sees the other */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return vu_vq_avail(vq);
+}
 
 int vu_vq_publish(struct vu_vq *vq)
 {

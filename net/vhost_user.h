@@ -214,6 +214,15 @@ void vu_vq_push(struct vu_vq *vq, uint16_t head, uint32_t len);
 int vu_vq_publish(struct vu_vq *vq);
 
 /**
+ * vu_vq_kicks() - tell the guest whether it need kick after adding chains
+ * (the used ring's VIRTQ_USED_F_NO_NOTIFY): off while we are at work on
+ * the ring and will come back to it anyway, on before we wait for a kick.
+ * Return: with @on, 1 if chains came while kicks were off (take them:
+ * their kick may never come), else 0.
+ */
+int vu_vq_kicks(struct vu_vq *vq, int on);
+
+/**
  * vu_vq_avail() - does the ring hold chains we have not taken?
  */
 int vu_vq_avail(const struct vu_vq *vq);

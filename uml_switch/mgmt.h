@@ -179,6 +179,7 @@ struct mgmt_counters {
 	uint64_t total, full, size, err, nobuf, refused, carrier, ignored;
 	uint64_t vlan, bad, vnet;
 	uint64_t checksummed, segmented;	/* offloads done for it */
+	uint64_t kicks;		/* its peer's doorbells (vhost-user) */
 };
 
 struct mgmt {

@@ -86,6 +86,7 @@ void mgmt_counters(const struct port *p, struct mgmt_counters *c)
 	c->vnet = p->drop_vnet;
 	c->checksummed = p->off_csum;
 	c->segmented = p->off_seg;
+	c->kicks = p->tp->kicks;
 }
 
 /**
@@ -99,6 +100,7 @@ void mgmt_json_counters(struct jw *w, const char *key,
 	jw_u64(w, "tx", c->tx);
 	jw_u64(w, "rx_bytes", c->rx_bytes);
 	jw_u64(w, "tx_bytes", c->tx_bytes);
+	jw_u64(w, "kicks", c->kicks);
 	jw_obj(w, "drops");
 	jw_u64(w, "total", c->total);
 	jw_u64(w, "full", c->full);

@@ -502,6 +502,7 @@ static int vh_message(struct tp_vhost *v)
 		/* the ring stops until its next SET_VRING_KICK, whatever
 		 * SET_VRING_ENABLE says meanwhile (QEMU enables its rings
 		 * again after stopping them: their memory may be reused) */
+		vu_vq_kicks(&v->vq[q], 1);	/* a restart finds them on */
 		v->vq[q].started = 0;
 		st[0] = htole32(q);
 		st[1] = htole32(v->vq[q].last_avail);
@@ -590,13 +591,14 @@ static void vh_signal(struct tp_vhost *v, int q)
 	}
 }
 
-static void vh_drain(int fd)
+/* Read an eventfd: the kicks since the last read (0: none, EAGAIN). */
+static uint64_t vh_drain(int fd)
 {
 	uint64_t x;
 
-	if (fd >= 0 && read(fd, &x, sizeof(x)) < 0) {
-		/* EAGAIN: no kick since the last read */
-	}
+	if (fd < 0 || read(fd, &x, sizeof(x)) != (ssize_t)sizeof(x))
+		return 0;
+	return x;
 }
 
 /*
@@ -670,9 +672,11 @@ static int vh_recv_frames(struct tp *tp, struct tp_frame *f, unsigned int n)
 			return ret;
 	}
 	tp->pending = k == MSGS_PER_CALL;
-	vh_drain(v->kick[1]);	/* even with the ring stopped: no spin */
+	tp->kicks += vh_drain(v->kick[1]);	/* even with the ring stopped:
+						 * no spin */
 	if (!vu_vq_ready(vq))
 		return 0;
+	vu_vq_kicks(vq, 0);	/* at work on the ring: the guest need not kick */
 	while (got < n) {
 		ret = vu_vq_pop(vq, &v->mem, 0, &c, e, sizeof(e));
 		if (ret < 0) {
@@ -708,7 +712,9 @@ static int vh_recv_frames(struct tp *tp, struct tp_frame *f, unsigned int n)
 	}
 	vh_signal(v, 1);
 	if (got == n && vu_vq_avail(vq))
-		tp->pending = 1;
+		tp->pending = 1;	/* back at once: kicks stay off */
+	else if (vu_vq_kicks(vq, 1))
+		tp->pending = 1;	/* chains came while they were off */
 	return (int)got;
 }
 

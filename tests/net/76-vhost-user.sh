@@ -83,7 +83,12 @@ pj() { uc -j ports | jget "sorted([p for p in d if p['kind'] == '$1'], key=lambd
 a_rx=$(pj vhost-user 0 "['rx']") a_rxb=$(pj vhost-user 0 "['rx_bytes']")
 b_tx=$(pj vhost-user 1 "['tx']") b_txb=$(pj vhost-user 1 "['tx_bytes']")
 b_seg=$(pj vhost-user 1 "['offload']['segmented']") c_seg=$(pj daemon 0 "['offload']['segmented']")
-log "a's port: $a_rx frames in, $((a_rxb / a_rx)) bytes each; b's: $b_tx out, $((b_txb / b_tx)) bytes each, $b_seg cut; c's: $c_seg GSO frames cut"
+a_kicks=$(pj vhost-user 0 "['kicks']") c_kicks=$(pj daemon 0 "['kicks']")
+log "a's port: $a_rx frames in, $((a_rxb / a_rx)) bytes each, $a_kicks kicks; b's: $b_tx out, $((b_txb / b_tx)) bytes each, $b_seg cut; c's: $c_seg GSO frames cut"
+# every kick is counted (the guest rang at least once), and a kick is a
+# vhost-user guest's only: a daemon port has none
+[ "$a_kicks" -gt 0 ] && [ "$a_kicks" -le "$a_rx" ] || fail "a's port counted $a_kicks kicks for $a_rx frames"
+[ "$c_kicks" = 0 ] || fail "c's daemon port counted $c_kicks kicks"
 # an average over 1518 bytes (the largest frame an MTU of 1500 allows,
 # VLAN tag and all) proves GSO frames; how large the guest makes them
 # depends on its pacing rate (its TCP sizes a burst to about 1 ms), so on

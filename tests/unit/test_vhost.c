@@ -5,7 +5,8 @@
  * loops, bad indices and addresses, used entries and interrupts), and the
  * transport over a socketpair: the feature handshake and a memory table
  * whose file is too short, refused with a message saying so; a device
- * reset (RESET_DEVICE, RESET_OWNER) mid-use and set up again.
+ * reset (RESET_DEVICE, RESET_OWNER) mid-use and set up again; kicks
+ * suppressed while the transport has chains left to take.
  */
 #include <endian.h>
 #include <errno.h>
@@ -213,6 +214,24 @@ static void test_ring(void)
 	vu_vq_unpop(&vq, 1);
 	CHECK(vu_vq_pop(&vq, &mem, 0, &c, e, sizeof(e)) == 1 && c.head == 5);
 
+	/* kicks: off while at work (VIRTQ_USED_F_NO_NOTIFY), on again with a
+	 * last look at the ring for chains added meanwhile */
+	ring_init(&vq);
+	vu_vq_kicks(&vq, 0);
+	memcpy(&u, mem_buf + USED, 2);
+	CHECK(le16toh(u) == 1);
+	CHECK(vu_vq_kicks(&vq, 1) == 0);	/* nothing came */
+	memcpy(&u, mem_buf + USED, 2);
+	CHECK(le16toh(u) == 0);
+	vu_vq_kicks(&vq, 0);
+	desc(0, GPA + DATA, 10, 0, 0);
+	avail(&vq, 0, 0);		/* the guest saw them off: no kick */
+	CHECK(vu_vq_kicks(&vq, 1) == 1);
+	vq.started = 0;			/* a stopped ring is left alone */
+	CHECK(vu_vq_kicks(&vq, 0) == 0);
+	memcpy(&u, mem_buf + USED, 2);
+	CHECK(le16toh(u) == 0);
+
 	/* a loop */
 	ring_init(&vq);
 	desc(0, GPA + DATA, 10, 1, 1);
@@ -391,6 +410,70 @@ static void rx_setup(int sk, struct tp *tp, int mfd, uint16_t base)
 	CHECK(tp_recv(tp, &f, 1) == 0);
 }
 
+/* Transmit chains more than one recv takes: the guest is told not to kick
+ * until the transport has taken them all (pending meanwhile), and to kick
+ * again after; GET_VRING_BASE stops the ring with kicks on. */
+static void test_kicks(void)
+{
+	struct tp_frame f[2];
+	uint8_t b[64], pl[40], fb[2][128];
+	struct tp *tp;
+	unsigned int i;
+	uint64_t x;
+	uint8_t *g;
+	int sv[2], mfd;
+
+	tp = vh_pair(sv);
+	if (!tp)
+		return;
+	mfd = memfd_create("vhost-kicks", MFD_CLOEXEC);
+	CHECK(mfd >= 0 && ftruncate(mfd, 8192) == 0);
+	g = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	CHECK(g != MAP_FAILED);
+	if (g == MAP_FAILED)
+		return;
+	rx_setup(sv[0], tp, mfd, 0);
+	memset(pl, 0, sizeof(pl));	/* queue 1: rings at 3072/3328/3584 */
+	put32(pl, 1);
+	put32(pl + 4, 8);
+	CHECK(req(sv[0], VU_SET_VRING_NUM, pl, 8, -1) == 0);
+	put32(pl + 4, 0);
+	CHECK(req(sv[0], VU_SET_VRING_BASE, pl, 8, -1) == 0);
+	put64(pl + 8, UVA + 3072);
+	put64(pl + 16, UVA + 3584);
+	put64(pl + 24, UVA + 3328);
+	CHECK(req(sv[0], VU_SET_VRING_ADDR, pl, 40, -1) == 0);
+	x = htole64(1 | VU_VRING_NOFD);
+	CHECK(req(sv[0], VU_SET_VRING_KICK, &x, 8, -1) == 0);
+	for (i = 0; i < 3; i++) {	/* three 72-byte chains (header + 60) */
+		put64(g + 3072 + 16 * i, 5120 + 128 * i);
+		put32(g + 3072 + 16 * i + 8, 72);
+		put16(g + 3328 + 4 + 2 * i, i);
+	}
+	put16(g + 3328 + 2, 3);
+	for (i = 0; i < 2; i++)
+		f[i] = (struct tp_frame){ .buf = fb[i], .cap = sizeof(fb[i]) };
+	CHECK(tp_recv(tp, f, 2) == 2 && tp->pending);
+	CHECK(g[3584] == 1);		/* used->flags: NO_NOTIFY */
+	CHECK(tp_recv(tp, f, 2) == 1 && !tp->pending && f[0].len == 60);
+	CHECK(g[3584] == 0 && g[3584 + 2] == 3);	/* kick again; 3 used */
+	put16(g + 3328 + 4 + 2 * 3, 0);	/* four more: stop with kicks off */
+	put16(g + 3328 + 4 + 2 * 4, 1);
+	put16(g + 3328 + 4 + 2 * 5, 2);
+	put16(g + 3328 + 2, 6);
+	CHECK(tp_recv(tp, f, 2) == 2 && tp->pending && g[3584] == 1);
+	memset(pl, 0, sizeof(pl));
+	put32(pl, 1);
+	CHECK(req(sv[0], VU_GET_VRING_BASE, pl, 8, -1) == 0);
+	CHECK(tp_recv(tp, f, 2) == 0);
+	CHECK(read(sv[0], b, sizeof(b)) == VU_HDR_SIZE + 8);
+	CHECK(g[3584] == 0);		/* a restarted ring gets kicks */
+	tp_close(tp);
+	close(sv[0]);
+	munmap(g, 8192);
+	close(mfd);
+}
+
 /* RESET_DEVICE mid-use: the ring is forgotten (frames for it dropped,
  * none written), then set up again it takes frames again. */
 static void test_reset(void)
@@ -456,5 +539,6 @@ int main(void)
 	test_ring();
 	test_transport();
 	test_reset();
+	test_kicks();
 	TEST_DONE("test_vhost");
 }
