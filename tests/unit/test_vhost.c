@@ -410,6 +410,18 @@ static void rx_setup(int sk, struct tp *tp, int mfd, uint16_t base)
 	CHECK(tp_recv(tp, &f, 1) == 0);
 }
 
+/* 8 KiB of "guest memory" in a memfd (*@mfd), mapped: NULL on failure. */
+static uint8_t *guest_mem(const char *name, int *mfd)
+{
+	uint8_t *g;
+
+	*mfd = memfd_create(name, MFD_CLOEXEC);
+	CHECK(*mfd >= 0 && ftruncate(*mfd, 8192) == 0);
+	g = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, *mfd, 0);
+	CHECK(g != MAP_FAILED);
+	return g == MAP_FAILED ? NULL : g;
+}
+
 /* Transmit chains more than one recv takes: the guest is told not to kick
  * until the transport has taken them all (pending meanwhile), and to kick
  * again after; GET_VRING_BASE stops the ring with kicks on. */
@@ -426,11 +438,8 @@ static void test_kicks(void)
 	tp = vh_pair(sv);
 	if (!tp)
 		return;
-	mfd = memfd_create("vhost-kicks", MFD_CLOEXEC);
-	CHECK(mfd >= 0 && ftruncate(mfd, 8192) == 0);
-	g = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
-	CHECK(g != MAP_FAILED);
-	if (g == MAP_FAILED)
+	g = guest_mem("vhost-kicks", &mfd);
+	if (!g)
 		return;
 	rx_setup(sv[0], tp, mfd, 0);
 	memset(pl, 0, sizeof(pl));	/* queue 1: rings at 3072/3328/3584 */
@@ -493,11 +502,8 @@ static void test_reset(void)
 	CHECK(read(sv[0], b, sizeof(b)) == VU_HDR_SIZE + 8);
 	memcpy(&x, b + VU_HDR_SIZE, 8);
 	CHECK(le64toh(x) & 1ull << VU_PF_RESET_DEVICE);
-	mfd = memfd_create("vhost-reset", MFD_CLOEXEC);
-	CHECK(mfd >= 0 && ftruncate(mfd, 8192) == 0);
-	g = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
-	CHECK(g != MAP_FAILED);
-	if (g == MAP_FAILED)
+	g = guest_mem("vhost-reset", &mfd);
+	if (!g)
 		return;
 	rx_setup(sv[0], tp, mfd, 0);
 	put64(g, 4096);		/* descriptor 0: 2 KiB at 4096, writable */
