@@ -27,6 +27,10 @@ log "second switch refused: $(grep -Ei -m1 'in use|another' "$T/second.log")"
 stop sw KILL
 [ -S "$CTL" ] || fail "no socket file left after kill -9 (cannot test the stale case)"
 switch_start sw2 -unix "$CTL"
+# switch_start is back once the path is a socket, and the stale one is
+# already: wait until sw2 listens there (the stale one has no listener)
+busywait 10 eval "ss -xl | grep -qF ' $CTL '" ||
+	fail "the second switch did not take over the stale socket: $(tail -3 "$T/sw2.log")"
 plug_check stale "$CTL" || fail "a switch started on a stale socket does not pass traffic"
 log "stale socket replaced"
 

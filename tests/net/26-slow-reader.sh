@@ -60,12 +60,16 @@ busywait 10 test -e "$T/slow.up" || fail "the slow reader did not join: $(cat "$
 flood with-slow
 t1=$FLOOD_MS
 log "with a slow reader: $N broadcasts in $t1 ms"
+# freeze the slow reader: from the stats on, its queue and its drops must
+# stay as they show them until it goes (it would read 300 more frames if
+# its next turn came before its end)
+kill -STOP "$(bg_pid slow)"
 st=$(switch_stats sw)
 log "$st"
 # the slow reader's port, its drops and its queue now
 read -r sp sfull sq < <(sed -n 's/.*stats: port \([0-9]*\) .*(full=\([0-9]*\) .* queue=\([0-9]*\) slow.*/\1 \2 \3/p' <<<"$st")
 [ -n "$sp" ] || fail "no port marked slow in the stats: $st"
-stop slow
+stop slow KILL
 # when it goes, what was queued for it counts as dropped too
 wait_log "$T/sw.log" 10 "port $sp: disconnect" || fail "the slow reader's port did not end"
 d=$(sed -n "s/.*port $sp: disconnect .* drop=\([0-9]*\).*/\1/p" "$T/sw.log" | tail -1)
