@@ -3,8 +3,11 @@
  * link.c: the guest side of uml_slirp.
  *
  * Ethernet mode: one frame per message on the --fd socket, received in
- * batches (recvmmsg) and handed to slirp_input; frames from slirp queue in a
- * ring sized at start-up and leave with sendmmsg once per loop round.
+ * batches (recvmmsg) and handed to slirp_input.  A frame from slirp of
+ * LINK_THROUGH_MIN bytes or more leaves at once when nothing waits before
+ * it and the socket has room; shorter ones, and any behind a wait, go into
+ * a ring sized at start-up and leave with sendmmsg in batches, at the end
+ * of the loop round or on EPOLLOUT.
  *
  * Legacy mode (UML's slirp transport, arch/um/drivers/slirp_*.c): a SLIP byte stream, IPv4
  * only, turned into Ethernet by net/slipeth.c.  Decoded packets get an
@@ -43,6 +46,7 @@ SANDBOX_ALLOW(SYS_recvmmsg, SYS_sendmmsg, SYS_read, SYS_write,
 #define ETH_HDR		14
 #define TX_SLOTS	512
 #define OBUF_SIZE	(512 * 1024)
+#define LINK_THROUGH_MIN 512	/* shorter frames (ACKs) wait for the batch */
 
 /* fe:fd:<IPv4> (the UML convention) for the guest; 52:55:<IPv4> for slirp */
 static void link_mac(uint8_t *mac, uint8_t a, uint8_t b, struct in_addr ip)
@@ -289,27 +293,6 @@ static int link_input_ether(struct us *u)
 	return 1;
 }
 
-static ssize_t link_queue_ether(struct us *u, const uint8_t *buf, size_t len)
-{
-	unsigned int slot;
-
-	if (len > u->frame_max) {
-		link_drop_big(u, len);
-		return len;
-	}
-	if (u->txcount == u->txcap)
-		link_flush(u);
-	if (u->txcount == u->txcap) {
-		u->drops_full++;	/* TCP in slirp retransmits */
-		return len;
-	}
-	slot = (u->txhead + u->txcount) % u->txcap;
-	memcpy(u->txq + slot * u->frame_max, buf, len);
-	u->txlen[slot] = len;
-	u->txcount++;
-	return len;
-}
-
 static int link_flush_ether(struct us *u)
 {
 	struct mmsghdr m[US_BATCH];
@@ -351,6 +334,37 @@ static int link_flush_ether(struct us *u)
 	}
 	u->txhead = 0;
 	return 0;
+}
+
+static ssize_t link_queue_ether(struct us *u, const uint8_t *buf, size_t len)
+{
+	unsigned int slot;
+
+	if (len > u->frame_max) {
+		link_drop_big(u, len);
+		return len;
+	}
+	if (u->txcount == u->txcap)
+		link_flush(u);
+	if (u->txcount == u->txcap) {
+		u->drops_full++;	/* TCP in slirp retransmits */
+		return len;
+	}
+	slot = (u->txhead + u->txcount) % u->txcap;
+	memcpy(u->txq + slot * u->frame_max, buf, len);
+	u->txlen[slot] = len;
+	u->txcount++;
+	/*
+	 * Write-through while the link keeps up: the frame leaves now, as
+	 * libslirp makes it, so the guest can acknowledge the first part of
+	 * a window while the rest is on its way.  Held back for one batch at
+	 * the end of the round, a whole window reaches the guest in one NAPI
+	 * poll and gets a single ACK (see README, NAT).  Once a send finds
+	 * no room, frames wait in the ring and leave in batches on EPOLLOUT.
+	 */
+	if (u->txcount == 1 && u->out_fd >= 0 && len >= LINK_THROUGH_MIN)
+		link_flush_ether(u);	/* an error shows in the loop's flush */
+	return len;
 }
 
 /* ---- legacy (SLIP) mode ------------------------------------------------- */
