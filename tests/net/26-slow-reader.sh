@@ -8,8 +8,9 @@
 # waited for the slow reader's queue, so the sender went at its pace (for
 # 60000 frames, about 180 s); now a port may hold flooding senders for at
 # most 50 ms a second, so the sender loses at most a few percent (the test
-# allows twice the time alone plus 1 s: the slow reader takes CPU too).  The fast receiver still gets every frame,
-# the slow one's losses are counted, and the switch says who is slow.
+# allows twice the time alone plus 1 s: the slow reader takes CPU too).
+# The fast receiver still gets every frame, the slow one's losses are
+# counted, and the switch says who is slow.
 . "$(dirname "$0")/lib.sh"
 need python3
 LOADGEN=$BUILD/bench/loadgen
