@@ -159,11 +159,14 @@ pgrep -u "$TEST_USER" >/dev/null && fail "tap: processes of $TEST_USER left"
 log "ok: a user's tap uplink refused: $out"
 
 # Ctrl-C of start while the machines boot (b waits for a): the lab is
-# stopped, nothing of it is left
+# stopped, nothing of it is left.  b's startup script outlasts the 4 s, so
+# start is never done before the signal, however fast the machine boots
 mkdir -p "$T/intr"
 printf '%s\n' 'a[0]=A' 'b[0]=A' >"$T/intr/lab.conf"
 echo 'b: a' >"$T/intr/lab.dep"
+echo 'sleep 600' >"$T/intr/b.startup"
 LAB_AS=()
+LAB_BASES+=("$T/irt")	# not through lab_cmd: reaped at exit all the same
 rc=0
 timeout --preserve-status -s INT 4 env UML_LAB_RUNTIME="$T/irt" "$UML_LAB" start "$T/intr" >"$T/intr.log" 2>&1 || rc=$?
 [ $rc = 130 ] || fail "start after SIGINT: status $rc, want 130: $(cat "$T/intr.log")"
